@@ -1,0 +1,42 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppealsModule } from './appeals/appeals.module';
+import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { validationPipe } from './common/validation-pipe';
+import { QalamConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { DeliveryModule } from './delivery/delivery.module';
+import { redisConnection } from './delivery/redis-connection';
+import { OfficialsModule } from './officials/officials.module';
+import { StatsModule } from './stats/stats.module';
+import { SupportersModule } from './supporters/supporters.module';
+import { TemplatesModule } from './templates/templates.module';
+
+/** The API modules serve HTTP; the worker needs only configuration, the database and delivery. */
+@Module({})
+export class AppModule {
+  static forConfig(config: QalamConfig): DynamicModule {
+    const serves = config.role !== 'worker';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
+        DeliveryModule.forRole(config.role),
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule] : []),
+      ],
+      providers: serves
+        ? [
+            { provide: APP_PIPE, useValue: validationPipe() },
+            { provide: APP_FILTER, useClass: AllExceptionsFilter },
+          ]
+        : [],
+    };
+  }
+}

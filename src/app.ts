@@ -1,0 +1,41 @@
+import { INestApplication, INestApplicationContext, Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { QalamConfig } from './config/config';
+import { ensureDatabase } from './database/ensure-database';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export type QalamApp = { kind: 'http'; app: INestApplication } | { kind: 'worker'; app: INestApplicationContext };
+
+/** Builds qalam for its role: an HTTP app (api or all) or a worker without HTTP. */
+export async function createQalam(config: QalamConfig): Promise<QalamApp> {
+  await ensureDatabase(config.databaseUrl);
+  const logger = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+  if (config.role === 'worker') {
+    const app = await NestFactory.createApplicationContext(AppModule.forConfig(config), { logger });
+    app.enableShutdownHooks();
+    return { kind: 'worker', app };
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bodyParser: false });
+  app.useBodyParser('json', { limit: '256kb' });
+  app.useBodyParser('text', { type: 'text/csv', limit: '20mb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.enableShutdownHooks();
+  return { kind: 'http', app };
+}
+
+export async function startQalam(config: QalamConfig): Promise<QalamApp> {
+  const qalam = await createQalam(config);
+  if (qalam.kind === 'http') {
+    await qalam.app.listen(config.port);
+    new Logger('qalam').log(`Listening on port ${config.port} as role ${config.role}`);
+  } else {
+    await qalam.app.init();
+    new Logger('qalam').log('Worker started');
+  }
+  return qalam;
+}

@@ -1,0 +1,191 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { Caller } from '../auth/current-supporter.decorator';
+import { Case } from '../cases/case.entity';
+import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
+import { LETTER_STATUSES, LetterStatus } from '../delivery/letter.entity';
+import { LetterQueueService } from '../delivery/letter-queue.service';
+import { Official } from '../officials/official.entity';
+import { Supporter } from '../supporters/supporter.entity';
+import { Template } from '../templates/template.entity';
+import { Appeal, AppealStatus } from './appeal.entity';
+import { CreateAppealDto, SignAppealDto } from './dto/appeal.dto';
+import { Signature } from './signature.entity';
+
+export interface AppealView {
+  id: string;
+  caseId: string;
+  title: string;
+  channel: 'email';
+  status: AppealStatus;
+  templateIds: string[];
+  officialIds: string[];
+  launchedAt: Date | null;
+  createdAt: Date;
+  letters: Record<LetterStatus | 'total', number>;
+}
+
+export interface SignatureResult {
+  signature: { id: string; appealId: string; supporterId: string; note: string | null; signatureStyle: string; createdAt: Date };
+  letters: { id: string; officialId: string; status: LetterStatus }[];
+}
+
+/** Which transitions a coordinator may make, and to what. */
+const TRANSITIONS: Record<'launch' | 'pause' | 'resume' | 'cancel', { from: AppealStatus[]; to: AppealStatus }> = {
+  launch: { from: ['draft'], to: 'open' },
+  pause: { from: ['open'], to: 'paused' },
+  resume: { from: ['paused'], to: 'open' },
+  cancel: { from: ['draft', 'open', 'paused'], to: 'cancelled' },
+};
+
+@Injectable()
+export class AppealsService {
+  constructor(
+    @InjectRepository(Appeal) private readonly appeals: Repository<Appeal>,
+    @InjectRepository(Template) private readonly templates: Repository<Template>,
+    @InjectRepository(Official) private readonly officials: Repository<Official>,
+    @InjectRepository(Case) private readonly cases: Repository<Case>,
+    @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
+    @Inject(LetterQueueService) private readonly queue: LetterQueueService,
+    @Inject(DataSource) private readonly db: DataSource,
+  ) {}
+
+  async create(input: CreateAppealDto): Promise<AppealView> {
+    const [record, templates, officials] = await Promise.all([
+      this.cases.findOne({ where: { id: input.caseId } }),
+      this.templates.findBy({ id: In(input.templateIds) }),
+      this.officials.findBy({ id: In(input.officialIds) }),
+    ]);
+    if (!record) throw new InvalidError('case_unknown', 'caseId: no such case');
+    const problems: string[] = [];
+    const missingTemplates = input.templateIds.filter((id) => !templates.some((template) => template.id === id));
+    if (missingTemplates.length > 0) problems.push(`templateIds: no such template ${missingTemplates.join(', ')}`);
+    const wrongKind = templates.filter((template) => template.kind !== 'appeal');
+    if (wrongKind.length > 0) problems.push(`templateIds: ${wrongKind.map((t) => t.id).join(', ')} ${wrongKind.length > 1 ? 'are not' : 'is not'} of kind appeal`);
+    const languages = templates.map((template) => template.language);
+    const repeated = languages.filter((language, index) => languages.indexOf(language) !== index);
+    if (repeated.length > 0) problems.push(`templateIds: one template per language (${[...new Set(repeated)].join(', ')} repeats)`);
+    const missingOfficials = input.officialIds.filter((id) => !officials.some((official) => official.id === id));
+    if (missingOfficials.length > 0) problems.push(`officialIds: no such official ${missingOfficials.join(', ')}`);
+    const unreachable = officials.filter((official) => !official.email);
+    if (unreachable.length > 0) problems.push(`officialIds: ${unreachable.map((o) => o.id).join(', ')} ha${unreachable.length > 1 ? 've' : 's'} no email address for the email channel`);
+    if (problems.length > 0) throw new InvalidError('appeal_invalid', problems);
+
+    // Keep the coordinator's order of templates: the first is the fallback language.
+    const appeal = await this.db.transaction(async (manager) => {
+      const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: input.caseId, title: input.title, channel: input.channel ?? 'email', status: 'draft' }));
+      await manager.query(`INSERT INTO appeal_templates (appeal_id, template_id) SELECT $1, unnest($2::uuid[])`, [saved.id, input.templateIds]);
+      await manager.query(`INSERT INTO appeal_officials (appeal_id, official_id) SELECT $1, unnest($2::uuid[])`, [saved.id, input.officialIds]);
+      return saved;
+    });
+    return this.get(appeal.id);
+  }
+
+  async get(id: string): Promise<AppealView> {
+    const appeal = await this.appeals.findOne({ where: { id } });
+    if (!appeal) throw new NotFoundError('Appeal');
+    const [links] = await this.db.query<{ template_ids: string[]; official_ids: string[] }[]>(
+      `SELECT (SELECT coalesce(array_agg(template_id ORDER BY template_id), '{}') FROM appeal_templates WHERE appeal_id = $1) AS template_ids,
+              (SELECT coalesce(array_agg(official_id ORDER BY official_id), '{}') FROM appeal_officials WHERE appeal_id = $1) AS official_ids`,
+      [id],
+    );
+    const counts = await this.db.query<{ status: LetterStatus; count: number }[]>(
+      `SELECT status, count(*)::int AS count FROM letters WHERE appeal_id = $1 GROUP BY status`,
+      [id],
+    );
+    const letters = Object.fromEntries([...LETTER_STATUSES, 'total'].map((status) => [status, 0])) as AppealView['letters'];
+    for (const { status, count } of counts) {
+      letters[status] = count;
+      letters.total += count;
+    }
+    return {
+      id: appeal.id,
+      caseId: appeal.caseId,
+      title: appeal.title,
+      channel: appeal.channel,
+      status: appeal.status,
+      templateIds: links.template_ids,
+      officialIds: links.official_ids,
+      launchedAt: appeal.launchedAt,
+      createdAt: appeal.createdAt,
+      letters,
+    };
+  }
+
+  /** Moves an appeal on; the status check and the change are one statement, so two clicks cannot both win. */
+  async transition(id: string, action: keyof typeof TRANSITIONS): Promise<AppealView> {
+    const { from, to } = TRANSITIONS[action];
+    const [rows] = await this.db.query<[{ id: string }[], number]>(
+      `UPDATE appeals SET status = $2, launched_at = CASE WHEN $3 THEN now() ELSE launched_at END, updated_at = now()
+        WHERE id = $1 AND status = ANY($4::text[]) RETURNING id`,
+      [id, to, action === 'launch', from],
+    );
+    if (rows.length === 0) {
+      const appeal = await this.appeals.findOne({ where: { id } });
+      if (!appeal) throw new NotFoundError('Appeal');
+      throw new ConflictError('appeal_status', `Cannot ${action} an appeal that is ${appeal.status}`);
+    }
+    if (action === 'launch') await this.fanOutAutoSign(id);
+    if (action === 'resume') await this.queue.enqueueQueuedOfAppeal(id, `resume-${id}-${Date.now()}`);
+    if (action === 'cancel') {
+      await this.db.query(`UPDATE letters SET status = 'cancelled', updated_at = now() WHERE appeal_id = $1 AND status = 'queued'`, [id]);
+    }
+    return this.get(id);
+  }
+
+  /**
+   * Signs every active auto-sign member and creates their letters in two set-based
+   * statements: supporters are never loaded into memory.
+   */
+  private async fanOutAutoSign(appealId: string): Promise<void> {
+    await this.db.query(
+      `WITH signed AS (
+         INSERT INTO signatures (appeal_id, supporter_id, signature_style, auto_signed)
+         SELECT $1, s.id, s.signature_style, true FROM supporters s WHERE s.auto_sign AND s.active
+         ON CONFLICT (appeal_id, supporter_id) DO NOTHING
+         RETURNING id, supporter_id)
+       INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id)
+       SELECT $1, sg.supporter_id, ao.official_id, sg.id FROM signed sg CROSS JOIN appeal_officials ao WHERE ao.appeal_id = $1
+       ON CONFLICT (appeal_id, supporter_id, official_id) DO NOTHING`,
+      [appealId],
+    );
+    await this.queue.enqueueQueuedOfAppeal(appealId, `launch-${appealId}`);
+  }
+
+  /** A member signs as itself; signing again returns the same signature and creates no letter. */
+  async sign(caller: Caller, appealId: string, input: SignAppealDto): Promise<SignatureResult> {
+    const appeal = await this.appeals.findOne({ where: { id: appealId } });
+    if (!appeal) throw new NotFoundError('Appeal');
+    if (appeal.status !== 'open' && appeal.status !== 'paused') {
+      throw new ConflictError('appeal_not_open', `This appeal is ${appeal.status}: it takes no signatures`);
+    }
+    const supporter = await this.supporters.findOne({ where: { id: caller.id } });
+    if (!supporter) throw new NotFoundError('Supporter');
+    const note = input.note?.trim() ? input.note.trim() : null;
+    const created = await this.db.transaction(async (manager) => {
+      const [signature] = await manager.query<{ id: string }[]>(
+        `INSERT INTO signatures (appeal_id, supporter_id, note, signature_style) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (appeal_id, supporter_id) DO NOTHING RETURNING id`,
+        [appealId, caller.id, note, input.signatureStyle ?? supporter.signatureStyle],
+      );
+      if (!signature) return null;
+      return manager.query<{ id: string }[]>(
+        `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id)
+         SELECT $1, $2, official_id, $3 FROM appeal_officials WHERE appeal_id = $1
+         ON CONFLICT (appeal_id, supporter_id, official_id) DO NOTHING RETURNING id`,
+        [appealId, caller.id, signature.id],
+      );
+    });
+    const signature = await this.db.getRepository(Signature).findOneOrFail({ where: { appealId, supporterId: caller.id } });
+    if (created && created.length > 0 && appeal.status === 'open') {
+      await this.queue.enqueue(created.map((row) => row.id), `sign-${signature.id}`);
+    }
+    const letters = await this.db.query<SignatureResult['letters']>(
+      `SELECT id, official_id AS "officialId", status FROM letters WHERE signature_id = $1 ORDER BY official_id`,
+      [signature.id],
+    );
+    const { id, note: savedNote, signatureStyle, createdAt } = signature;
+    return { signature: { id, appealId, supporterId: caller.id, note: savedNote, signatureStyle, createdAt }, letters };
+  }
+}

@@ -1,0 +1,34 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ROLES, Role } from '../supporters/supporter.entity';
+import { AuthService } from './auth.service';
+import type { Caller } from './current-supporter.decorator';
+import { Access, ACCESS_KEY } from './roles.decorator';
+
+const RANK: Record<Role, number> = { member: 1, coordinator: 2, admin: 3 };
+
+/**
+ * Global guard that denies by default: a route is reachable only when it says who may
+ * reach it (@Public or @Allow). Anonymous callers get 401, the wrong role 403.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AuthService) private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    if (access?.kind === 'public') return true;
+    const request = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
+    const caller = await this.auth.callerFromHeader(request.headers.authorization);
+    if (!caller) throw new UnauthorizedException('Sign in first: send Authorization: Bearer <accessToken>');
+    request.caller = caller;
+    if (!access || !ROLES.includes(access.role) || RANK[caller.role] < RANK[access.role]) {
+      throw new ForbiddenException('Your role does not allow this');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { Supporter } from '../supporters/supporter.entity';
+import { AccessGuard } from './access.guard';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Supporter]),
+    JwtModule.registerAsync({
+      inject: [QALAM_CONFIG],
+      useFactory: (config: QalamConfig) => ({ secret: config.appSecret, signOptions: { expiresIn: '12h', algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService, JwtModule],
+})
+export class AuthModule {}

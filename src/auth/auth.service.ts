@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { Supporter } from '../supporters/supporter.entity';
+import { SupporterView, toSupporterView } from '../supporters/dto/supporter.dto';
+import type { Caller } from './current-supporter.decorator';
+import { hashPassword, verifyPassword } from './password';
+
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
+    @Inject(JwtService) private readonly jwt: JwtService,
+    @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+  ) {}
+
+  /** ADMIN_EMAIL and ADMIN_PASSWORD create the first admin when there is none. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminEmail, adminPassword } = this.config;
+    if (!adminEmail || !adminPassword || this.config.role === 'worker') return;
+    if (await this.supporters.exists({ where: { role: 'admin' } })) return;
+    await this.supporters
+      .createQueryBuilder()
+      .insert()
+      .values({ email: adminEmail, name: 'Administrator', country: 'ZZ', role: 'admin', passwordHash: await hashPassword(adminPassword) })
+      .orUpdate(['role', 'password_hash'], ['email'])
+      .execute();
+    this.logger.log('Created the first admin from ADMIN_EMAIL');
+  }
+
+  /** Unknown email and wrong password answer alike, in about the same time. */
+  async login(email: string, password: string): Promise<{ accessToken: string; supporter: SupporterView }> {
+    const supporter = await this.supporters.findOne({ where: { email: email.trim().toLowerCase() } });
+    const valid = await verifyPassword(password, supporter?.passwordHash ?? null);
+    if (!supporter || !valid || !supporter.active) throw new UnauthorizedException('Email or password is wrong');
+    const accessToken = await this.jwt.signAsync({ sub: supporter.id, role: supporter.role });
+    return { accessToken, supporter: toSupporterView(supporter) };
+  }
+
+  /** The caller behind a Bearer token, with the role they hold now (not when the token was issued). */
+  async callerFromHeader(header: string | undefined): Promise<Caller | null> {
+    const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header ?? '');
+    if (!match) return null;
+    let subject: string;
+    try {
+      subject = (await this.jwt.verifyAsync<{ sub: string }>(match[1])).sub;
+    } catch {
+      return null;
+    }
+    if (typeof subject !== 'string' || !/^[0-9a-f-]{36}$/i.test(subject)) return null;
+    const supporter = await this.supporters.findOne({ where: { id: subject }, select: { id: true, role: true, active: true } });
+    return supporter?.active ? { id: supporter.id, role: supporter.role } : null;
+  }
+}

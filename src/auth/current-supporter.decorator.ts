@@ -1,0 +1,16 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Role } from '../supporters/supporter.entity';
+
+/** Who is calling, as the access token says. */
+export interface Caller {
+  id: string;
+  role: Role;
+}
+
+export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
+  return context.switchToHttp().getRequest<{ caller: Caller }>().caller;
+});
+
+export function isCoordinator(caller: Caller): boolean {
+  return caller.role === 'coordinator' || caller.role === 'admin';
+}

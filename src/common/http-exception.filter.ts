@@ -1,0 +1,55 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, InvalidError } from './errors';
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error',
+};
+
+/**
+ * Every error leaves in Nest's shape {statusCode, message, error}. Domain errors carry their
+ * status; a database constraint a client can trip is a 409 or 400; anything else is logged
+ * (without request data, which may hold personal data) and answered 500.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.describe(exception);
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown): { status: number; body: Record<string, unknown> } {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      const body = typeof raw === 'string' ? { statusCode: status, message: raw, error: REASONS[status] ?? 'Error' } : { statusCode: status, error: REASONS[status] ?? 'Error', ...(raw as object) };
+      return { status, body };
+    }
+    if (exception instanceof DomainError) {
+      const message = exception instanceof InvalidError && exception.messages.length > 1 ? exception.messages : exception.message;
+      return { status: exception.status, body: { statusCode: exception.status, message, error: REASONS[exception.status] ?? 'Error', code: exception.code } };
+    }
+    // body-parser errors (malformed JSON, too large) carry their own status
+    const parserError = exception as { status?: number; type?: string; expose?: boolean };
+    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.type) {
+      const message = parserError.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : parserError.type === 'entity.too.large' ? 'Request body is too large' : 'Request body could not be read';
+      return { status: parserError.status, body: { statusCode: parserError.status, message, error: REASONS[parserError.status] ?? 'Error' } };
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception.driverError as { code?: string })?.code;
+      if (code === '23505') return { status: 409, body: { statusCode: 409, message: 'A record with these values already exists', error: 'Conflict' } };
+      if (code === '23503') return { status: 404, body: { statusCode: 404, message: 'A referenced record does not exist', error: 'Not Found' } };
+      if (code === '22P02' || code === '22007' || code === '22008' || code === '23514') {
+        return { status: 400, body: { statusCode: 400, message: 'A value is not valid', error: 'Bad Request' } };
+      }
+    }
+    this.logger.error(exception instanceof Error ? `${exception.name}: ${exception.message.slice(0, 200)}` : 'Unknown error', exception instanceof Error ? exception.stack : undefined);
+    return { status: 500, body: { statusCode: 500, message: 'Internal server error', error: 'Internal Server Error' } };
+  }
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+
+export type QalamRole = 'all' | 'api' | 'worker';
+
+/** The environment as qalam reads it; every key is checked once at boot. */
+export class EnvSchema {
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  OUTBOX_DIR?: string;
+
+  @IsOptional() @IsEmail({ require_tld: false }, { message: 'MAIL_FROM must be an email address' })
+  MAIL_FROM?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  ORG_NAME?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  @IsOptional() @Matches(/^\d+$/, { message: 'PORT must be a number' })
+  PORT?: string;
+
+  @IsOptional() @IsIn(['all', 'api', 'worker'], { message: 'QALAM_ROLE must be all, api or worker' })
+  QALAM_ROLE?: string;
+
+  @IsOptional() @IsEmail({ require_tld: false }, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @ValidateIf((env: EnvSchema) => env.ADMIN_EMAIL !== undefined || env.ADMIN_PASSWORD !== undefined)
+  @IsString({ message: 'ADMIN_PASSWORD is required with ADMIN_EMAIL' })
+  @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @ValidateIf((env: EnvSchema) => env.NODE_ENV === 'production' || env.APP_SECRET !== undefined)
+  @IsString({ message: 'APP_SECRET is required when NODE_ENV=production' })
+  @MinLength(32, { message: 'APP_SECRET must be at least 32 characters' })
+  APP_SECRET?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]+$/, { message: 'QUEUE_PREFIX may hold letters, digits, _ and - only' })
+  QUEUE_PREFIX?: string;
+
+  @IsOptional() @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
+  NODE_ENV?: string;
+
+  @IsOptional() @Matches(/^\d+$/, { message: 'DELIVERY_CONCURRENCY must be a number' })
+  DELIVERY_CONCURRENCY?: string;
+
+  @IsOptional() @Matches(/^\d+$/, { message: 'SMTP_POOL_SIZE must be a number' })
+  SMTP_POOL_SIZE?: string;
+
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be error, warn, log, debug or verbose' })
+  LOG_LEVEL?: string;
+}
+
+export interface QalamConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  smtpUrl: string | null;
+  outboxDir: string;
+  mailFrom: string;
+  orgName: string;
+  publicUrl: string;
+  port: number;
+  role: QalamRole;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  appSecret: string;
+  queuePrefix: string;
+  production: boolean;
+  /** Batches a worker process sends at once. */
+  deliveryConcurrency: number;
+  /** SMTP connections in the pool of one worker process. */
+  smtpPoolSize: number;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Validates the environment and returns the typed configuration; throws ConfigError listing every bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const schema = plainToInstance(EnvSchema, defined);
+  const errors = validateSync(schema, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    throw new ConfigError(errors.flatMap((error) => Object.values(error.constraints ?? {}).slice(0, 1).map((message) => `${error.property}: ${message}`)));
+  }
+  const production = schema.NODE_ENV === 'production';
+  return {
+    databaseUrl: schema.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/qalam',
+    redisUrl: schema.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    smtpUrl: schema.SMTP_URL ?? null,
+    outboxDir: schema.OUTBOX_DIR ?? './var/outbox',
+    mailFrom: schema.MAIL_FROM ?? 'letters@qalam.example',
+    orgName: schema.ORG_NAME ?? 'qalam',
+    publicUrl: (schema.PUBLIC_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    port: Number(schema.PORT ?? 3000),
+    role: (schema.QALAM_ROLE ?? 'all') as QalamRole,
+    adminEmail: schema.ADMIN_EMAIL?.toLowerCase() ?? null,
+    adminPassword: schema.ADMIN_PASSWORD ?? null,
+    appSecret: schema.APP_SECRET ?? randomBytes(32).toString('hex'),
+    queuePrefix: schema.QUEUE_PREFIX ?? 'qalam',
+    production,
+    deliveryConcurrency: Math.max(1, Number(schema.DELIVERY_CONCURRENCY ?? 4)),
+    smtpPoolSize: Math.max(1, Number(schema.SMTP_POOL_SIZE ?? 5)),
+    logLevel: (schema.LOG_LEVEL ?? 'log') as QalamConfig['logLevel'],
+  };
+}
+
+/** Injection token of the validated configuration. */
+export const QALAM_CONFIG = Symbol('QALAM_CONFIG');

@@ -1,0 +1,31 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { Appeal } from '../appeals/appeal.entity';
+import { Signature } from '../appeals/signature.entity';
+import { CaseEvent } from '../cases/case-event.entity';
+import { Case } from '../cases/case.entity';
+import { Letter } from '../delivery/letter.entity';
+import { Official } from '../officials/official.entity';
+import { Supporter } from '../supporters/supporter.entity';
+import { Template } from '../templates/template.entity';
+import { InitialSchema1764201600000 } from './migrations/1764201600000-InitialSchema';
+
+export const ENTITIES = [Supporter, Case, CaseEvent, Official, Template, Appeal, Signature, Letter];
+export const MIGRATIONS = [InitialSchema1764201600000];
+
+/** Options shared by the app and the CLI; migrations run at start, never `synchronize`. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    extra: { max: 20, application_name: 'qalam' },
+  };
+}
+
+export function createDataSource(databaseUrl: string): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl));
+}

@@ -1,0 +1,18 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity('officials')
+export class Official {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text' }) title: string;
+  @Column({ type: 'text', nullable: true }) salutation: string | null;
+  @Column({ type: 'text', nullable: true }) organisation: string | null;
+  @Column({ type: 'char', length: 2 }) country: string;
+  @Column({ type: 'text', nullable: true }) email: string | null;
+  @Column({ name: 'postal_address', type: 'text', nullable: true }) postalAddress: string | null;
+  @Column({ type: 'text' }) language: string;
+  @Column({ type: 'text', nullable: true }) timezone: string | null;
+  @Column({ name: 'max_letters_per_hour', type: 'int', nullable: true }) maxLettersPerHour: number | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const ROLES = ['member', 'coordinator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const SIGNATURE_STYLES = ['full', 'initials', 'anonymous'] as const;
+export type SignatureStyle = (typeof SIGNATURE_STYLES)[number];
+
+@Entity('supporters')
+export class Supporter {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  /** Stored lower-cased; unique. */
+  @Column({ type: 'text', unique: true }) email: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'char', length: 2 }) country: string;
+  @Column({ type: 'text', nullable: true }) city: string | null;
+  @Column({ type: 'text', default: 'en' }) language: string;
+  @Column({ type: 'text', default: 'member' }) role: Role;
+  @Column({ name: 'password_hash', type: 'text', nullable: true }) passwordHash: string | null;
+  @Column({ name: 'auto_sign', type: 'boolean', default: false }) autoSign: boolean;
+  @Column({ name: 'signature_style', type: 'text', default: 'full' }) signatureStyle: SignatureStyle;
+  @Column({ type: 'boolean', default: true }) active: boolean;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,268 @@
+import {
+  compileTemplate,
+  countryName,
+  LetterContext,
+  signatureOf,
+  TEMPLATE_KINDS,
+  TemplateInvalidError,
+  TemplateProblem,
+  validateTemplate,
+} from './template-engine';
+
+function aLetterContext(overrides: Partial<LetterContext> = {}): LetterContext {
+  return {
+    case: {
+      name: 'Aziz Karimov',
+      country: 'UZ',
+      countryName: 'Uzbekistan',
+      profession: 'journalist',
+      status: 'detained',
+      summary: 'Detained for reporting on forced labour.',
+      charges: 'extremism',
+      detainedOn: '2024-03-01',
+    },
+    official: { name: 'A. Official', title: 'Prosecutor General', salutation: 'Dear Prosecutor General', organisation: 'Office of the Prosecutor' },
+    supporter: { signature: 'Jane Doe', city: 'Toronto', country: 'CA', countryName: 'Canada' },
+    note: 'Please release him.',
+    appeal: { title: 'Free Aziz Karimov' },
+    date: '1 May 2025',
+    ...overrides,
+  };
+}
+
+const ALL_VARIABLES_BODY = [
+  '{{official.salutation}},',
+  '{{official.name}}, {{official.title}}, {{official.organisation}}',
+  '{{case.name}} ({{case.profession}}) of {{case.country}} / {{case.countryName}}: {{case.status}}',
+  '{{case.summary}} Charges: {{case.charges}}. Detained on {{case.detainedOn}}.',
+  '{{#if note}}Note: {{note}}{{else}}No note.{{/if}}',
+  '{{#unless case.charges}}No charges.{{/unless}}',
+  '{{appeal.title}}, {{date}}',
+  '{{{supporter.signature}}}, {{supporter.city}}, {{supporter.country}} / {{supporter.countryName}}',
+].join('\n');
+
+function problemsOf(body: string, kind: (typeof TEMPLATE_KINDS)[number] = 'appeal'): TemplateProblem[] {
+  return validateTemplate(kind, 'Appeal for {{case.name}}', body);
+}
+
+describe('template engine', () => {
+  it('renders a valid appeal template with every variable', () => {
+    const template = compileTemplate('appeal', 'Appeal for {{case.name}} ({{case.countryName}})', ALL_VARIABLES_BODY);
+
+    expect(template.render(aLetterContext())).toEqual({
+      subject: 'Appeal for Aziz Karimov (Uzbekistan)',
+      body: [
+        'Dear Prosecutor General,',
+        'A. Official, Prosecutor General, Office of the Prosecutor',
+        'Aziz Karimov (journalist) of UZ / Uzbekistan: detained',
+        'Detained for reporting on forced labour. Charges: extremism. Detained on 2024-03-01.',
+        'Note: Please release him.',
+        '',
+        'Free Aziz Karimov, 1 May 2025',
+        'Jane Doe, Toronto, CA / Canada',
+      ].join('\n'),
+    });
+  });
+
+  it('accepts every allowed variable in every kind', () => {
+    for (const kind of TEMPLATE_KINDS) {
+      expect(validateTemplate(kind, 'Appeal for {{case.name}}', ALL_VARIABLES_BODY)).toEqual([]);
+    }
+  });
+
+  it('does not escape HTML: letters are plain text', () => {
+    const template = compileTemplate('appeal', '{{case.name}}', '{{case.name}} & {{note}}');
+    const context = aLetterContext({ note: '<b>"free"</b>' });
+    context.case.name = "O'Brien & Sons";
+
+    expect(template.render(context)).toEqual({ subject: "O'Brien & Sons", body: `O'Brien & Sons & <b>"free"</b>` });
+  });
+
+  it('names an unknown variable and its line', () => {
+    expect(problemsOf('Dear {{official.name}},\n\nWe write about {{case.nickname}}.')).toEqual([
+      { field: 'body', line: 3, message: "unknown variable 'case.nickname'" },
+    ]);
+  });
+
+  it('refuses paths that are not spelled exactly as an allowed variable', () => {
+    const body = ['{{case}}', '{{this}}', '{{../note}}', '{{@root.note}}', '{{@index}}', '{{case.[name]}}', '{{this.case.name}}', '{{"note"}}'].join('\n');
+
+    expect(problemsOf(body)).toEqual([
+      { field: 'body', line: 1, message: "unknown variable 'case'" },
+      { field: 'body', line: 2, message: "unknown variable 'this'" },
+      { field: 'body', line: 3, message: "unknown variable '../note'" },
+      { field: 'body', line: 4, message: "unknown variable '@root.note'" },
+      { field: 'body', line: 5, message: "unknown variable '@index'" },
+      { field: 'body', line: 6, message: "unknown variable 'case.[name]'" },
+      { field: 'body', line: 7, message: "unknown variable 'this.case.name'" },
+      { field: 'body', line: 8, message: `unknown variable '"note"'` },
+    ]);
+  });
+
+  it('names an unknown helper and its line', () => {
+    expect(problemsOf('Dear {{official.name}},\n{{uppercase case.name}}')).toEqual([
+      { field: 'body', line: 2, message: "unknown helper 'uppercase'" },
+    ]);
+  });
+
+  it.each([
+    ['{{#each case}}{{name}}{{/each}}', "unknown helper 'each'"],
+    ['{{#with case}}{{name}}{{/with}}', "unknown helper 'with'"],
+    ["{{lookup case 'name'}}", "unknown helper 'lookup'"],
+    ['{{log note}}', "unknown helper 'log'"],
+    ['{{log}}', "unknown helper 'log'"],
+    ['{{#if (lookup case "name")}}x{{/if}}', "unknown helper 'lookup'"],
+    ['{{case.name level="x"}}', "unknown helper 'case.name'"],
+    ['{{#case}}{{name}}{{/case}}', "unknown helper 'case'"],
+    ['{{constructor.constructor}}', "unknown variable 'constructor.constructor'"],
+    ['{{case.name.constructor}}', "unknown variable 'case.name.constructor'"],
+    ['{{__proto__}}', "unknown variable '__proto__'"],
+    ['{{> partial}}', "partial 'partial' is not allowed"],
+    ['{{#> layout}}x{{/layout}}', "partial 'layout' is not allowed"],
+    ['{{#*inline "p"}}x{{/inline}}', "decorator 'inline' is not allowed"],
+  ])('refuses %s', (body, message) => {
+    expect(problemsOf(`Dear {{official.name}},\n${body}`)).toContainEqual({ field: 'body', line: 2, message });
+  });
+
+  it('allows if and unless only as blocks on one allowed variable', () => {
+    expect(problemsOf('{{#if note}}a{{else if case.charges}}b{{else}}c{{/if}}{{#unless note}}d{{/unless}}')).toEqual([]);
+    expect(problemsOf('{{#if}}a{{/if}}\n{{#if note case.name}}b{{/if}}\n{{#if secret}}c{{/if}}\n{{if note}}')).toEqual([
+      { field: 'body', line: 1, message: "helper 'if' takes exactly one variable" },
+      { field: 'body', line: 2, message: "helper 'if' takes exactly one variable" },
+      { field: 'body', line: 3, message: "unknown variable 'secret'" },
+      { field: 'body', line: 4, message: "unknown helper 'if'" },
+    ]);
+  });
+
+  it('names the line of a syntax error', () => {
+    expect(problemsOf('Dear {{official.name}},\n\n{{#if note}}\n{{note}}\n')).toEqual([
+      { field: 'body', line: 5, message: "syntax error: unexpected end of template, expecting '{{else ...' or '{{else}}' or '{{/'" },
+    ]);
+    // Handlebars reports a mismatched close on the line of the block it fails to close.
+    expect(problemsOf('Dear {{official.name}},\n\n{{#if note}}\n{{note}}\n{{/unless}}')).toEqual([
+      { field: 'body', line: 3, message: "syntax error: if doesn't match unless" },
+    ]);
+  });
+
+  it('reports parse and lexical errors with their line', () => {
+    expect(validateTemplate('appeal', 'Appeal for {{case.name}', 'x\n{{!-- never closed')).toEqual([
+      { field: 'subject', line: 1, message: 'syntax error: unexpected text' },
+      { field: 'body', line: 2, message: 'syntax error: Unrecognized text.' },
+    ]);
+  });
+
+  it('refuses signUrl in an appeal and allows it in an invitation', () => {
+    expect(problemsOf('Sign here:\n{{signUrl}}', 'appeal')).toEqual([{ field: 'body', line: 2, message: "unknown variable 'signUrl'" }]);
+    expect(problemsOf('Sign here:\n{{signUrl}}', 'invitation')).toEqual([]);
+    expect(problemsOf('Sign here:\n{{signUrl}}', 'thank-you')).toEqual([{ field: 'body', line: 2, message: "unknown variable 'signUrl'" }]);
+
+    const invitation = compileTemplate('invitation', 'This month', 'Sign here: {{signUrl}}');
+    expect(invitation.render(aLetterContext({ signUrl: 'https://qalam.example/sign/abc' })).body).toBe('Sign here: https://qalam.example/sign/abc');
+  });
+
+  it('allows lettersSent in thank-you templates only', () => {
+    expect(problemsOf('{{lettersSent}} letters', 'thank-you')).toEqual([]);
+    expect(problemsOf('{{lettersSent}} letters', 'appeal')).toEqual([{ field: 'body', line: 1, message: "unknown variable 'lettersSent'" }]);
+    expect(problemsOf('{{lettersSent}} letters', 'invitation')).toEqual([{ field: 'body', line: 1, message: "unknown variable 'lettersSent'" }]);
+
+    const thanks = compileTemplate('thank-you', 'Thank you', 'You sent {{lettersSent}} letters.');
+    expect(thanks.render(aLetterContext({ lettersSent: 12 })).body).toBe('You sent 12 letters.');
+  });
+
+  it('reports several problems together, in subject and body', () => {
+    const problems = validateTemplate('appeal', 'About {{case.secret}}', '{{official.email}}\n{{#each x}}{{/each}}\n{{> footer}}');
+
+    expect(problems).toEqual([
+      { field: 'subject', line: 1, message: "unknown variable 'case.secret'" },
+      { field: 'body', line: 1, message: "unknown variable 'official.email'" },
+      { field: 'body', line: 2, message: "unknown helper 'each'" },
+      { field: 'body', line: 2, message: "unknown variable 'x'" },
+      { field: 'body', line: 3, message: "partial 'footer' is not allowed" },
+    ]);
+  });
+
+  it('requires a one-line, non-empty subject and a non-empty body', () => {
+    expect(validateTemplate('appeal', '  \n ', ' \n')).toEqual([
+      { field: 'subject', line: 1, message: 'subject is empty' },
+      { field: 'body', line: 1, message: 'body is empty' },
+    ]);
+    expect(validateTemplate('appeal', 'Appeal\r\nBcc: someone@example.com', 'x')).toEqual([
+      { field: 'subject', line: 2, message: 'subject must be a single line' },
+    ]);
+    expect(validateTemplate('appeal', '\nAppeal for {{case.name}}\n', 'x')).toEqual([]);
+  });
+
+  it('throws TemplateInvalidError carrying the problems', () => {
+    let thrown: unknown;
+    try {
+      compileTemplate('appeal', 'Appeal', 'Dear {{official.email}}');
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(TemplateInvalidError);
+    expect((thrown as TemplateInvalidError).problems).toEqual([{ field: 'body', line: 1, message: "unknown variable 'official.email'" }]);
+  });
+
+  it('cannot produce a multi-line subject from CR/LF in a note or a name', () => {
+    const template = compileTemplate('appeal', 'Appeal for {{case.name}} {{note}}', '{{note}}');
+    const context = aLetterContext({ note: 'urgent\r\nBcc: victim@example.com\n\n\tbody' });
+    context.case.name = 'Aziz\rKarimov\u0085\u2028x';
+
+    const { subject, body } = template.render(context);
+
+    expect(subject).toBe('Appeal for Aziz Karimov x urgent Bcc: victim@example.com body');
+    expect(subject).not.toMatch(/[\r\n\t\u0085\u2028]/);
+    expect(body).toBe('urgent\nBcc: victim@example.com\n\n\tbody');
+  });
+
+  it('normalises body line endings and trims trailing whitespace', () => {
+    const template = compileTemplate('appeal', 'Appeal', 'Dear {{official.name}},\r\n\r\n{{note}}\r\n\r\n');
+
+    expect(template.render(aLetterContext({ note: 'line one\rline two  \n\n' })).body).toBe('Dear A. Official,\n\nline one\nline two');
+  });
+
+  it('renders nulls as empty strings', () => {
+    const template = compileTemplate(
+      'appeal',
+      'Appeal [{{note}}]',
+      '[{{official.salutation}}][{{official.organisation}}][{{case.profession}}][{{case.charges}}][{{case.detainedOn}}][{{supporter.city}}]',
+    );
+    const context = aLetterContext({ note: null });
+    context.official = { ...context.official, salutation: null, organisation: null };
+    context.case = { ...context.case, profession: null, charges: null, detainedOn: null };
+    context.supporter = { ...context.supporter, city: null };
+
+    expect(template.render(context)).toEqual({ subject: 'Appeal []', body: '[][][][][][]' });
+  });
+
+  it('renders a kind-specific variable left out by the caller as empty', () => {
+    const template = compileTemplate('thank-you', 'Thanks', 'Sent: [{{lettersSent}}]');
+
+    expect(template.render(aLetterContext()).body).toBe('Sent: []');
+  });
+
+  it('shows a template only the allowed fields, whatever the caller passes', () => {
+    const template = compileTemplate('appeal', 'Appeal', '{{#if case.name}}yes{{/if}}');
+    const context = aLetterContext();
+    Object.assign(context.case, { email: 'secret@example.com' });
+
+    expect(template.render(context).body).toBe('yes');
+    expect(() => compileTemplate('appeal', 'Appeal', '{{case.email}}')).toThrow(TemplateInvalidError);
+  });
+
+  it('signs in each style', () => {
+    expect(signatureOf('full', '  Jane   Doe ', 'Canada')).toBe('Jane Doe');
+    expect(signatureOf('initials', 'Jane Doe', 'Canada')).toBe('J. D.');
+    expect(signatureOf('initials', 'jean-luc picard', 'France')).toBe('J.-L. P.');
+    expect(signatureOf('anonymous', 'Jane Doe', 'Canada')).toBe('a supporter from Canada');
+    expect(signatureOf('initials', '   ', 'Canada')).toBe('a supporter from Canada');
+  });
+
+  it('names countries from their ISO code, in a locale', () => {
+    expect(countryName('UZ')).toBe('Uzbekistan');
+    expect(countryName('UZ', 'ru')).toBe('Узбекистан');
+    expect(countryName('uz', 'fr')).toBe('Ouzbékistan');
+    expect(countryName('not a code')).toBe('not a code');
+  });
+});
