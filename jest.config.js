@@ -8,6 +8,8 @@ const shared = {
 };
 
 module.exports = {
+  // Set here: Jest reads testTimeout only at the top level.
+  testTimeout: 120000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -16,7 +18,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -1,0 +1,85 @@
+import { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+
+export interface ReceivedMessage {
+  raw: string;
+  from: string;
+  to: string[];
+  messageId: string;
+  letterId: string | null;
+  subject: string;
+  text: string;
+  fromHeader: string;
+}
+
+/** What the server answers to a message: accept, a scripted SMTP error, hang up, or never answer. */
+export type Reply = { accept: true } | { code: number; message: string } | { close: true } | { hang: true };
+
+/**
+ * A real SMTP server on loopback (smtp-server) that records what it accepts and answers
+ * as the test scripts it to.
+ */
+export class SmtpSink {
+  readonly messages: ReceivedMessage[] = [];
+  /** Called for every message after DATA; default accepts. */
+  reply: (message: ReceivedMessage, index: number) => Reply = () => ({ accept: true });
+  private server: SMTPServer;
+  private received = 0;
+  port = 0;
+
+  async start(): Promise<this> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      size: 10 * 1024 * 1024,
+      onData: (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          void this.handle(Buffer.concat(chunks).toString('utf8'), session, callback);
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  private async handle(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
+    const parsed = await simpleParser(raw);
+    const message: ReceivedMessage = {
+      raw,
+      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+      to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+      messageId: parsed.messageId ?? '',
+      letterId: (parsed.headers.get('x-qalam-letter') as string | undefined) ?? null,
+      subject: parsed.subject ?? '',
+      text: parsed.text ?? '',
+      fromHeader: parsed.from?.text ?? '',
+    };
+    const reply = this.reply(message, this.received++);
+    if ('accept' in reply) {
+      this.messages.push(message);
+      callback(null);
+    } else if ('code' in reply) {
+      const error = new Error(reply.message) as Error & { responseCode: number };
+      error.responseCode = reply.code;
+      callback(error);
+    } else if ('close' in reply) {
+      // The message arrived, the reply never does: the sender cannot know.
+      this.messages.push(message);
+      (session as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+    }
+    // hang: never call back
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
