@@ -28,7 +28,7 @@ export function letterContext(parts: ContextParts): LetterContext {
       status: parts.case.status,
       summary: parts.case.summary,
       charges: parts.case.charges,
-      detainedOn: parts.case.detainedOn,
+      detainedOn: parts.case.detainedOn ? formatDate(new Date(`${parts.case.detainedOn}T00:00:00Z`), language) : null,
     },
     official: { name: parts.official.name, title: parts.official.title, salutation: parts.official.salutation, organisation: parts.official.organisation },
     supporter: parts.supporter
