@@ -28,7 +28,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
-        DeliveryModule.forRole(config.role),
+        DeliveryModule.forRole(config),
         ...(serves ? [AuthModule, SupportersModule, CasesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule] : []),
       ],
       providers: serves

@@ -5,7 +5,7 @@ import { Caller } from '../auth/current-supporter.decorator';
 import { Case } from '../cases/case.entity';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
 import { LETTER_STATUSES, LetterStatus } from '../delivery/letter.entity';
-import { LetterQueueService } from '../delivery/letter-queue.service';
+import { LettersService } from '../delivery/letters.service';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
 import { Template } from '../templates/template.entity';
@@ -47,7 +47,7 @@ export class AppealsService {
     @InjectRepository(Official) private readonly officials: Repository<Official>,
     @InjectRepository(Case) private readonly cases: Repository<Case>,
     @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
-    @Inject(LetterQueueService) private readonly queue: LetterQueueService,
+    @Inject(LettersService) private readonly letters: LettersService,
     @Inject(DataSource) private readonly db: DataSource,
   ) {}
 
@@ -91,7 +91,7 @@ export class AppealsService {
       [id],
     );
     const counts = await this.db.query<{ status: LetterStatus; count: number }[]>(
-      `SELECT status, count(*)::int AS count FROM letters WHERE appeal_id = $1 GROUP BY status`,
+      `SELECT status, sum(count)::int AS count FROM letter_counts WHERE appeal_id = $1 GROUP BY status`,
       [id],
     );
     const letters = Object.fromEntries([...LETTER_STATUSES, 'total'].map((status) => [status, 0])) as AppealView['letters'];
@@ -113,77 +113,60 @@ export class AppealsService {
     };
   }
 
-  /** Moves an appeal on; the status check and the change are one statement, so two clicks cannot both win. */
+  /**
+   * Moves an appeal on. The status check and the change are one statement, so two clicks
+   * cannot both win; a launch creates the auto-signers' letters in the same transaction.
+   */
   async transition(id: string, action: keyof typeof TRANSITIONS): Promise<AppealView> {
     const { from, to } = TRANSITIONS[action];
-    const [rows] = await this.db.query<[{ id: string }[], number]>(
-      `UPDATE appeals SET status = $2, launched_at = CASE WHEN $3 THEN now() ELSE launched_at END, updated_at = now()
-        WHERE id = $1 AND status = ANY($4::text[]) RETURNING id`,
-      [id, to, action === 'launch', from],
-    );
-    if (rows.length === 0) {
-      const appeal = await this.appeals.findOne({ where: { id } });
-      if (!appeal) throw new NotFoundError('Appeal');
-      throw new ConflictError('appeal_status', `Cannot ${action} an appeal that is ${appeal.status}`);
-    }
-    if (action === 'launch') await this.fanOutAutoSign(id);
-    if (action === 'resume') await this.queue.enqueueQueuedOfAppeal(id, `resume-${id}-${Date.now()}`);
-    if (action === 'cancel') {
-      await this.db.query(`UPDATE letters SET status = 'cancelled', updated_at = now() WHERE appeal_id = $1 AND status = 'queued'`, [id]);
-    }
+    const range = await this.db.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('appeal/' || $1::text, 0))`, [id]);
+      const [rows] = await manager.query<[{ id: string }[], number]>(
+        `UPDATE appeals SET status = $2, launched_at = CASE WHEN $3 THEN now() ELSE launched_at END, updated_at = now()
+          WHERE id = $1 AND status = ANY($4::text[]) RETURNING id`,
+        [id, to, action === 'launch', from],
+      );
+      if (rows.length === 0) {
+        const appeal = await manager.findOne(Appeal, { where: { id } });
+        if (!appeal) throw new NotFoundError('Appeal');
+        throw new ConflictError('appeal_status', `Cannot ${action} an appeal that is ${appeal.status}`);
+      }
+      if (action === 'cancel') await this.letters.cancelQueued(manager, id);
+      return action === 'launch' ? this.letters.createForAutoSigners(manager, id) : null;
+    });
+    // Jobs only after the letters are committed rows.
+    await this.letters.enqueue(range);
+    if (action === 'resume') await this.letters.enqueueQueuedOfAppeal(id);
     return this.get(id);
-  }
-
-  /**
-   * Signs every active auto-sign member and creates their letters in two set-based
-   * statements: supporters are never loaded into memory.
-   */
-  private async fanOutAutoSign(appealId: string): Promise<void> {
-    await this.db.query(
-      `WITH signed AS (
-         INSERT INTO signatures (appeal_id, supporter_id, signature_style, auto_signed)
-         SELECT $1, s.id, s.signature_style, true FROM supporters s WHERE s.auto_sign AND s.active
-         ON CONFLICT (appeal_id, supporter_id) DO NOTHING
-         RETURNING id, supporter_id)
-       INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id)
-       SELECT $1, sg.supporter_id, ao.official_id, sg.id FROM signed sg CROSS JOIN appeal_officials ao WHERE ao.appeal_id = $1
-       ON CONFLICT (appeal_id, supporter_id, official_id) DO NOTHING`,
-      [appealId],
-    );
-    await this.queue.enqueueQueuedOfAppeal(appealId, `launch-${appealId}`);
   }
 
   /** A member signs as itself; signing again returns the same signature and creates no letter. */
   async sign(caller: Caller, appealId: string, input: SignAppealDto): Promise<SignatureResult> {
-    const appeal = await this.appeals.findOne({ where: { id: appealId } });
-    if (!appeal) throw new NotFoundError('Appeal');
-    if (appeal.status !== 'open' && appeal.status !== 'paused') {
-      throw new ConflictError('appeal_not_open', `This appeal is ${appeal.status}: it takes no signatures`);
-    }
     const supporter = await this.supporters.findOne({ where: { id: caller.id } });
     if (!supporter) throw new NotFoundError('Supporter');
     const note = input.note?.trim() ? input.note.trim() : null;
-    const created = await this.db.transaction(async (manager) => {
+    const { range, status } = await this.db.transaction(async (manager) => {
+      // Shared with other signers, exclusive to a status change, held until commit: a cancel
+      // waits for signatures in flight, so no letter is left queued in a cancelled appeal.
+      await manager.query(`SELECT pg_advisory_xact_lock_shared(hashtextextended('appeal/' || $1::text, 0))`, [appealId]);
+      const [appeal] = await manager.query<{ status: AppealStatus }[]>(`SELECT status FROM appeals WHERE id = $1`, [appealId]);
+      if (!appeal) throw new NotFoundError('Appeal');
+      if (appeal.status !== 'open' && appeal.status !== 'paused') {
+        throw new ConflictError('appeal_not_open', `This appeal is ${appeal.status}: it takes no signatures`);
+      }
       const [signature] = await manager.query<{ id: string }[]>(
         `INSERT INTO signatures (appeal_id, supporter_id, note, signature_style) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (appeal_id, supporter_id) DO NOTHING RETURNING id`,
+         ON CONFLICT (supporter_id, appeal_id) DO NOTHING RETURNING id`,
         [appealId, caller.id, note, input.signatureStyle ?? supporter.signatureStyle],
       );
-      if (!signature) return null;
-      return manager.query<{ id: string }[]>(
-        `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id)
-         SELECT $1, $2, official_id, $3 FROM appeal_officials WHERE appeal_id = $1
-         ON CONFLICT (appeal_id, supporter_id, official_id) DO NOTHING RETURNING id`,
-        [appealId, caller.id, signature.id],
-      );
+      return { range: signature ? await this.letters.createForSignature(manager, signature.id) : null, status: appeal.status };
     });
+    // A paused appeal keeps the letters queued; resuming enqueues them.
+    if (status === 'open') await this.letters.enqueue(range);
     const signature = await this.db.getRepository(Signature).findOneOrFail({ where: { appealId, supporterId: caller.id } });
-    if (created && created.length > 0 && appeal.status === 'open') {
-      await this.queue.enqueue(created.map((row) => row.id), `sign-${signature.id}`);
-    }
     const letters = await this.db.query<SignatureResult['letters']>(
-      `SELECT id, official_id AS "officialId", status FROM letters WHERE signature_id = $1 ORDER BY official_id`,
-      [signature.id],
+      `SELECT id, official_id AS "officialId", status FROM letters WHERE supporter_id = $1 AND appeal_id = $2 ORDER BY official_id`,
+      [caller.id, appealId],
     );
     const { id, note: savedNote, signatureStyle, createdAt } = signature;
     return { signature: { id, appealId, supporterId: caller.id, note: savedNote, signatureStyle, createdAt }, letters };

@@ -2,7 +2,7 @@ import type { SignatureStyle } from '../supporters/supporter.entity';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity('signatures')
-@Unique('signatures_appeal_supporter', ['appealId', 'supporterId'])
+@Unique('signatures_supporter_appeal', ['supporterId', 'appealId'])
 export class Signature {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'appeal_id', type: 'uuid' }) appealId: string;

@@ -5,7 +5,7 @@ import { DomainError, InvalidError } from './errors';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  413: 'Payload Too Large', 503: 'Service Unavailable', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error',
 };
 
 /**
@@ -45,6 +45,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const code = (exception.driverError as { code?: string })?.code;
       if (code === '23505') return { status: 409, body: { statusCode: 409, message: 'A record with these values already exists', error: 'Conflict' } };
       if (code === '23503') return { status: 404, body: { statusCode: 404, message: 'A referenced record does not exist', error: 'Not Found' } };
+      if (code === '40P01' || code === '40001') {
+        return { status: 503, body: { statusCode: 503, message: 'The server is busy with the same records: try again', error: 'Service Unavailable' } };
+      }
       if (code === '22P02' || code === '22007' || code === '22008' || code === '23514') {
         return { status: 400, body: { statusCode: 400, message: 'A value is not valid', error: 'Bad Request' } };
       }

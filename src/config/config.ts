@@ -58,6 +58,18 @@ export class EnvSchema {
   @IsOptional() @Matches(/^\d+$/, { message: 'SMTP_POOL_SIZE must be a number' })
   SMTP_POOL_SIZE?: string;
 
+  @IsOptional() @Matches(/^\d+$/, { message: 'DELIVERY_LEASE_SECONDS must be a number' })
+  DELIVERY_LEASE_SECONDS?: string;
+
+  @IsOptional() @Matches(/^\d+$/, { message: 'RECONCILE_SECONDS must be a number' })
+  RECONCILE_SECONDS?: string;
+
+  @IsOptional() @Matches(/^\d+$/, { message: 'RETRY_DELAY_MS must be a number' })
+  RETRY_DELAY_MS?: string;
+
+  @IsOptional() @Matches(/^\d+$/, { message: 'SMTP_TIMEOUT_SECONDS must be a number' })
+  SMTP_TIMEOUT_SECONDS?: string;
+
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be error, warn, log, debug or verbose' })
   LOG_LEVEL?: string;
 }
@@ -82,6 +94,17 @@ export interface QalamConfig {
   /** SMTP connections in the pool of one worker process. */
   smtpPoolSize: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /**
+   * Seconds a worker's claim lives without a heartbeat; also BullMQ's lock duration. A
+   * stalled batch is taken over after it.
+   */
+  deliveryLeaseSeconds: number;
+  /** How often a worker looks for letters queued in Postgres with no job in Redis. */
+  reconcileSeconds: number;
+  /** First backoff after a transient SMTP failure; doubles on each attempt. */
+  retryDelayMs: number;
+  /** Socket timeout of an SMTP exchange: well below the lease, so a hung server ends a batch. */
+  smtpTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -99,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
     throw new ConfigError(errors.flatMap((error) => Object.values(error.constraints ?? {}).slice(0, 1).map((message) => `${error.property}: ${message}`)));
   }
   const production = schema.NODE_ENV === 'production';
-  return {
+  const config: QalamConfig = {
     databaseUrl: schema.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/qalam',
     redisUrl: schema.REDIS_URL ?? 'redis://127.0.0.1:6379',
     smtpUrl: schema.SMTP_URL ?? null,
@@ -117,8 +140,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
     deliveryConcurrency: Math.max(1, Number(schema.DELIVERY_CONCURRENCY ?? 4)),
     smtpPoolSize: Math.max(1, Number(schema.SMTP_POOL_SIZE ?? 5)),
     logLevel: (schema.LOG_LEVEL ?? 'log') as QalamConfig['logLevel'],
+    deliveryLeaseSeconds: Math.max(2, Number(schema.DELIVERY_LEASE_SECONDS ?? 60)),
+    reconcileSeconds: Math.max(1, Number(schema.RECONCILE_SECONDS ?? 30)),
+    retryDelayMs: Number(schema.RETRY_DELAY_MS ?? 5000),
+    smtpTimeoutSeconds: Math.max(1, Number(schema.SMTP_TIMEOUT_SECONDS ?? 20)),
   };
+  const problems = crossCheck(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }
 
 /** Injection token of the validated configuration. */
 export const QALAM_CONFIG = Symbol('QALAM_CONFIG');
+
+/** Checks that belong to more than one key. */
+export function crossCheck(config: QalamConfig): string[] {
+  const problems: string[] = [];
+  if (config.smtpTimeoutSeconds * 2 >= config.deliveryLeaseSeconds) {
+    problems.push('SMTP_TIMEOUT_SECONDS must be less than half of DELIVERY_LEASE_SECONDS, so a hung SMTP server cannot outlive a batch lease');
+  }
+  return problems;
+}

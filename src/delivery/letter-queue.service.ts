@@ -2,56 +2,88 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { JobName, JobOf, LETTER_BATCH_SIZE, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS } from './jobs';
+import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { DeliveryRedisService } from './delivery-redis.service';
+import { jobIdOf, JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS } from './jobs';
 
-const JOB_OPTIONS = {
-  attempts: MAX_LETTER_ATTEMPTS,
-  backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: true,
-  removeOnFail: 1000,
-};
+/** Batches are read from Postgres a page at a time, so a million letters never sit in memory. */
+const BATCHES_PER_PAGE = 200;
 
-/** Puts letters that are rows in Postgres onto the queue, as batches of ids. */
+export interface BatchRange {
+  /** First batch id, inclusive. */
+  from: string;
+  /** Last batch id, exclusive. */
+  to: string;
+}
+
+/** Puts letters that are rows in Postgres onto the queue, one job per batch. */
 @Injectable()
 export class LetterQueueService {
   constructor(
     @InjectQueue(LETTERS_QUEUE) private readonly queue: Queue<JobOf<JobName.SendLetters>, unknown, JobName>,
     @Inject(DataSource) private readonly db: DataSource,
+    @Inject(DeliveryRedisService) private readonly redis: DeliveryRedisService,
+    @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {}
 
-  /** Enqueues the given letters in batches; `key` makes the job ids deterministic (no ':' allowed). */
-  async enqueue(letterIds: string[], key: string): Promise<number> {
-    const jobs = [];
-    for (let start = 0; start < letterIds.length; start += LETTER_BATCH_SIZE) {
-      const letterIds_ = letterIds.slice(start, start + LETTER_BATCH_SIZE);
-      jobs.push({ name: JobName.SendLetters, data: { letterIds: letterIds_ }, opts: { ...JOB_OPTIONS, jobId: `letters-${key}-${start / LETTER_BATCH_SIZE}` } });
+  /** Enqueues every batch in the range that still has queued letters. */
+  async enqueueRange(range: BatchRange): Promise<number> {
+    let jobs = 0;
+    // Batch ids of a fan-out are consecutive: page through them by id.
+    for (let from = BigInt(range.from); from < BigInt(range.to); from += BigInt(BATCHES_PER_PAGE)) {
+      const to = from + BigInt(BATCHES_PER_PAGE) < BigInt(range.to) ? from + BigInt(BATCHES_PER_PAGE) : BigInt(range.to);
+      const batches = await this.db.query<{ batch_id: string; ids: string[] }[]>(
+        `SELECT batch_id, array_agg(id ORDER BY id) AS ids FROM letters
+          WHERE batch_id >= $1 AND batch_id < $2 AND status = 'queued' GROUP BY batch_id ORDER BY batch_id`,
+        [from.toString(), to.toString()],
+      );
+      await this.add(batches.map((batch) => ({ batchId: batch.batch_id, letterIds: batch.ids })));
+      jobs += batches.length;
     }
-    if (jobs.length > 0) await this.queue.addBulk(jobs);
-    return jobs.length;
+    return jobs;
   }
 
-  /**
-   * Enqueues every letter of an appeal that is still queued, reading ids in keyset pages so
-   * that a million letters never sit in memory at once.
-   */
-  async enqueueQueuedOfAppeal(appealId: string, key: string): Promise<number> {
-    let after = '00000000-0000-0000-0000-000000000000';
-    let page = 0;
-    let total = 0;
-    for (;;) {
-      const rows = await this.db.query<{ id: string }[]>(
-        `SELECT id FROM letters WHERE appeal_id = $1 AND status = 'queued' AND id > $2 ORDER BY id LIMIT 10000`,
-        [appealId, after],
-      );
-      if (rows.length === 0) return total;
-      await this.enqueue(rows.map((row) => row.id), `${key}-${page}`);
-      total += rows.length;
-      after = rows[rows.length - 1].id;
-      page += 1;
-    }
+  /** Enqueues the given batches with the letters of theirs that are queued or mid-send; existing jobs are left alone. */
+  async enqueueBatches(batchIds: string[]): Promise<number> {
+    if (batchIds.length === 0) return 0;
+    const batches = await this.db.query<{ batch_id: string; ids: string[] }[]>(
+      `SELECT batch_id, array_agg(id ORDER BY id) AS ids FROM letters
+        WHERE batch_id = ANY($1::bigint[]) AND status IN ('queued', 'sending') GROUP BY batch_id`,
+      [batchIds],
+    );
+    await this.add(batches.map((batch) => ({ batchId: batch.batch_id, letterIds: batch.ids })));
+    return batches.length;
+  }
+
+  /** Which of these batches have no job in Redis (never added, finished, or lost with Redis's data). */
+  async withoutJob(batchIds: string[]): Promise<string[]> {
+    if (batchIds.length === 0) return [];
+    const pipeline = this.redis.client.pipeline();
+    for (const batchId of batchIds) pipeline.exists(this.redis.jobKey(LETTERS_QUEUE, jobIdOf(batchId)));
+    const results = (await pipeline.exec()) ?? [];
+    return batchIds.filter((_, index) => results[index]?.[1] === 0);
+  }
+
+  private async add(payloads: JobOf<JobName.SendLetters>[]): Promise<void> {
+    if (payloads.length === 0) return;
+    await this.queue.addBulk(
+      payloads.map((data) => ({
+        name: JobName.SendLetters,
+        data,
+        opts: {
+          jobId: jobIdOf(data.batchId),
+          // Letters count their own attempts; the job may run more often (pacing, takeover).
+          attempts: MAX_LETTER_ATTEMPTS * 2,
+          backoff: { type: 'exponential', delay: this.config.retryDelayMs },
+          // Finished and failed jobs leave Redis, so the reconciler can add them again.
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
   }
 
   async counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
   }
 }

@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { CaseStatus } from '../cases/case.entity';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { letterContext } from '../templates/letter-context';
 import { CompiledTemplate, compileTemplate, TemplateKind } from '../templates/template-engine';
+import { DeliveryProgressService } from './delivery-progress.service';
 import { MAX_LETTER_ATTEMPTS } from './jobs';
-import { MailTransportService, SendOutcome } from './mail-transport.service';
+import { MailTransportService, OutcomeKind } from './mail-transport.service';
+import { decidePace, OfficialPace } from './pacing';
+import { WorkerRegistryService } from './worker-registry.service';
 
-/** Everything a batch needs to render its letters, read in one query. */
+/** Everything a letter needs to be rendered, read with the claim. */
 interface LetterRow {
   id: string;
   attempts: number;
@@ -16,10 +19,11 @@ interface LetterRow {
   appeal_title: string;
   note: string | null;
   signature_style: SignatureStyle;
-  supporter_name: string;
+  supporter_name: string | null;
   supporter_city: string | null;
-  supporter_country: string;
+  supporter_country: string | null;
   official_email: string | null;
+  suppressed: boolean;
   official_name: string;
   official_title: string;
   official_salutation: string | null;
@@ -32,8 +36,16 @@ interface LetterRow {
   case_summary: string;
   case_charges: string | null;
   case_detained_on: string | null;
-  /** The appeal's templates: [{id, language, kind, subject, body, version}] */
-  templates: { id: string; language: string; kind: TemplateKind; subject: string; body: string; version: string }[];
+  /** On the first row of each appeal only, so a batch reads each template once. */
+  templates: { id: string; language: string; kind: TemplateKind; subject: string; body: string; version: string }[] | null;
+}
+
+interface Outcome {
+  id: string;
+  status: 'queued' | 'sent' | 'failed' | 'unknown';
+  detail: string;
+  /** The address to suppress after a permanent refusal. */
+  suppress: string | null;
 }
 
 export interface BatchResult {
@@ -42,101 +54,198 @@ export interface BatchResult {
   retry: number;
   failed: number;
   unknown: number;
+  /** Letters taken over from a dead worker. */
+  recovered: number;
+  /** Letters that wait for an official's pace, and when to look at them again. */
+  waiting: number;
+  retryAt: Date | null;
 }
+
+const CLAIMED_COLUMNS = `c.id, c.attempts, a.id AS appeal_id, a.title AS appeal_title, sg.note, sg.signature_style,
+  s.name AS supporter_name, s.city AS supporter_city, s.country AS supporter_country,
+  o.email AS official_email, sp.address IS NOT NULL AS suppressed, o.name AS official_name, o.title AS official_title,
+  o.salutation AS official_salutation, o.organisation AS official_organisation, o.language AS official_language,
+  k.name AS case_name, k.country AS case_country, k.profession AS case_profession, k.status AS case_status,
+  k.summary AS case_summary, k.charges AS case_charges, to_char(k.detained_on, 'YYYY-MM-DD') AS case_detained_on,
+  CASE WHEN row_number() OVER (PARTITION BY a.id ORDER BY c.id) = 1 THEN (
+    SELECT json_agg(json_build_object('id', tp.id, 'language', tp.language, 'kind', tp.kind, 'subject', tp.subject,
+           'body', tp.body, 'version', tp.updated_at) ORDER BY tp.created_at, tp.id)
+      FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id WHERE at.appeal_id = a.id) END AS templates`;
+
+const CLAIMED_JOINS = `JOIN appeals a ON a.id = c.appeal_id
+  JOIN cases k ON k.id = a.case_id
+  JOIN signatures sg ON sg.id = c.signature_id
+  LEFT JOIN supporters s ON s.id = c.supporter_id
+  JOIN officials o ON o.id = c.official_id
+  LEFT JOIN suppressions sp ON sp.address = lower(o.email)`;
 
 @Injectable()
 export class LetterSenderService {
   private readonly logger = new Logger(LetterSenderService.name);
   /** Compiled once per template version, reused for every letter. */
   private readonly compiled = new Map<string, CompiledTemplate>();
+  private readonly templatesOfAppeal = new Map<string, NonNullable<LetterRow['templates']>>();
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(MailTransportService) private readonly mail: MailTransportService,
+    @Inject(DeliveryProgressService) private readonly progress: DeliveryProgressService,
+    @Inject(WorkerRegistryService) private readonly registry: WorkerRegistryService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {}
 
   /**
-   * Claims, renders, sends and records one batch. Letters are claimed (queued -> sending)
-   * before anything is sent, so a second worker holding the same ids sends nothing.
+   * Takes over what a dead worker left of this batch, claims what may go now (one
+   * statement), renders, sends, and records every outcome (one statement).
    */
-  async sendBatch(letterIds: string[]): Promise<BatchResult> {
-    const rows = await this.claim(letterIds);
-    const result: BatchResult = { claimed: rows.length, sent: 0, retry: 0, failed: 0, unknown: 0 };
-    if (rows.length === 0) return result;
+  async sendBatch(batchId: string, letterIds: string[]): Promise<BatchResult> {
+    const result: BatchResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0, recovered: 0, waiting: 0, retryAt: null };
+    result.recovered = await this.takeOver(batchId, letterIds);
 
-    const outcomes = await Promise.all(rows.map((row) => this.sendOne(row)));
-    const now = new Date();
-    const updates = outcomes.map((outcome, index) => {
-      const row = rows[index];
-      // A transient failure on the last attempt is final.
-      const kind = outcome.kind === 'retry' && row.attempts >= MAX_LETTER_ATTEMPTS ? 'failed' : outcome.kind;
-      result[kind === 'sent' ? 'sent' : kind === 'retry' ? 'retry' : kind === 'failed' ? 'failed' : 'unknown'] += 1;
-      return { id: row.id, status: kind === 'retry' ? 'queued' : kind, detail: outcome.detail, messageId: outcome.messageId };
-    });
-    await this.record(updates, now);
-    if (result.retry > 0) {
-      this.logger.warn(`${result.retry} of ${rows.length} letters will be retried`);
+    await this.progress.open(batchId, this.registry.workerId);
+    const { rows, waiting, retryAt } = await this.claim(letterIds);
+    result.claimed = rows.length;
+    result.waiting = waiting;
+    result.retryAt = retryAt;
+    if (rows.length > 0) {
+      const outcomes = await Promise.all(rows.map((row) => this.sendOne(batchId, row)));
+      await this.record(outcomes);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'queued') result.retry += 1;
+        else result[outcome.status] += 1;
+      }
     }
+    await this.progress.close(batchId);
     return result;
   }
 
-  private async claim(letterIds: string[]): Promise<LetterRow[]> {
-    return this.db.query<LetterRow[]>(
-      `WITH claimed AS (
-         UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, claimed_at = now(), updated_at = now()
-           FROM appeals a
-          WHERE l.id = ANY($1::uuid[]) AND l.status = 'queued' AND a.id = l.appeal_id AND a.status = 'open'
-         RETURNING l.id, l.attempts, l.appeal_id, l.signature_id, l.supporter_id, l.official_id)
-       SELECT c.id, c.attempts, a.id AS appeal_id, a.title AS appeal_title, sg.note, sg.signature_style,
-              s.name AS supporter_name, s.city AS supporter_city, s.country AS supporter_country,
-              o.email AS official_email, o.name AS official_name, o.title AS official_title, o.salutation AS official_salutation,
-              o.organisation AS official_organisation, o.language AS official_language,
-              k.name AS case_name, k.country AS case_country, k.profession AS case_profession, k.status AS case_status,
-              k.summary AS case_summary, k.charges AS case_charges, to_char(k.detained_on, 'YYYY-MM-DD') AS case_detained_on,
-              t.templates
-         FROM claimed c
-         JOIN appeals a ON a.id = c.appeal_id
-         JOIN cases k ON k.id = a.case_id
-         JOIN signatures sg ON sg.id = c.signature_id
-         JOIN supporters s ON s.id = c.supporter_id
-         JOIN officials o ON o.id = c.official_id
-         JOIN LATERAL (
-           SELECT json_agg(json_build_object('id', tp.id, 'language', tp.language, 'kind', tp.kind, 'subject', tp.subject,
-                  'body', tp.body, 'version', tp.updated_at) ORDER BY tp.created_at, tp.id) AS templates
-             FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id WHERE at.appeal_id = a.id) t ON true`,
+  /**
+   * Letters of this batch left `sending` by a worker whose heartbeat stopped: sent ones are
+   * recorded sent, ones whose data may have reached the server are `unknown` (never resent),
+   * and ones that never started go back to `queued` to be sent now.
+   */
+  private async takeOver(batchId: string, letterIds: string[]): Promise<number> {
+    const orphans = await this.db.query<{ id: string }[]>(
+      `SELECT l.id FROM letters l LEFT JOIN delivery_workers w ON w.id = l.claimed_by
+        WHERE l.id = ANY($1::uuid[]) AND l.status = 'sending'
+          AND (w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)) AND l.claimed_by IS DISTINCT FROM $3`,
+      [letterIds, this.config.deliveryLeaseSeconds, this.registry.workerId],
+    );
+    if (orphans.length === 0) return 0;
+    const ids = orphans.map((orphan) => orphan.id);
+    const progress = await this.progress.read(batchId, ids);
+    const outcomes: Outcome[] = ids.map((id) => {
+      const state = progress?.get(id);
+      if (!state) return { id, status: 'unknown', detail: 'the worker sending it stopped and its progress was lost', suppress: null };
+      if (state.state === 'sent') return { id, status: 'sent', detail: state.reply, suppress: null };
+      if (state.state === 'started') return { id, status: 'unknown', detail: 'the worker sending it stopped during the SMTP exchange', suppress: null };
+      return { id, status: 'queued', detail: 'taken over from a stopped worker before it was sent', suppress: null };
+    });
+    await this.record(outcomes);
+    this.logger.warn(`Batch ${batchId}: took over ${ids.length} letters from a stopped worker`);
+    return ids.length;
+  }
+
+  /**
+   * Claims (queued -> sending) the batch's letters that may go now. Officials with a pace
+   * are locked for the claim, so that workers claiming at once cannot both use one slot.
+   */
+  private async claim(letterIds: string[]): Promise<{ rows: LetterRow[]; waiting: number; retryAt: Date | null }> {
+    const paced = await this.db.query<(OfficialPace & { waiting: number })[]>(
+      `SELECT o.id, o.max_letters_per_hour AS "maxLettersPerHour", o.timezone, o.office_hours_start AS "officeHoursStart",
+              o.office_hours_end AS "officeHoursEnd", o.office_days AS "officeDays", count(*)::int AS waiting
+         FROM letters l JOIN officials o ON o.id = l.official_id
+        WHERE l.id = ANY($1::uuid[]) AND l.status = 'queued' AND (o.max_letters_per_hour IS NOT NULL OR o.office_hours_start IS NOT NULL)
+        GROUP BY o.id ORDER BY o.id`,
       [letterIds],
+    );
+    if (paced.length === 0) return { rows: await this.claimWith(this.db.manager, letterIds, [], []), waiting: 0, retryAt: null };
+
+    return this.db.transaction(async (manager) => {
+      const ids = paced.map((official) => official.id);
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('pace/' || id::text, 0)) FROM unnest($1::uuid[]) AS id ORDER BY id`, [ids]);
+      const recent = await manager.query<{ official_id: string; claimed: number; oldest: Date }[]>(
+        `SELECT official_id, count(*)::int AS claimed, min(claimed_at) AS oldest FROM letters
+          WHERE official_id = ANY($1::uuid[]) AND claimed_at > now() - interval '1 hour' GROUP BY official_id`,
+        [ids],
+      );
+      const now = new Date();
+      let waiting = 0;
+      let retryAt: Date | null = null;
+      const allowances = paced.map((official) => {
+        const seen = recent.find((row) => row.official_id === official.id);
+        const decision = decidePace(official, now, seen?.claimed ?? 0, seen ? new Date(seen.oldest) : null);
+        const allowance = Math.min(decision.allowance, official.waiting);
+        if (allowance < official.waiting) {
+          waiting += official.waiting - allowance;
+          if (decision.retryAt && (!retryAt || decision.retryAt < retryAt)) retryAt = decision.retryAt;
+        }
+        return allowance;
+      });
+      const rows = await this.claimWith(manager, letterIds, ids, allowances);
+      return { rows, waiting, retryAt };
+    });
+  }
+
+  private claimWith(manager: EntityManager, letterIds: string[], pacedIds: string[], allowances: number[]): Promise<LetterRow[]> {
+    return manager.query<LetterRow[]>(
+      `WITH candidates AS (
+         SELECT l.id, p.allowance, row_number() OVER (PARTITION BY l.official_id ORDER BY l.id) AS rank
+           FROM letters l JOIN appeals a ON a.id = l.appeal_id AND a.status = 'open'
+           LEFT JOIN unnest($3::uuid[], $4::int[]) AS p(official_id, allowance) ON p.official_id = l.official_id
+          WHERE l.id = ANY($1::uuid[]) AND l.status = 'queued'),
+       c AS (
+         UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, claimed_at = now(), claimed_by = $2, updated_at = now()
+           FROM candidates WHERE l.id = candidates.id AND (candidates.allowance IS NULL OR candidates.rank <= candidates.allowance) AND l.status = 'queued'
+         RETURNING l.id, l.attempts, l.appeal_id, l.signature_id, l.supporter_id, l.official_id)
+       SELECT ${CLAIMED_COLUMNS} FROM c ${CLAIMED_JOINS}`,
+      [letterIds, this.registry.workerId, pacedIds, allowances],
     );
   }
 
-  private async sendOne(row: LetterRow): Promise<SendOutcome> {
-    const messageId = this.mail.messageIdOf(row.id);
-    if (!row.official_email) return { kind: 'failed', detail: 'official has no email address', messageId };
-    let text: { subject: string; body: string };
+  private async sendOne(batchId: string, row: LetterRow): Promise<Outcome> {
+    if (!row.official_email) return { id: row.id, status: 'failed', detail: 'the official has no email address', suppress: null };
+    if (row.suppressed) return { id: row.id, status: 'failed', detail: 'the address was suppressed after a permanent refusal', suppress: null };
+    let letter: { subject: string; body: string };
+    let fromName: string;
     try {
-      const template = this.templateFor(row);
       const context = letterContext({
         case: { name: row.case_name, country: row.case_country, profession: row.case_profession, status: row.case_status, summary: row.case_summary, charges: row.case_charges, detainedOn: row.case_detained_on },
         official: { name: row.official_name, title: row.official_title, salutation: row.official_salutation, organisation: row.official_organisation, language: row.official_language },
-        supporter: { name: row.supporter_name, city: row.supporter_city, country: row.supporter_country, signatureStyle: row.signature_style },
+        // A supporter who deleted their data signs as an anonymous supporter.
+        supporter: row.supporter_name ? { name: row.supporter_name, city: row.supporter_city, country: row.supporter_country ?? 'ZZ', signatureStyle: row.signature_style } : { name: '', city: null, country: 'ZZ', signatureStyle: 'anonymous' },
         note: row.note,
         appealTitle: row.appeal_title,
         date: new Date(),
       });
-      text = template.render(context);
-      const from = `${context.supporter.signature} via ${this.config.orgName}`;
-      return await this.mail.send({ letterId: row.id, fromName: from, to: row.official_email, subject: text.subject, text: text.body });
+      letter = this.templateFor(row).render(context);
+      fromName = `${context.supporter.signature} via ${this.config.orgName}`;
     } catch (error) {
-      // A template that cannot render this letter will not render it on retry either.
-      return { kind: 'failed', detail: `render error: ${(error as Error).message.slice(0, 200)}`, messageId };
+      // A template that cannot render this letter will not render it on a retry either.
+      return { id: row.id, status: 'failed', detail: `render error: ${(error as Error).message.slice(0, 200)}`, suppress: null };
     }
+    const outcome = await this.mail.send({ letterId: row.id, fromName, to: row.official_email, subject: letter.subject, text: letter.body }, () =>
+      this.progress.started(batchId, row.id),
+    );
+    if (outcome.kind === 'sent') {
+      // Best effort: if this mark is lost and the worker dies now, the letter is `unknown`, never resent.
+      await this.progress.sent(batchId, row.id, outcome.detail).catch(() => undefined);
+    }
+    return { id: row.id, status: this.statusAfter(outcome.kind, row.attempts), detail: outcome.detail, suppress: outcome.permanent ? row.official_email.toLowerCase() : null };
   }
 
-  /** The template in the official's language when the appeal has one, else the appeal's first. */
+  /** A transient failure on the last attempt is final. */
+  private statusAfter(kind: OutcomeKind, attempts: number): Outcome['status'] {
+    if (kind === 'retry') return attempts >= MAX_LETTER_ATTEMPTS ? 'failed' : 'queued';
+    return kind;
+  }
+
+  /** The appeal's template in the official's language when it has one, else its first. */
   private templateFor(row: LetterRow): CompiledTemplate {
-    const appealTemplates = row.templates.filter((template) => template.kind === 'appeal');
-    const chosen = appealTemplates.find((template) => template.language === row.official_language) ?? appealTemplates[0];
-    if (!chosen) throw new Error('appeal has no letter template');
+    if (row.templates) this.templatesOfAppeal.set(row.appeal_id, row.templates);
+    const templates = (this.templatesOfAppeal.get(row.appeal_id) ?? []).filter((template) => template.kind === 'appeal');
+    const chosen = templates.find((template) => template.language === row.official_language) ?? templates[0];
+    if (!chosen) throw new Error('the appeal has no letter template');
     const key = `${chosen.id}@${chosen.version}`;
     let compiled = this.compiled.get(key);
     if (!compiled) {
@@ -146,18 +255,31 @@ export class LetterSenderService {
     return compiled;
   }
 
-  /** One statement for the whole batch. */
-  private async record(updates: { id: string; status: string; detail: string; messageId: string }[], now: Date): Promise<void> {
+  /** Every outcome of a batch in one statement, and the refused addresses in one more. */
+  private async record(outcomes: Outcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
     await this.db.query(
       `UPDATE letters l SET status = u.status,
               smtp_response = CASE WHEN u.status = 'sent' THEN u.detail ELSE l.smtp_response END,
               last_error = CASE WHEN u.status = 'sent' THEN NULL ELSE u.detail END,
-              message_id = u.message_id,
-              sent_at = CASE WHEN u.status = 'sent' THEN $5::timestamptz ELSE l.sent_at END,
+              message_id = CASE WHEN u.status = 'queued' THEN l.message_id ELSE $4 || l.id || $5 END,
+              sent_at = CASE WHEN u.status = 'sent' THEN now() ELSE l.sent_at END,
+              claimed_by = CASE WHEN u.status = 'queued' THEN NULL ELSE l.claimed_by END,
               updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, status, detail, message_id)
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, status, detail)
         WHERE l.id = u.id AND l.status = 'sending'`,
-      [updates.map((u) => u.id), updates.map((u) => u.status), updates.map((u) => u.detail), updates.map((u) => u.messageId), now],
+      [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.detail), ...this.messageIdParts()],
     );
+    const refused = [...new Set(outcomes.map((o) => o.suppress).filter((address): address is string => address !== null))];
+    if (refused.length > 0) {
+      const reasons = refused.map((address) => outcomes.find((o) => o.suppress === address)!.detail);
+      await this.db.query(`INSERT INTO suppressions (address, reason) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (address) DO NOTHING`, [refused, reasons]);
+    }
+  }
+
+  /** Message-ID is `<letter-<id>@domain>`: the prefix and suffix around the id. */
+  private messageIdParts(): [string, string] {
+    const [prefix, suffix] = this.mail.messageIdOf('\u0000').split('\u0000');
+    return [prefix, suffix];
   }
 }

@@ -4,18 +4,22 @@ export const LETTER_STATUSES = ['queued', 'sending', 'sent', 'failed', 'unknown'
 export type LetterStatus = (typeof LETTER_STATUSES)[number];
 
 @Entity('letters')
-@Unique('letters_appeal_supporter_official', ['appealId', 'supporterId', 'officialId'])
+@Unique('letters_supporter_appeal_official', ['supporterId', 'appealId', 'officialId'])
 export class Letter {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'appeal_id', type: 'uuid' }) appealId: string;
   @Column({ name: 'supporter_id', type: 'uuid', nullable: true }) supporterId: string | null;
   @Column({ name: 'official_id', type: 'uuid' }) officialId: string;
   @Column({ name: 'signature_id', type: 'uuid' }) signatureId: string;
+  /** The queue's unit: job `letters-<batchId>` carries this batch's ids. */
+  @Column({ name: 'batch_id', type: 'bigint' }) batchId: string;
   @Column({ type: 'text', default: 'queued' }) status: LetterStatus;
   @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ name: 'smtp_response', type: 'text', nullable: true }) smtpResponse: string | null;
   @Column({ name: 'message_id', type: 'text', nullable: true }) messageId: string | null;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
+  /** The worker process that claimed it; a dead worker's claims are taken over. */
+  @Column({ name: 'claimed_by', type: 'text', nullable: true }) claimedBy: string | null;
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true }) claimedAt: Date | null;
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

@@ -1,32 +1,36 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 
 export interface OutgoingLetter {
   letterId: string;
-  /** How the sender shows: "Jane Doe via Org" */
+  /** How the sender shows: "Jane Doe via Org"; the address is always MAIL_FROM. */
   fromName: string;
   to: string;
   subject: string;
   text: string;
 }
 
+export type OutcomeKind = 'sent' | 'retry' | 'failed' | 'unknown';
+
 export interface SendOutcome {
-  kind: 'sent' | 'retry' | 'failed' | 'unknown';
+  kind: OutcomeKind;
   /** The server's reply or the error, without personal data. */
   detail: string;
-  messageId: string;
+  /** Whether the answer was a permanent refusal of the recipient's address (5xx). */
+  permanent: boolean;
 }
 
 /**
  * The one way letters leave: a pooled SMTP transport when SMTP_URL is set, else `.eml` files
- * in OUTBOX_DIR. Nodemailer never retries on its own: BullMQ owns every retry.
+ * in OUTBOX_DIR. Nodemailer never retries on its own (maxRequeues 0): BullMQ owns every retry.
  */
 @Injectable()
-export class MailTransportService implements OnModuleDestroy {
-  private readonly logger = new Logger(MailTransportService.name);
+export class MailTransportService implements OnApplicationShutdown {
   private readonly transport: Transporter;
   private readonly outbox: string | null;
   private readonly domain: string;
@@ -34,6 +38,7 @@ export class MailTransportService implements OnModuleDestroy {
 
   constructor(@Inject(QALAM_CONFIG) private readonly config: QalamConfig) {
     this.domain = config.mailFrom.split('@')[1] ?? 'qalam.example';
+    const timeout = config.smtpTimeoutSeconds * 1000;
     if (config.smtpUrl) {
       this.outbox = null;
       this.transport = createTransport({
@@ -41,9 +46,10 @@ export class MailTransportService implements OnModuleDestroy {
         pool: true,
         maxConnections: config.smtpPoolSize,
         maxMessages: Infinity,
-        connectionTimeout: 10_000,
-        greetingTimeout: 10_000,
-        socketTimeout: 30_000,
+        maxRequeues: 0,
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
         disableFileAccess: true,
         disableUrlAccess: true,
       } as Parameters<typeof createTransport>[0]);
@@ -53,57 +59,86 @@ export class MailTransportService implements OnModuleDestroy {
     }
   }
 
-  /** Derived from the letter id, so every retry carries the same Message-ID. */
+  /** Derived from the letter id, so every retry carries the same Message-ID and receivers can drop a duplicate. */
   messageIdOf(letterId: string): string {
     return `<letter-${letterId}@${this.domain}>`;
   }
 
-  async send(letter: OutgoingLetter): Promise<SendOutcome> {
-    const messageId = this.messageIdOf(letter.letterId);
+  /**
+   * Sends one letter. `beforeData` runs when the server is about to receive the message
+   * and must finish first: it records that this letter may now be delivered, so that a
+   * worker killed from then on never sends it again.
+   */
+  async send(letter: OutgoingLetter, beforeData: () => Promise<void>): Promise<SendOutcome> {
+    const raw = await new MailComposer({
+      from: { name: letter.fromName, address: this.config.mailFrom },
+      to: letter.to,
+      subject: letter.subject,
+      text: letter.text,
+      messageId: this.messageIdOf(letter.letterId),
+      headers: { 'X-Qalam-Letter': letter.letterId },
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    })
+      .compile()
+      .build();
+    let consumed = false;
+    const message = new Readable({
+      read() {
+        if (this.readableLength > 0 || consumed) return;
+        consumed = true;
+        beforeData().then(
+          () => {
+            this.push(raw);
+            this.push(null);
+          },
+          (error: unknown) => this.destroy(error as Error),
+        );
+      },
+    });
+    let delivered = false;
+    message.on('end', () => (delivered = true));
     try {
-      const info = await this.transport.sendMail({
-        from: { name: letter.fromName, address: this.config.mailFrom },
-        to: letter.to,
-        subject: letter.subject,
-        text: letter.text,
-        messageId,
-        headers: { 'X-Qalam-Letter': letter.letterId },
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      });
+      const info = await this.transport.sendMail({ envelope: { from: this.config.mailFrom, to: [letter.to] }, raw: message });
       if (this.outbox) {
         this.outboxReady ??= mkdir(this.outbox, { recursive: true });
         await this.outboxReady;
         await writeFile(join(this.outbox, `${letter.letterId}.eml`), info.message as Buffer);
-        return { kind: 'sent', detail: '250 written to outbox', messageId };
+        return { kind: 'sent', detail: '250 written to outbox', permanent: false };
       }
-      return { kind: 'sent', detail: String(info.response ?? '250'), messageId };
+      return { kind: 'sent', detail: oneLine(String(info.response ?? '250')), permanent: false };
     } catch (error) {
-      return { ...classify(error), messageId };
+      return classify(error, delivered);
     }
   }
 
   async verify(): Promise<boolean> {
     if (this.outbox) return true;
-    return this.transport.verify().then(() => true, () => false);
+    return this.transport.verify().then(
+      () => true,
+      () => false,
+    );
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     this.transport.close();
   }
 }
 
-/** Maps an SMTP or connection error to what happens to the letter next. */
-export function classify(error: unknown): Omit<SendOutcome, 'messageId'> {
-  const failure = error as { responseCode?: number; response?: string; code?: string; command?: string; message?: string };
-  const reply = (failure.response ?? failure.message ?? 'unknown error').replace(/\s+/g, ' ').slice(0, 500);
-  if (typeof failure.responseCode === 'number') {
-    if (failure.responseCode >= 500) return { kind: 'failed', detail: reply };
-    if (failure.responseCode >= 400) return { kind: 'retry', detail: reply };
-  }
-  // The message went out but no reply came: it may have been delivered. Never resend it blindly.
-  if ((failure.code === 'ETIMEDOUT' || failure.code === 'ECONNECTION' || failure.code === 'ESOCKET') && failure.command === 'DATA') {
-    return { kind: 'unknown', detail: `${failure.code} after DATA: ${reply}` };
-  }
-  return { kind: 'retry', detail: `${failure.code ?? 'ERROR'}: ${reply}` };
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 500);
+}
+
+/**
+ * What an SMTP or connection error means for the letter: a 5xx reply is final, a 4xx reply
+ * or a failure before the message was handed over is worth another try, and a failure after
+ * the whole message went out leaves us not knowing: it may have been delivered.
+ */
+export function classify(error: unknown, messageHandedOver: boolean): SendOutcome {
+  const failure = error as { responseCode?: number; response?: string; code?: string; message?: string };
+  const reply = oneLine(failure.response ?? failure.message ?? 'unknown error');
+  if (typeof failure.responseCode === 'number' && failure.responseCode >= 500) return { kind: 'failed', detail: reply, permanent: true };
+  if (typeof failure.responseCode === 'number' && failure.responseCode >= 400) return { kind: 'retry', detail: reply, permanent: false };
+  if (messageHandedOver) return { kind: 'unknown', detail: `no reply after the message was sent (${failure.code ?? 'ERROR'}: ${reply})`, permanent: false };
+  return { kind: 'retry', detail: `${failure.code ?? 'ERROR'}: ${reply}`, permanent: false };
 }

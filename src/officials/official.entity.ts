@@ -13,6 +13,11 @@ export class Official {
   @Column({ type: 'text' }) language: string;
   @Column({ type: 'text', nullable: true }) timezone: string | null;
   @Column({ name: 'max_letters_per_hour', type: 'int', nullable: true }) maxLettersPerHour: number | null;
+  /** Office hours in the official's timezone: letters wait outside them. */
+  @Column({ name: 'office_hours_start', type: 'time', nullable: true }) officeHoursStart: string | null;
+  @Column({ name: 'office_hours_end', type: 'time', nullable: true }) officeHoursEnd: string | null;
+  /** ISO weekdays (1 = Monday) the office is open; null means every day. */
+  @Column({ name: 'office_days', type: 'smallint', array: true, nullable: true }) officeDays: number[] | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -17,11 +17,15 @@ export interface SupporterStats {
   cases: { caseId: string; name: string; sent: number }[];
 }
 
-/** Which letters a scope covers: a SQL condition on `l` (letters) and `a` (appeals). */
+/**
+ * Where a scope's counters live: letter_counts and letter_days are rolled up by triggers
+ * as letters change state, and supporter_count as signatures arrive, so no request counts
+ * letters one by one.
+ */
 const SCOPES = {
-  case: { table: 'cases', where: 'a.case_id = $1' },
-  appeal: { table: 'appeals', where: 'l.appeal_id = $1' },
-  official: { table: 'officials', where: 'l.official_id = $1' },
+  case: { table: 'cases', counts: 'letter_counts r JOIN appeals a ON a.id = r.appeal_id WHERE a.case_id = $1', days: 'letter_days r JOIN appeals a ON a.id = r.appeal_id WHERE a.case_id = $1' },
+  appeal: { table: 'appeals', counts: 'letter_counts r WHERE r.appeal_id = $1', days: 'letter_days r WHERE r.appeal_id = $1' },
+  official: { table: 'officials', counts: 'letter_counts r WHERE r.official_id = $1', days: 'letter_days r WHERE r.official_id = $1' },
 } as const;
 
 /** Read-only counts of letters; the dashboard and /api/stats both read from here. */
@@ -30,25 +34,14 @@ export class StatsService {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   async forScope(scope: keyof typeof SCOPES, id: string): Promise<DeliveryStats> {
-    const { table, where } = SCOPES[scope];
-    const exists = await this.db.query<unknown[]>(`SELECT 1 FROM ${table} WHERE id = $1`, [id]);
-    if (exists.length === 0) throw new NotFoundError(scope[0].toUpperCase() + scope.slice(1));
-    const [byStatus, [{ supporters }], byDay] = await Promise.all([
-      this.db.query<{ status: LetterStatus; count: number }[]>(
-        `SELECT l.status, count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE ${where} GROUP BY l.status`,
-        [id],
-      ),
-      this.db.query<{ supporters: number }[]>(
-        `SELECT count(DISTINCT l.supporter_id)::int AS supporters FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE ${where}`,
-        [id],
-      ),
-      this.db.query<{ date: string; sent: number }[]>(
-        `SELECT to_char(date_trunc('day', l.sent_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS date, count(*)::int AS sent
-           FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE ${where} AND l.status IN ('sent', 'bounced') GROUP BY 1 ORDER BY 1`,
-        [id],
-      ),
+    const { table, counts, days } = SCOPES[scope];
+    const [byStatus, owner, byDay] = await Promise.all([
+      this.db.query<{ status: LetterStatus; count: number }[]>(`SELECT r.status, sum(r.count)::int AS count FROM ${counts} GROUP BY r.status`, [id]),
+      this.db.query<{ supporters: number }[]>(`SELECT supporter_count AS supporters FROM ${table} WHERE id = $1`, [id]),
+      this.db.query<{ date: string; sent: number }[]>(`SELECT to_char(r.day, 'YYYY-MM-DD') AS date, sum(r.sent)::int AS sent FROM ${days} GROUP BY r.day ORDER BY r.day`, [id]),
     ]);
-    return { letters: countsOf(byStatus), supporters, byDay };
+    if (owner.length === 0) throw new NotFoundError(scope[0].toUpperCase() + scope.slice(1));
+    return { letters: countsOf(byStatus), supporters: owner[0].supporters, byDay };
   }
 
   /** A member may read only its own. */

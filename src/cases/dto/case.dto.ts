@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
 import { OneLine, Trim, UpperCase } from '../../common/validation';
 import { CASE_STATUSES, CaseStatus } from '../case.entity';
 
@@ -13,15 +13,19 @@ export class CreateCaseDto {
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true }) tags?: string[];
 }
 
+// A column that cannot be empty may be left out of a change, but not set to null: null would
+// reach the NOT NULL constraint as a 500 instead of a 400 naming the field.
+const PresentOrAbsent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+
 export class UpdateCaseDto {
-  @IsOptional() @Trim() @IsString() @Length(1, 200) @OneLine() name?: string;
-  @IsOptional() @UpperCase() @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' }) country?: string;
+  @PresentOrAbsent() @Trim() @IsString() @Length(1, 200) @OneLine() name?: string;
+  @PresentOrAbsent() @UpperCase() @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' }) country?: string;
   @IsOptional() @Trim() @IsString() @Length(1, 200) @OneLine() profession?: string;
-  @IsOptional() @IsIn(CASE_STATUSES, { message: `status must be one of ${CASE_STATUSES.join(', ')}` }) status?: CaseStatus;
-  @IsOptional() @Trim() @IsString() @Length(1, 10_000) summary?: string;
+  @PresentOrAbsent() @IsIn(CASE_STATUSES, { message: `status must be one of ${CASE_STATUSES.join(', ')}` }) status?: CaseStatus;
+  @PresentOrAbsent() @Trim() @IsString() @Length(1, 10_000) summary?: string;
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }, { message: 'detainedOn must be a date (YYYY-MM-DD)' }) @Length(10, 10, { message: 'detainedOn must be a date (YYYY-MM-DD)' }) detainedOn?: string;
   @IsOptional() @Trim() @IsString() @Length(1, 2000) charges?: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true }) tags?: string[];
+  @PresentOrAbsent() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true }) tags?: string[];
 }
 
 export class CreateCaseEventDto {

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { execute } from '../database/execute';
+import { BATCH_BLOCK, LETTER_BATCH_SIZE } from './jobs';
+import { BatchRange, LetterQueueService } from './letter-queue.service';
+
+/**
+ * Creates letters with set-based statements and hands their batches to the queue. Creation
+ * runs inside the caller's transaction; enqueueing after it commits, so no job ever names a
+ * letter that is not yet a row.
+ */
+@Injectable()
+export class LettersService {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(LetterQueueService) private readonly queue: LetterQueueService,
+  ) {}
+
+  /**
+   * Signs every active auto-sign member to the appeal and creates their letters in one
+   * statement: supporters are never loaded into memory. The appeal must have just become
+   * open in the same transaction, so no signature of it exists yet (no ON CONFLICT needed).
+   */
+  async createForAutoSigners(manager: EntityManager, appealId: string): Promise<BatchRange | null> {
+    const base = await this.reserveBlock(manager);
+    const created = await execute(
+      manager,
+      `WITH signed AS (
+         INSERT INTO signatures (appeal_id, supporter_id, signature_style, auto_signed)
+         SELECT $1, s.id, s.signature_style, true FROM supporters s WHERE s.auto_sign AND s.active
+         RETURNING id, supporter_id)
+       INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id)
+       SELECT $1, sg.supporter_id, ao.official_id, sg.id, $2::bigint + (row_number() OVER () - 1) / $3
+         FROM signed sg JOIN appeal_officials ao ON ao.appeal_id = $1`,
+      [appealId, base, LETTER_BATCH_SIZE],
+    );
+    return created > 0 ? { from: base, to: (BigInt(base) + BigInt(Math.ceil(created / LETTER_BATCH_SIZE))).toString() } : null;
+  }
+
+  /** The letters of one new signature, one per official of its appeal: a batch of their own. */
+  async createForSignature(manager: EntityManager, signatureId: string): Promise<BatchRange | null> {
+    const base = await this.reserveBlock(manager);
+    const created = await execute(
+      manager,
+      `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id)
+       SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $2::bigint + (row_number() OVER () - 1) / $3
+         FROM signatures s JOIN appeal_officials ao ON ao.appeal_id = s.appeal_id WHERE s.id = $1
+       ON CONFLICT (supporter_id, appeal_id, official_id) DO NOTHING`,
+      [signatureId, base, LETTER_BATCH_SIZE],
+    );
+    return created > 0 ? { from: base, to: (BigInt(base) + BigInt(Math.ceil(created / LETTER_BATCH_SIZE))).toString() } : null;
+  }
+
+  async enqueue(range: BatchRange | null): Promise<void> {
+    if (range) await this.queue.enqueueRange(range);
+  }
+
+  /** Letters still queued are never sent. */
+  async cancelQueued(manager: EntityManager, appealId: string): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE letters SET status = 'cancelled', last_error = 'appeal cancelled', updated_at = now() WHERE appeal_id = $1 AND status = 'queued'`,
+      [appealId],
+    );
+  }
+
+  /** Puts an appeal's queued letters back on the queue (after a pause), batch by batch. */
+  async enqueueQueuedOfAppeal(appealId: string): Promise<number> {
+    const rows = await this.db.query<{ batch_id: string }[]>(`SELECT DISTINCT batch_id FROM letters WHERE appeal_id = $1 AND status = 'queued'`, [appealId]);
+    const missing = await this.queue.withoutJob(rows.map((row) => row.batch_id));
+    return this.queue.enqueueBatches(missing);
+  }
+
+  private async reserveBlock(manager: EntityManager): Promise<string> {
+    const [{ base }] = await manager.query<{ base: string }[]>(`SELECT (nextval('letter_batch_blocks') * $1::bigint)::text AS base`, [BATCH_BLOCK]);
+    return base;
+  }
+}
