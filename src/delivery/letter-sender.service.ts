@@ -7,7 +7,7 @@ import { letterContext } from '../templates/letter-context';
 import { CompiledTemplate, compileTemplate, TemplateKind } from '../templates/template-engine';
 import { DeliveryProgressService } from './delivery-progress.service';
 import { MAX_LETTER_ATTEMPTS } from './jobs';
-import { MailTransportService, OutcomeKind } from './mail-transport.service';
+import { LetterWithheld, MailTransportService, OutcomeKind } from './mail-transport.service';
 import { decidePace, OfficialPace } from './pacing';
 import { WorkerRegistryService } from './worker-registry.service';
 
@@ -61,6 +61,8 @@ export interface BatchResult {
   retryAt: Date | null;
 }
 
+const SUPPRESSED = 'the address was suppressed after a permanent refusal';
+
 const CLAIMED_COLUMNS = `c.id, c.attempts, a.id AS appeal_id, a.title AS appeal_title, sg.note, sg.signature_style,
   s.name AS supporter_name, s.city AS supporter_city, s.country AS supporter_country,
   o.email AS official_email, sp.address IS NOT NULL AS suppressed, o.name AS official_name, o.title AS official_title,
@@ -85,6 +87,11 @@ export class LetterSenderService {
   /** Compiled once per template version, reused for every letter. */
   private readonly compiled = new Map<string, CompiledTemplate>();
   private readonly templatesOfAppeal = new Map<string, NonNullable<LetterRow['templates']>>();
+  /**
+   * Addresses refused with a 5xx since this process started: letters to them still waiting
+   * in the pool are withheld at once, before the suppression reaches Postgres.
+   */
+  private readonly refused = new Map<string, string>();
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -205,7 +212,8 @@ export class LetterSenderService {
 
   private async sendOne(batchId: string, row: LetterRow): Promise<Outcome> {
     if (!row.official_email) return { id: row.id, status: 'failed', detail: 'the official has no email address', suppress: null };
-    if (row.suppressed) return { id: row.id, status: 'failed', detail: 'the address was suppressed after a permanent refusal', suppress: null };
+    const address = row.official_email.toLowerCase();
+    if (row.suppressed || this.refused.has(address)) return { id: row.id, status: 'failed', detail: SUPPRESSED, suppress: null };
     let letter: { subject: string; body: string };
     let fromName: string;
     try {
@@ -224,14 +232,16 @@ export class LetterSenderService {
       // A template that cannot render this letter will not render it on a retry either.
       return { id: row.id, status: 'failed', detail: `render error: ${(error as Error).message.slice(0, 200)}`, suppress: null };
     }
-    const outcome = await this.mail.send({ letterId: row.id, fromName, to: row.official_email, subject: letter.subject, text: letter.body }, () =>
-      this.progress.started(batchId, row.id),
-    );
+    const outcome = await this.mail.send({ letterId: row.id, fromName, to: row.official_email, subject: letter.subject, text: letter.body }, async () => {
+      if (this.refused.has(address)) throw new LetterWithheld(SUPPRESSED);
+      await this.progress.started(batchId, row.id);
+    });
+    if (outcome.permanent) this.refused.set(address, outcome.detail);
     if (outcome.kind === 'sent') {
       // Best effort: if this mark is lost and the worker dies now, the letter is `unknown`, never resent.
       await this.progress.sent(batchId, row.id, outcome.detail).catch(() => undefined);
     }
-    return { id: row.id, status: this.statusAfter(outcome.kind, row.attempts), detail: outcome.detail, suppress: outcome.permanent ? row.official_email.toLowerCase() : null };
+    return { id: row.id, status: this.statusAfter(outcome.kind, row.attempts), detail: outcome.detail, suppress: outcome.permanent ? address : null };
   }
 
   /** A transient failure on the last attempt is final. */

@@ -15,6 +15,9 @@ export interface OutgoingLetter {
   text: string;
 }
 
+/** Thrown by a `beforeData` hook to keep a letter back at the last moment; it is not sent. */
+export class LetterWithheld extends Error {}
+
 export type OutcomeKind = 'sent' | 'retry' | 'failed' | 'unknown';
 
 export interface SendOutcome {
@@ -135,6 +138,7 @@ function oneLine(text: string): string {
  * the whole message went out leaves us not knowing: it may have been delivered.
  */
 export function classify(error: unknown, messageHandedOver: boolean): SendOutcome {
+  if (error instanceof LetterWithheld) return { kind: 'failed', detail: error.message, permanent: false };
   const failure = error as { responseCode?: number; response?: string; code?: string; message?: string };
   const reply = oneLine(failure.response ?? failure.message ?? 'unknown error');
   if (typeof failure.responseCode === 'number' && failure.responseCode >= 500) return { kind: 'failed', detail: reply, permanent: true };

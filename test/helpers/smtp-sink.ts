@@ -21,11 +21,16 @@ export type Reply = { accept: true } | { code: number; message: string } | { clo
  * as the test scripts it to.
  */
 export class SmtpSink {
+  /** Messages the server accepted (answered 250, or received in full before it hung up). */
   readonly messages: ReceivedMessage[] = [];
-  /** Called for every message after DATA; default accepts. */
-  reply: (message: ReceivedMessage, index: number) => Reply = () => ({ accept: true });
+  /** Every message that reached the end of DATA, per letter id, whatever the answer. */
+  readonly receptions = new Map<string, number>();
+  /**
+   * Called for every message after its data; default accepts. `attempt` counts this
+   * letter's receptions, from 1.
+   */
+  reply: (message: ReceivedMessage, attempt: number) => Reply | Promise<Reply> = () => ({ accept: true });
   private server: SMTPServer;
-  private received = 0;
   port = 0;
 
   async start(): Promise<this> {
@@ -63,7 +68,9 @@ export class SmtpSink {
       text: parsed.text ?? '',
       fromHeader: parsed.from?.text ?? '',
     };
-    const reply = this.reply(message, this.received++);
+    const attempt = (this.receptions.get(message.letterId ?? '') ?? 0) + 1;
+    this.receptions.set(message.letterId ?? '', attempt);
+    const reply = await this.reply(message, attempt);
     if ('accept' in reply) {
       this.messages.push(message);
       callback(null);
@@ -79,7 +86,16 @@ export class SmtpSink {
     // hang: never call back
   }
 
+  /** How many times the server received each letter accepted or not, for the letters it accepted. */
+  acceptedTwice(): string[] {
+    const counts = new Map<string, number>();
+    for (const message of this.messages) counts.set(message.letterId ?? '', (counts.get(message.letterId ?? '') ?? 0) + 1);
+    return [...counts].filter(([, count]) => count > 1).map(([id]) => id);
+  }
+
   async stop(): Promise<void> {
+    // A hung session would keep close() waiting: end every connection.
+    for (const connection of (this.server as unknown as { connections: Set<{ close(): void }> }).connections ?? []) connection.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -1,0 +1,130 @@
+import Redis from 'ioredis';
+import { Queue } from 'bullmq';
+import { redisConnection } from '../src/delivery/redis-connection';
+import { addAutoSigners, anAppeal, countBy, expectSettledAndExactlyOnce, lettersOf, settled } from './helpers/delivery';
+import { envOf, QalamProcess } from './helpers/processes';
+import { SmtpSink } from './helpers/smtp-sink';
+import { startTestApp, TestApp } from './helpers/test-app';
+import { waitFor } from './helpers/wait';
+
+const FAST = { RETRY_DELAY_MS: '50', SMTP_TIMEOUT_SECONDS: '1', DELIVERY_LEASE_SECONDS: '3', RECONCILE_SECONDS: '1' };
+const slowly = (ms: number) => () => new Promise<{ accept: true }>((resolve) => setTimeout(() => resolve({ accept: true }), ms));
+
+/** Waits until a worker process has registered itself in Postgres. */
+async function workerUp(app: TestApp, worker: QalamProcess): Promise<void> {
+  await waitFor(
+    async () => ((await app.db.query(`SELECT 1 FROM delivery_workers WHERE pid = $1`, [worker.child.pid])).rowCount ? true : undefined),
+    () => `worker ${worker.child.pid} never registered:\n${worker.output}`,
+  );
+}
+
+describe('delivery across processes and crashes', () => {
+  let sink: SmtpSink;
+  let app: TestApp;
+  const workers: QalamProcess[] = [];
+
+  beforeEach(async () => {
+    sink = await new SmtpSink().start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+    await app?.close();
+    await sink?.stop();
+  });
+
+  it('two worker processes and an API process deliver every letter once', async () => {
+    app = await startTestApp('scaleout', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
+    for (let i = 0; i < 2; i += 1) workers.push(new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '3', DELIVERY_CONCURRENCY: '2' })));
+    await Promise.all(workers.map((worker) => workerUp(app, worker)));
+    await addAutoSigners(app.db, 600, 'scale');
+    const { appealId } = await anAppeal(app.api, app.adminToken, [{ email: 'a@tj-gov.example' }, { email: 'b@tj-gov.example' }]);
+    const letters = await settled(app.db, appealId);
+    expect(countBy(letters)).toEqual({ sent: 1200 });
+    expectSettledAndExactlyOnce(letters, sink);
+    // Both workers took part: each letter names the worker that claimed it.
+    const { rows } = await app.db.query<{ workers: number }>(`SELECT count(DISTINCT claimed_by)::int AS workers FROM letters WHERE appeal_id = $1`, [appealId]);
+    expect(rows[0].workers).toBe(2);
+    // The API process sent nothing: it has no worker row of its own.
+    const { rows: registered } = await app.db.query<{ pid: number }>(`SELECT pid FROM delivery_workers`);
+    expect(registered.map((row) => row.pid).sort()).toEqual(workers.map((worker) => worker.child.pid).sort());
+  });
+
+  it('a worker killed with SIGKILL mid-batch loses no letter and sends none twice', async () => {
+    app = await startTestApp('sigkill', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
+    sink.reply = slowly(20);
+    const doomed = new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '4', DELIVERY_CONCURRENCY: '2' }));
+    workers.push(doomed);
+    await workerUp(app, doomed);
+    await addAutoSigners(app.db, 400, 'kill');
+    const { appealId } = await anAppeal(app.api, app.adminToken, [{ email: 'x@tj-gov.example' }]);
+    await waitFor(async () => (sink.messages.length >= 40 ? true : undefined), () => `sink has ${sink.messages.length}`);
+    await doomed.kill('SIGKILL');
+    const atDeath = countBy(await lettersOf(app.db, appealId));
+    expect(atDeath.sending).toBeGreaterThan(0);
+
+    const heir = new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '4' }));
+    workers.push(heir);
+    const letters = await settled(app.db, appealId);
+    expectSettledAndExactlyOnce(letters, sink);
+    expect(letters.filter((letter) => letter.status === 'failed')).toEqual([]);
+    // Letters the dead worker had claimed but not begun were sent by the heir; at most the
+    // ones in the middle of an SMTP exchange are unknown.
+    expect(letters.filter((letter) => letter.status === 'unknown').length).toBeLessThanOrEqual(4 * 2);
+    expect(countBy(letters).sent + (countBy(letters).unknown ?? 0)).toBe(400);
+  });
+
+  it('Redis losing its data mid-appeal loses no letter: the reconciler re-enqueues from Postgres', async () => {
+    app = await startTestApp('flush', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
+    sink.reply = slowly(10);
+    const worker = new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '2', DELIVERY_CONCURRENCY: '1' }));
+    workers.push(worker);
+    await workerUp(app, worker);
+    await addAutoSigners(app.db, 500, 'flush');
+    const { appealId } = await anAppeal(app.api, app.adminToken, [{ email: 'y@tj-gov.example' }]);
+    await waitFor(async () => (sink.messages.length >= 50 ? true : undefined), () => `sink has ${sink.messages.length}`);
+
+    // As if Redis restarted without persistence: every key of this queue is gone.
+    const redis = new Redis(redisConnection(app.config.redisUrl) as object);
+    const keys = await redis.keys(`${app.config.queuePrefix}:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await redis.del(...keys);
+    redis.disconnect();
+    const before = countBy(await lettersOf(app.db, appealId));
+    expect(before.queued).toBeGreaterThan(0);
+
+    const letters = await settled(app.db, appealId);
+    expect(countBy(letters)).toEqual({ sent: 500 });
+    expectSettledAndExactlyOnce(letters, sink);
+  });
+
+  it('an official with maxLettersPerHour gets no more than that across appeals; the rest wait', async () => {
+    app = await startTestApp('pacing', { SMTP_URL: sink.url, ...FAST });
+    const official = await app.api.post('/api/officials', { name: 'Paced', title: 'Prosecutor', country: 'TJ', email: 'paced@tj-gov.example', language: 'en', maxLettersPerHour: 5 }, app.adminToken);
+    expect(official.status).toBe(201);
+    await addAutoSigners(app.db, 4, 'pace');
+    const template = await app.api.post('/api/templates', { name: 't', kind: 'appeal', language: 'en', subject: 'About {{case.name}}', body: 'Dear {{official.name}}, {{supporter.signature}}' }, app.adminToken);
+    const appealIds: string[] = [];
+    for (const name of ['First case', 'Second case']) {
+      const created = await app.api.post('/api/cases', { name, country: 'TJ', status: 'detained', summary: 'Detained.' }, app.adminToken);
+      const appeal = await app.api.post('/api/appeals', { caseId: created.body.id, title: name, templateIds: [template.body.id], officialIds: [official.body.id] }, app.adminToken);
+      expect((await app.api.post(`/api/appeals/${appeal.body.id}/launch`, undefined, app.adminToken)).status).toBe(200);
+      appealIds.push(appeal.body.id);
+    }
+    const counts = async () => (await app.db.query<{ status: string; count: number }>(`SELECT status, count(*)::int AS count FROM letters WHERE official_id = $1 GROUP BY status ORDER BY status`, [official.body.id])).rows;
+    await waitFor(async () => ((await counts()).find((row) => row.status === 'sent')?.count === 5 ? true : undefined), async () => JSON.stringify(await counts()));
+    // Let the reconciler and any retry run a few rounds: still five.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await counts()).toEqual([{ status: 'queued', count: 3 }, { status: 'sent', count: 5 }]);
+    expect(sink.messages.filter((message) => message.to[0] === 'paced@tj-gov.example')).toHaveLength(5);
+    const queue = new Queue('letters', { connection: redisConnection(app.config.redisUrl), prefix: app.config.queuePrefix });
+    const delayed = await queue.getDelayed();
+    expect(delayed.length).toBeGreaterThan(0);
+    // They wait for the hour, not for ever: an hour later (claims moved back) the rest go.
+    await app.db.query(`UPDATE letters SET claimed_at = claimed_at - interval '61 minutes' WHERE official_id = $1`, [official.body.id]);
+    for (const job of delayed) await job.promote();
+    await queue.close();
+    await waitFor(async () => ((await counts()).find((row) => row.status === 'sent')?.count === 8 ? true : undefined), async () => JSON.stringify(await counts()));
+    expectSettledAndExactlyOnce([...(await lettersOf(app.db, appealIds[0])), ...(await lettersOf(app.db, appealIds[1]))], sink);
+  });
+});
