@@ -35,8 +35,11 @@ describe('delivery across processes and crashes', () => {
 
   it('two worker processes and an API process deliver every letter once', async () => {
     app = await startTestApp('scaleout', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
-    for (let i = 0; i < 2; i += 1) workers.push(new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '3', DELIVERY_CONCURRENCY: '2' })));
+    const ports = [39871, 39872];
+    for (const port of ports) workers.push(new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '3', DELIVERY_CONCURRENCY: '2', PORT: String(port) })));
     await Promise.all(workers.map((worker) => workerUp(app, worker)));
+    // Workers serve no HTTP.
+    for (const port of ports) await expect(fetch(`http://127.0.0.1:${port}/api/cases`)).rejects.toThrow();
     await addAutoSigners(app.db, 600, 'scale');
     const { appealId } = await anAppeal(app.api, app.adminToken, [{ email: 'a@tj-gov.example' }, { email: 'b@tj-gov.example' }]);
     const letters = await settled(app.db, appealId);
@@ -72,6 +75,33 @@ describe('delivery across processes and crashes', () => {
     // ones in the middle of an SMTP exchange are unknown.
     expect(letters.filter((letter) => letter.status === 'unknown').length).toBeLessThanOrEqual(4 * 2);
     expect(countBy(letters).sent + (countBy(letters).unknown ?? 0)).toBe(400);
+  });
+
+  it('SIGTERM drains the batches in flight before the worker exits', async () => {
+    app = await startTestApp('sigterm', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
+    sink.reply = slowly(20);
+    const worker = new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '4', DELIVERY_CONCURRENCY: '2' }));
+    workers.push(worker);
+    await workerUp(app, worker);
+    await addAutoSigners(app.db, 400, 'term');
+    const { appealId } = await anAppeal(app.api, app.adminToken, [{ email: 'z@tj-gov.example' }]);
+    await waitFor(async () => (sink.messages.length >= 20 ? true : undefined), () => `sink has ${sink.messages.length}`);
+    // Nest closes the app, then re-raises the signal: the exit is by SIGTERM, after the drain.
+    await worker.kill('SIGTERM');
+    expect(worker.child.signalCode ?? worker.child.exitCode).toMatch(/SIGTERM|^0$/);
+    // Nothing left mid-send, nothing unknown: every claimed letter finished before exit.
+    const afterExit = countBy(await lettersOf(app.db, appealId));
+    expect(afterExit.sending).toBeUndefined();
+    expect(afterExit.unknown).toBeUndefined();
+    expect(afterExit.sent).toBe(sink.messages.length);
+    expect(afterExit.queued).toBeGreaterThan(0);
+    const { rows } = await app.db.query(`SELECT 1 FROM delivery_workers WHERE pid = $1`, [worker.child.pid]);
+    expect(rows).toEqual([]);
+
+    workers.push(new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker' })));
+    const letters = await settled(app.db, appealId);
+    expect(countBy(letters)).toEqual({ sent: 400 });
+    expectSettledAndExactlyOnce(letters, sink);
   });
 
   it('Redis losing its data mid-appeal loses no letter: the reconciler re-enqueues from Postgres', async () => {

@@ -4,6 +4,7 @@ import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { JobName, JobOf, LETTERS_QUEUE } from './jobs';
 import { LetterSenderService } from './letter-sender.service';
 import { redisConnection } from './redis-connection';
+import { WorkerRegistryService } from './worker-registry.service';
 
 type Handlers = { [K in JobName]: (job: Job<JobOf<K>>, token: string | undefined) => Promise<unknown> };
 
@@ -20,6 +21,7 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
 
   constructor(
     @Inject(LetterSenderService) private readonly sender: LetterSenderService,
+    @Inject(WorkerRegistryService) private readonly registry: WorkerRegistryService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {
     this.handlers = {
@@ -66,6 +68,7 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
   /** SIGTERM: finish the batches in flight before the database and the transport close. */
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
+    await this.registry.retire();
   }
 
   private async process(job: Job<JobOf<JobName>, unknown, JobName>, token?: string): Promise<unknown> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 
@@ -9,7 +9,7 @@ import { QALAM_CONFIG, QalamConfig } from '../config/config';
  * its heartbeat stops for a lease, other workers take its claims over.
  */
 @Injectable()
-export class WorkerRegistryService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerRegistryService implements OnApplicationBootstrap {
   private readonly logger = new Logger(WorkerRegistryService.name);
   readonly workerId = `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private timer: NodeJS.Timeout | null = null;
@@ -28,8 +28,11 @@ export class WorkerRegistryService implements OnApplicationBootstrap, OnApplicat
     this.timer.unref();
   }
 
-  /** Runs after the queue worker has drained: nothing of ours is mid-send any more. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Called once the queue worker has drained, never before: while a row is here, nobody
+   * takes our claims over.
+   */
+  async retire(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.db.query(`DELETE FROM delivery_workers WHERE id = $1`, [this.workerId]).catch(() => undefined);
   }
