@@ -1,0 +1,524 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem, platform, release } from 'node:os';
+import { join, relative } from 'node:path';
+import Redis from 'ioredis';
+import { runBaseline } from './baseline';
+import { BenchDatabase, dropDatabase, postgresVersion } from './bench-database';
+import { BenchChild } from './child-process';
+import { DumpedMessage, kindOf, messageIdMatches, readDump } from './dump';
+import { busyShare, machineCpuTicks } from './machine-cpu';
+import { freePort, sleep, waitFor } from './net';
+import { BenchOptions, parseBenchArgs, poolSizes, UsageError, USAGE } from './options';
+import { Campaign, createCampaign, QalamApi } from './qalam-api';
+import { assessTargets, BaselineCheck, BenchResult, ExactlyOnce, formatSummary, writeResult } from './report';
+import { RunningSink, startSink } from './sinks';
+
+/** The repository root, seen from dist/bench/run.js. */
+const ROOT = join(__dirname, '..', '..');
+const QALAM_MAIN = join(__dirname, '..', 'main.js');
+const NODE_SINK = join(__dirname, 'sink.js');
+const RESULTS_DIR = join(ROOT, 'bench', 'results');
+
+const ADMIN_EMAIL = 'bench-admin@qalam-bench.example';
+const MAIL_FROM = 'letters@qalam-bench.example';
+/** Letter ids sent to Postgres per statement while checking what the sink received. */
+const RECEIVED_BATCH = 10_000;
+
+const elapsedSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+const mb = (kb: number | null) => (kb === null ? null : Math.round(kb / 102.4) / 10);
+
+/** One run of `npm run bench`: every process it starts, and what it measured. */
+class BenchRun {
+  private readonly children: BenchChild[] = [];
+  private readonly qalamChildren: BenchChild[] = [];
+  private readonly adminPassword = randomBytes(12).toString('hex');
+  private readonly appSecret = randomBytes(32).toString('hex');
+  private workDir = '';
+  private sink: RunningSink | null = null;
+  private db: BenchDatabase | null = null;
+  private redis: Redis | null = null;
+  private interrupted = false;
+  readonly result: BenchResult;
+
+  constructor(private readonly options: BenchOptions) {
+    const supporters = Math.ceil(options.letters / options.officials);
+    const cpuList = cpus();
+    this.result = {
+      ok: false,
+      error: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: '',
+      arguments: { ...options, smtpPoolSizes: poolSizes(options.connections, options.workers) },
+      machine: {
+        cpus: cpuList.length,
+        cpuModel: cpuList[0]?.model.trim() ?? '?',
+        totalMemoryMb: Math.round(totalmem() / 2 ** 20),
+        platform: platform(),
+        release: release(),
+        node: process.version,
+        postgres: null,
+        redis: null,
+      },
+      sink: null,
+      letters: { requested: options.letters, supporters, officials: options.officials, created: null },
+      launch: null,
+      delivery: null,
+      baseline: null,
+      peakRssMb: {},
+      cpuSeconds: { engine: {}, barePool: {} },
+      cpuMsPerLetter: { workers: null, barePool: null },
+      machineBusy: { engine: null, barePool: null },
+      exactlyOnce: null,
+      targets: { deliveryRatio: { target: '', value: null, met: null }, launch: { target: '', value: null, met: null }, peakRss: { target: '', value: null, met: null } },
+      resultsFile: null,
+    };
+  }
+
+  private log(message: string): void {
+    console.log(`bench: ${message}`);
+  }
+
+  async run(): Promise<BenchResult> {
+    const { options, result } = this;
+    try {
+      await this.prepare();
+      this.sink = await startSink(options.sink, await freePort(), this.workDir, NODE_SINK);
+      result.sink = { kind: this.sink.kind, command: this.sink.command, recordBytes: null };
+      this.log(`sink ${this.sink.kind} on port ${this.sink.port}`);
+
+      const api = await this.startApi();
+      const campaign = await createCampaign(api, options.officials);
+      this.db = await BenchDatabase.connect(options.databaseUrl);
+      const started = process.hrtime.bigint();
+      await this.db.insertSupporters(result.letters.supporters);
+      this.log(`${result.letters.supporters.toLocaleString('en')} auto-signing supporters inserted in ${elapsedSince(started).toFixed(1)} s`);
+      await this.startWorkers();
+
+      if (options.baseline === 'before') await this.runBaseline(api, campaign);
+      this.checkInterrupted();
+      await this.launchAndDeliver(api, campaign);
+      this.checkInterrupted();
+      if (options.baseline === 'after') await this.runBaseline(api, campaign);
+      this.checkInterrupted();
+      this.fillRatios();
+
+      await this.readPeakRss();
+      // The sink records the last messages when it stops; qalam first, so nothing arrives late.
+      await Promise.all(this.qalamChildren.map((child) => child.stop()));
+      await this.sink.child.stop();
+      result.exactlyOnce = await this.checkExactlyOnce(campaign);
+      result.ok = result.exactlyOnce.ok;
+      if (!result.ok) result.error = 'the sink did not receive every letter exactly once';
+    } catch (error) {
+      result.ok = false;
+      result.error = this.interrupted ? 'interrupted' : error instanceof Error ? error.message : String(error);
+      if (!this.interrupted) this.printLogTails();
+      await this.readPeakRss().catch(() => undefined);
+    } finally {
+      await this.cleanUp();
+      result.finishedAt = new Date().toISOString();
+      result.peakRssMb.bench = mb(process.resourceUsage().maxRSS);
+      result.targets = assessTargets(result);
+    }
+    return result;
+  }
+
+  /** Services answer, and the bench database and queue are empty. */
+  private async prepare(): Promise<void> {
+    const { options, result } = this;
+    try {
+      result.machine.postgres = await postgresVersion(options.databaseUrl);
+    } catch (error) {
+      throw new Error(`Postgres does not answer at ${options.databaseUrl} (${(error as Error).message}); scripts/services starts one`);
+    }
+    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    // Failed commands reject on their own; without a listener ioredis would also print each error.
+    this.redis.on('error', () => undefined);
+    try {
+      await this.redis.connect();
+      const info = await this.redis.info('server');
+      result.machine.redis = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
+    } catch (error) {
+      throw new Error(`Redis does not answer at ${options.redisUrl} (${(error as Error).message}); scripts/services starts one`);
+    }
+    await dropDatabase(options.databaseUrl);
+    const deleted = await this.deleteQueueKeys();
+    this.workDir = await mkdtemp(join(tmpdir(), 'qalam-bench-'));
+    this.log(`database ${new URL(options.databaseUrl).pathname.slice(1)} dropped, ${deleted} keys under ${options.queuePrefix}: deleted, work files in ${this.workDir}`);
+  }
+
+  private async deleteQueueKeys(): Promise<number> {
+    if (!this.redis) return 0;
+    let deleted = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.options.queuePrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await this.redis.unlink(...keys);
+    } while (cursor !== '0');
+    return deleted;
+  }
+
+  /** The environment every qalam process gets: explicit, so nothing from the caller's shell leaks in. */
+  private qalamEnv(role: 'api' | 'worker', extra: Record<string, string>): Record<string, string> {
+    const { options } = this;
+    if (!this.sink) throw new Error('no sink');
+    return {
+      NODE_ENV: 'production',
+      QALAM_ROLE: role,
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: options.redisUrl,
+      QUEUE_PREFIX: options.queuePrefix,
+      SMTP_URL: `smtp://127.0.0.1:${this.sink.port}`,
+      MAIL_FROM,
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD: this.adminPassword,
+      APP_SECRET: this.appSecret,
+      LOG_LEVEL: 'warn',
+      ...(options.concurrency ? { DELIVERY_CONCURRENCY: String(options.concurrency) } : {}),
+      ...extra,
+    };
+  }
+
+  private spawnQalam(name: string, env: Record<string, string>): BenchChild {
+    // The work directory as cwd: whatever a process writes there (a --prof log) goes with it.
+    const child = new BenchChild(name, process.execPath, [...this.options.nodeOptions, QALAM_MAIN], join(this.workDir, `${name}.log`), env, this.workDir);
+    this.children.push(child);
+    this.qalamChildren.push(child);
+    return child;
+  }
+
+  /** The api migrates the fresh database; it is ready when the admin can log in. */
+  private async startApi(): Promise<QalamApi> {
+    const port = await freePort();
+    const child = this.spawnQalam('api', this.qalamEnv('api', { PORT: String(port) }));
+    const api = new QalamApi(`http://127.0.0.1:${port}`);
+    const started = process.hrtime.bigint();
+    await waitFor(
+      async () => {
+        if (!child.running) throw new Error(`the api process ${child.describeExit()}`);
+        return api.login(ADMIN_EMAIL, this.adminPassword).then(
+          () => true,
+          () => undefined,
+        );
+      },
+      () => 'the api never let the admin log in',
+      120_000,
+      200,
+    );
+    this.log(`api (pid ${child.pid}) on port ${port}, migrated and logged in after ${elapsedSince(started).toFixed(1)} s`);
+    return api;
+  }
+
+  /**
+   * Starts the worker processes once the api has migrated (so they never race it), and waits
+   * until each has a BullMQ worker connection in Redis.
+   */
+  private async startWorkers(): Promise<void> {
+    const sizes = this.result.arguments.smtpPoolSizes;
+    const workers = sizes.map((size, index) => this.spawnQalam(`worker-${index + 1}`, this.qalamEnv('worker', { SMTP_POOL_SIZE: String(size) })));
+    const started = process.hrtime.bigint();
+    let seen = 0;
+    try {
+      await waitFor(
+        async () => {
+          const dead = workers.find((worker) => !worker.running);
+          if (dead) throw new Error(`${dead.name} ${dead.describeExit()}`);
+          seen = await this.workerConnections();
+          return seen >= workers.length ? true : undefined;
+        },
+        () => `${seen} of ${workers.length} workers connected`,
+        60_000,
+        200,
+      );
+      this.log(`${workers.length} workers (pids ${workers.map((w) => w.pid).join(', ')}; SMTP_POOL_SIZE ${sizes.join('/')}) ready after ${elapsedSince(started).toFixed(1)} s`);
+    } catch (error) {
+      if (workers.some((worker) => !worker.running)) throw error;
+      // Worker connections are named by BullMQ; a rewrite may name them otherwise. Go on.
+      this.log(`warning: could not see the workers in Redis (${(error as Error).message}); going on`);
+    }
+  }
+
+  /**
+   * Worker connections in Redis: BullMQ names a worker's blocking connection
+   * `<prefix>:<base64 queue name>`, or `...:w:<worker name>` for a named worker.
+   */
+  private async workerConnections(): Promise<number> {
+    if (!this.redis) return 0;
+    const list = (await this.redis.client('LIST')) as string;
+    const worker = new RegExp(`^${this.options.queuePrefix}:[A-Za-z0-9+/]+=*(:w:.*)?$`);
+    return list
+      .split('\n')
+      .map((line) => /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '')
+      .filter((name) => worker.test(name)).length;
+  }
+
+  private async runBaseline(api: QalamApi, campaign: Campaign): Promise<void> {
+    const { options } = this;
+    if (!this.sink || !this.db) throw new Error('not started');
+    // The letter the engine would write for one supporter, rendered once by qalam itself.
+    const rendered = await api.post<{ subject: string; body: string }>(`/api/templates/${campaign.templateId}/preview`, {
+      caseId: campaign.caseId,
+      officialId: campaign.officialIds[0],
+      supporterId: await this.db.anySupporterId(),
+    });
+    const letters = this.result.letters.supporters * options.officials;
+    this.log(`bare Nodemailer pool: ${letters.toLocaleString('en')} letters, ${options.connections} connections, ${options.inFlight} in flight`);
+    const [sinkBefore, machineBefore] = await Promise.all([this.sink.child.cpuSeconds(), machineCpuTicks()]);
+    const run = await runBaseline(this.sink.port, letters, options.connections, options.inFlight, {
+      from: { name: 'Amina Okafor via qalam', address: MAIL_FROM },
+      to: 'official1@prosecutor.example',
+      subject: rendered.subject,
+      text: rendered.body,
+    });
+    this.result.baseline = { ...run, order: options.baseline };
+    const [sinkAfter, machineAfter] = await Promise.all([this.sink.child.cpuSeconds(), machineCpuTicks()]);
+    this.result.machineBusy.barePool = busyShare(machineBefore, machineAfter);
+    this.result.cpuSeconds.barePool = { bench: Math.round(run.cpuSeconds * 100) / 100, ...BenchRun.cpuBetween({ sink: sinkBefore }, { sink: sinkAfter }) };
+    this.result.cpuMsPerLetter.barePool = (run.cpuSeconds * 1000) / letters;
+    this.log(`bare pool: ${Math.round(run.lettersPerSecond).toLocaleString('en')} letters/s${run.errors ? ` (${run.errors} errors: ${run.firstError})` : ''}`);
+  }
+
+  private async launchAndDeliver(api: QalamApi, campaign: Campaign): Promise<void> {
+    const { result } = this;
+    const db = this.db;
+    if (!db) throw new Error('not started');
+    this.log('launching the appeal');
+    const engineProcesses = [...this.qalamChildren, ...(this.sink ? [this.sink.child] : [])];
+    const [cpuBefore, machineBefore] = await Promise.all([this.cpuNow(engineProcesses), machineCpuTicks()]);
+    const launchedAtMs = Date.now();
+    const started = process.hrtime.bigint();
+    await api.post(`/api/appeals/${campaign.appealId}/launch`);
+    const launchSeconds = elapsedSince(started);
+    const created = Object.values(await db.countsByStatus(campaign.appealId)).reduce((sum, count) => sum + count, 0);
+    result.letters.created = created;
+    result.launch = { seconds: launchSeconds, lettersPerSecond: created / launchSeconds };
+    this.log(`launch: ${created.toLocaleString('en')} letters created and enqueued in ${launchSeconds.toFixed(2)} s`);
+    if (created === 0) throw new Error('the launch created no letter');
+
+    await this.waitForDelivery(db, campaign.appealId, created, started);
+    const [cpuAfter, machineAfter] = await Promise.all([this.cpuNow(engineProcesses), machineCpuTicks()]);
+    result.cpuSeconds.engine = BenchRun.cpuBetween(cpuBefore, cpuAfter);
+    result.machineBusy.engine = busyShare(machineBefore, machineAfter);
+
+    const rows = await db.delivery(campaign.appealId);
+    const statuses = await db.countsByStatus(campaign.appealId);
+    const seconds = rows.lastSentAt ? (rows.lastSentAt.getTime() - launchedAtMs) / 1000 : null;
+    const firstToLast = rows.firstSentAt && rows.lastSentAt ? (rows.lastSentAt.getTime() - rows.firstSentAt.getTime()) / 1000 : null;
+    result.delivery = {
+      seconds: seconds ?? 0,
+      lettersPerSecond: seconds ? rows.sent / seconds : 0,
+      firstSentAfterSeconds: rows.firstSentAt ? (rows.firstSentAt.getTime() - launchedAtMs) / 1000 : 0,
+      firstToLastSeconds: firstToLast ?? 0,
+      firstToLastLettersPerSecond: firstToLast ? rows.sent / firstToLast : 0,
+      sent: rows.sent,
+      retried: rows.retried,
+      statuses,
+      latency: { p50Seconds: rows.latencyP50, p99Seconds: rows.latencyP99, maxSeconds: rows.latencyMax },
+      ratioToBaseline: null,
+      firstToLastRatioToBaseline: null,
+    };
+    const workerSeconds = Object.entries(result.cpuSeconds.engine).filter(([name]) => name.startsWith('worker')).map(([, seconds]) => seconds);
+    if (rows.sent > 0 && workerSeconds.length > 0 && workerSeconds.every((seconds) => seconds !== null)) {
+      result.cpuMsPerLetter.workers = (workerSeconds.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0) * 1000) / rows.sent;
+    }
+  }
+
+  /** The bare pool may run after the engine: the ratios wait until both are known. */
+  private fillRatios(): void {
+    const { delivery, baseline } = this.result;
+    if (!delivery || !baseline || baseline.lettersPerSecond <= 0) return;
+    delivery.ratioToBaseline = delivery.lettersPerSecond / baseline.lettersPerSecond;
+    delivery.firstToLastRatioToBaseline = delivery.firstToLastLettersPerSecond / baseline.lettersPerSecond;
+  }
+
+  /** Polls until no letter is queued or sending; fails when a qalam process dies or nothing moves. */
+  private async waitForDelivery(db: BenchDatabase, appealId: string, total: number, launched: bigint): Promise<void> {
+    const { options } = this;
+    const intervalMs = Math.min(1000, Math.max(100, Math.round(total / 200)));
+    let lowest = Number.POSITIVE_INFINITY;
+    let movedAt = Date.now();
+    let reportedAt = Date.now();
+    for (;;) {
+      const dead = this.qalamChildren.find((child) => !child.running);
+      if (dead) throw new Error(`${dead.name} ${dead.describeExit()} during delivery`);
+      const { queued, sending } = await db.pending(appealId);
+      const pending = queued + sending;
+      if (pending === 0) return;
+      if (pending < lowest) {
+        lowest = pending;
+        movedAt = Date.now();
+      } else if (Date.now() - movedAt > options.stallSeconds * 1000) {
+        throw new Error(`no letter delivered for ${options.stallSeconds} s: ${queued} queued, ${sending} sending; statuses ${JSON.stringify(await db.countsByStatus(appealId))}`);
+      }
+      if (Date.now() - reportedAt >= 5000) {
+        reportedAt = Date.now();
+        const seconds = elapsedSince(launched);
+        const done = total - pending;
+        this.log(`${seconds.toFixed(0)} s: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} letters done (${queued} queued, ${sending} sending), ${Math.round(done / seconds).toLocaleString('en')} letters/s`);
+      }
+      await sleep(intervalMs);
+    }
+  }
+
+  /** Peak RSS (VmHWM) of every child while it still lives. */
+  private async readPeakRss(): Promise<void> {
+    for (const child of [...this.qalamChildren, ...(this.sink ? [this.sink.child] : [])]) {
+      const kb = await child.peakRssKb();
+      // A process already stopped keeps the figure read while it lived.
+      if (kb !== null || !(child.name in this.result.peakRssMb)) this.result.peakRssMb[child.name] = mb(kb);
+    }
+  }
+
+  /** CPU seconds each child has used so far. */
+  private async cpuNow(children: BenchChild[]): Promise<Record<string, number | null>> {
+    const entries = await Promise.all(children.map(async (child) => [child.name, await child.cpuSeconds()] as const));
+    return Object.fromEntries(entries);
+  }
+
+  /** What each child used between two readings. */
+  private static cpuBetween(before: Record<string, number | null>, after: Record<string, number | null>): Record<string, number | null> {
+    return Object.fromEntries(
+      Object.entries(after).map(([name, seconds]) => {
+        const start = before[name];
+        return [name, seconds === null || start === null || start === undefined ? null : Math.round((seconds - start) * 100) / 100];
+      }),
+    );
+  }
+
+  /** Reads the sink's record of every message it accepted and counts each letter. */
+  private async checkExactlyOnce(campaign: Campaign): Promise<ExactlyOnce> {
+    if (!this.sink || !this.db) throw new Error('not started');
+    const db = this.db;
+    this.log(`checking what the sink received (${this.sink.dumpFile})`);
+    const started = process.hrtime.bigint();
+    const baselineLetters = this.result.baseline?.letters ?? 0;
+    const copies = new Uint8Array(baselineLetters);
+    let baselineReceived = 0;
+    let baselineUnexpected = 0;
+    let mismatches = 0;
+    let unidentified = 0;
+    let batch: string[] = [];
+    await db.startReceived();
+    // smtp-sink creates its dump with the first message: no file, nothing received.
+    const recordBytes = await stat(this.sink.dumpFile).then((stats) => stats.size, () => null);
+    if (this.result.sink) this.result.sink.recordBytes = recordBytes;
+    const visit = async (message: DumpedMessage) => {
+      const kind = kindOf(message);
+      if (kind === 'letter' && message.letterId !== null) {
+        batch.push(message.letterId);
+        if (!messageIdMatches(message)) mismatches += 1;
+        if (batch.length >= RECEIVED_BATCH) {
+          await db.addReceived(batch);
+          batch = [];
+        }
+      } else if (kind === 'baseline' && message.baseline !== null) {
+        baselineReceived += 1;
+        if (message.baseline < baselineLetters) copies[message.baseline] = Math.min(255, copies[message.baseline] + 1);
+        else baselineUnexpected += 1;
+      } else {
+        unidentified += 1;
+      }
+    };
+    if (recordBytes !== null) await readDump(this.sink.dumpFile, visit);
+    await db.addReceived(batch);
+    const letters = { ...(await db.checkReceived(campaign.appealId)), messageIdMismatches: mismatches };
+    let baseline: BaselineCheck | null = null;
+    if (this.result.baseline) {
+      let distinct = 0;
+      let duplicates = 0;
+      for (const count of copies) {
+        if (count > 0) distinct += 1;
+        if (count > 1) duplicates += 1;
+      }
+      baseline = { expected: baselineLetters, received: baselineReceived, distinct, duplicates, missing: baselineLetters - distinct, unexpected: baselineUnexpected };
+    }
+    const exact = (check: { expected: number; received: number; duplicates: number; missing: number; unexpected: number }) =>
+      check.received === check.expected && check.duplicates === 0 && check.missing === 0 && check.unexpected === 0;
+    const ok = exact(letters) && letters.messageIdMismatches === 0 && (baseline === null || exact(baseline)) && unidentified === 0;
+    this.log(`sink record read in ${elapsedSince(started).toFixed(1)} s`);
+    return { ok, letters, baseline, unidentified };
+  }
+
+  private printLogTails(): void {
+    for (const child of [...this.children, ...(this.sink ? [this.sink.child] : [])]) {
+      console.error(`\n--- ${child.name} (pid ${child.pid ?? '-'}, ${child.describeExit()}), last lines of ${child.logFile}:\n${child.logTail()}`);
+    }
+  }
+
+  /** Every child stopped, even on failure; the database, queue keys and work files removed unless --keep. */
+  private async cleanUp(): Promise<void> {
+    await Promise.all(this.children.map((child) => child.stop().catch(() => undefined)));
+    if (this.sink) await this.sink.child.stop().catch(() => undefined);
+    await this.db?.close().catch(() => undefined);
+    if (!this.options.keep) {
+      await dropDatabase(this.options.databaseUrl).catch((error: Error) => this.log(`could not drop the database: ${error.message}`));
+      await this.deleteQueueKeys().catch((error: Error) => this.log(`could not delete the queue keys: ${error.message}`));
+    }
+    this.redis?.disconnect();
+    if (this.workDir) {
+      if (this.options.keep) {
+        // The dump can be gigabytes: it goes even with --keep; the logs stay.
+        if (this.sink) await rm(this.sink.dumpFile, { force: true });
+        this.log(`kept: database, queue keys, and process logs in ${this.workDir}`);
+      } else {
+        await rm(this.workDir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  private checkInterrupted(): void {
+    if (this.interrupted) throw new Error('interrupted');
+  }
+
+  /** Ctrl-C: stop every child now; the run then fails, cleans up and reports. */
+  interrupt(): void {
+    this.interrupted = true;
+    for (const child of this.children) void child.stop(2_000);
+    if (this.sink) void this.sink.child.stop(2_000);
+  }
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | null;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!options) {
+    console.log(USAGE);
+    return 0;
+  }
+  const bench = new BenchRun(options);
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    console.error('\nbench: interrupted, stopping the processes (again to quit at once)');
+    bench.interrupt();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const result = await bench.run();
+  try {
+    const path = await writeResult(RESULTS_DIR, result);
+    result.resultsFile = relative(process.cwd(), path) || path;
+  } catch (error) {
+    console.error(`bench: could not write the results: ${(error as Error).message}`);
+  }
+  console.log(`\n${formatSummary(result)}`);
+  return result.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  },
+);
