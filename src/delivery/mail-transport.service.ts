@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { composePlainLetter } from './mime';
 
 export interface OutgoingLetter {
   letterId: string;
@@ -28,13 +28,21 @@ export interface SendOutcome {
   permanent: boolean;
 }
 
+/** What SMTPPool.send reads of a message: its envelope, its id and its bytes. */
+interface PooledMessage {
+  data: Record<string, never>;
+  message: { getEnvelope(): { from: string; to: string[] }; messageId(): string; getHeader(key: string): string | undefined; createReadStream(): Readable };
+}
+
 /**
- * The one way letters leave: a pooled SMTP transport when SMTP_URL is set, else `.eml` files
- * in OUTBOX_DIR. Nodemailer never retries on its own (maxRequeues 0): BullMQ owns every retry.
+ * The one way letters leave: Nodemailer's SMTP pool when SMTP_URL is set, else `.eml` files
+ * in OUTBOX_DIR. Letters are composed once (composePlainLetter) and handed to the pool
+ * through its transport interface, without Nodemailer's Mailer building a MIME tree again.
+ * The pool never retries on its own (maxRequeues 0): BullMQ owns every retry.
  */
 @Injectable()
 export class MailTransportService implements OnApplicationShutdown {
-  private readonly transport: Transporter;
+  private readonly pool: SMTPPool | null;
   private readonly outbox: string | null;
   private readonly domain: string;
   private outboxReady: Promise<unknown> | null = null;
@@ -44,7 +52,7 @@ export class MailTransportService implements OnApplicationShutdown {
     const timeout = config.smtpTimeoutSeconds * 1000;
     if (config.smtpUrl) {
       this.outbox = null;
-      this.transport = createTransport({
+      this.pool = new SMTPPool({
         url: config.smtpUrl,
         pool: true,
         maxConnections: config.smtpPoolSize,
@@ -53,12 +61,10 @@ export class MailTransportService implements OnApplicationShutdown {
         connectionTimeout: timeout,
         greetingTimeout: timeout,
         socketTimeout: timeout,
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      } as Parameters<typeof createTransport>[0]);
+      } as SMTPPool.Options);
     } else {
+      this.pool = null;
       this.outbox = resolve(config.outboxDir);
-      this.transport = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     }
   }
 
@@ -73,23 +79,25 @@ export class MailTransportService implements OnApplicationShutdown {
    * worker killed from then on never sends it again.
    */
   async send(letter: OutgoingLetter, beforeData: () => Promise<void>): Promise<SendOutcome> {
-    const raw = await new MailComposer({
-      from: { name: letter.fromName, address: this.config.mailFrom },
-      to: letter.to,
-      subject: letter.subject,
-      text: letter.text,
-      messageId: this.messageIdOf(letter.letterId),
-      headers: { 'X-Qalam-Letter': letter.letterId },
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    })
-      .compile()
-      .build();
-    let consumed = false;
-    const message = new Readable({
+    const messageId = this.messageIdOf(letter.letterId);
+    const raw = composePlainLetter({ ...letter, fromAddress: this.config.mailFrom, messageId, date: new Date() });
+    if (!this.pool) {
+      try {
+        await beforeData();
+      } catch (error) {
+        return classify(error, false);
+      }
+      this.outboxReady ??= mkdir(this.outbox!, { recursive: true });
+      await this.outboxReady;
+      await writeFile(join(this.outbox!, `${letter.letterId}.eml`), raw);
+      return { kind: 'sent', detail: '250 written to outbox', permanent: false };
+    }
+    let handedOver = false;
+    let started = false;
+    const stream = new Readable({
       read() {
-        if (this.readableLength > 0 || consumed) return;
-        consumed = true;
+        if (this.readableLength > 0 || started) return;
+        started = true;
         beforeData().then(
           () => {
             this.push(raw);
@@ -99,32 +107,29 @@ export class MailTransportService implements OnApplicationShutdown {
         );
       },
     });
-    let delivered = false;
-    message.on('end', () => (delivered = true));
-    try {
-      const info = await this.transport.sendMail({ envelope: { from: this.config.mailFrom, to: [letter.to] }, raw: message });
-      if (this.outbox) {
-        this.outboxReady ??= mkdir(this.outbox, { recursive: true });
-        await this.outboxReady;
-        await writeFile(join(this.outbox, `${letter.letterId}.eml`), info.message as Buffer);
-        return { kind: 'sent', detail: '250 written to outbox', permanent: false };
-      }
-      return { kind: 'sent', detail: oneLine(String(info.response ?? '250')), permanent: false };
-    } catch (error) {
-      return classify(error, delivered);
-    }
+    stream.once('end', () => (handedOver = true));
+    const envelope = { from: this.config.mailFrom, to: [letter.to] };
+    const message: PooledMessage = {
+      data: {},
+      message: { getEnvelope: () => envelope, messageId: () => messageId, getHeader: (key) => (key.toLowerCase() === 'message-id' ? messageId : undefined), createReadStream: () => stream },
+    };
+    return new Promise<SendOutcome>((settle) => {
+      this.pool!.send(message as unknown as Parameters<SMTPPool['send']>[0], (error: Error | null, info?: { response?: string }) => {
+        settle(error ? classify(error, handedOver) : { kind: 'sent', detail: oneLine(String(info?.response ?? '250')), permanent: false });
+      });
+    });
   }
 
   async verify(): Promise<boolean> {
-    if (this.outbox) return true;
-    return this.transport.verify().then(
+    if (!this.pool) return true;
+    return this.pool.verify().then(
       () => true,
       () => false,
     );
   }
 
   onApplicationShutdown(): void {
-    this.transport.close();
+    this.pool?.close();
   }
 }
 

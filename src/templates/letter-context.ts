@@ -15,15 +15,28 @@ export interface ContextParts {
   signUrl?: string;
 }
 
+const countryNames = new Map<string, string>();
+
+/** Intl lookups cost more than the rest of a letter: each name is looked up once per language. */
+function countryNameIn(code: string, language: string): string {
+  const key = `${code}|${language}`;
+  let name = countryNames.get(key);
+  if (name === undefined) {
+    name = countryName(code, language);
+    countryNames.set(key, name);
+  }
+  return name;
+}
+
 /** What a template sees: never the supporter's email, only how they sign. */
 export function letterContext(parts: ContextParts): LetterContext {
   const language = parts.official.language;
-  const supporterCountry = parts.supporter ? countryName(parts.supporter.country, language) : '';
+  const supporterCountry = parts.supporter ? countryNameIn(parts.supporter.country, language) : '';
   return {
     case: {
       name: parts.case.name,
       country: parts.case.country,
-      countryName: countryName(parts.case.country, language),
+      countryName: countryNameIn(parts.case.country, language),
       profession: parts.case.profession,
       status: parts.case.status,
       summary: parts.case.summary,
@@ -43,8 +56,14 @@ export function letterContext(parts: ContextParts): LetterContext {
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const formattedDays = new Map<string, string>();
 
+/** A long date in the reader's language; the same day is formatted once. */
 function formatDate(date: Date, language: string): string {
+  const key = `${language}|${date.toISOString().slice(0, 10)}`;
+  const known = formattedDays.get(key);
+  if (known !== undefined) return known;
+  if (formattedDays.size > 10_000) formattedDays.clear();
   let format = dateFormats.get(language);
   if (!format) {
     try {
@@ -54,5 +73,7 @@ function formatDate(date: Date, language: string): string {
     }
     dateFormats.set(language, format);
   }
-  return format.format(date);
+  const formatted = format.format(date);
+  formattedDays.set(key, formatted);
+  return formatted;
 }

@@ -47,6 +47,8 @@ export class SmtpSink {
         });
       },
     });
+    // A client killed mid-session resets its connection: that is the test, not a failure.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
