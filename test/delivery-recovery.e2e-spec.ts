@@ -151,7 +151,7 @@ describe('delivery across processes and crashes', () => {
     const delayed = await queue.getDelayed();
     expect(delayed.length).toBeGreaterThan(0);
     // They wait for the hour, not for ever: an hour later (claims moved back) the rest go.
-    await app.db.query(`UPDATE letters SET claimed_at = claimed_at - interval '61 minutes' WHERE official_id = $1`, [official.body.id]);
+    await app.db.query(`UPDATE paced_claims SET claimed_at = claimed_at - interval '61 minutes' WHERE official_id = $1`, [official.body.id]);
     for (const job of delayed) await job.promote();
     await queue.close();
     await waitFor(async () => ((await counts()).find((row) => row.status === 'sent')?.count === 8 ? true : undefined), async () => JSON.stringify(await counts()));

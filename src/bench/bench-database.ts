@@ -98,16 +98,6 @@ export class BenchDatabase {
     return rows[0].id;
   }
 
-  /** Letters still on their way: queued or sending. Cheap while the queue drains. */
-  async pending(appealId: string): Promise<{ queued: number; sending: number }> {
-    const { rows } = await this.client.query<{ status: string; count: number }>(
-      `SELECT status, count(*)::int AS count FROM letters WHERE appeal_id = $1 AND status IN ('queued', 'sending') GROUP BY status`,
-      [appealId],
-    );
-    const counts = Object.fromEntries(rows.map((row) => [row.status, row.count]));
-    return { queued: counts.queued ?? 0, sending: counts.sending ?? 0 };
-  }
-
   async countsByStatus(appealId: string): Promise<LetterCounts> {
     const { rows } = await this.client.query<{ status: string; count: number }>(
       `SELECT status, count(*)::int AS count FROM letters WHERE appeal_id = $1 GROUP BY status ORDER BY status`,

@@ -297,7 +297,7 @@ class BenchRun {
     this.log(`launch: ${created.toLocaleString('en')} letters created and enqueued in ${launchSeconds.toFixed(2)} s`);
     if (created === 0) throw new Error('the launch created no letter');
 
-    await this.waitForDelivery(db, campaign.appealId, created, started);
+    await this.waitForDelivery(api, db, campaign.appealId, created, started);
     const [cpuAfter, machineAfter] = await Promise.all([this.cpuNow(engineProcesses), machineCpuTicks()]);
     result.cpuSeconds.engine = BenchRun.cpuBetween(cpuBefore, cpuAfter);
     result.machineBusy.engine = busyShare(machineBefore, machineAfter);
@@ -333,8 +333,12 @@ class BenchRun {
     delivery.firstToLastRatioToBaseline = delivery.firstToLastLettersPerSecond / baseline.lettersPerSecond;
   }
 
-  /** Polls until no letter is queued or sending; fails when a qalam process dies or nothing moves. */
-  private async waitForDelivery(db: BenchDatabase, appealId: string, total: number, launched: bigint): Promise<void> {
+  /**
+   * Polls until no letter is queued or sending; fails when a qalam process dies or nothing
+   * moves. It asks the API (counters qalam keeps as letters change state) rather than
+   * counting letter rows, which would load Postgres during the very run it measures.
+   */
+  private async waitForDelivery(api: QalamApi, db: BenchDatabase, appealId: string, total: number, launched: bigint): Promise<void> {
     const { options } = this;
     const intervalMs = Math.min(1000, Math.max(100, Math.round(total / 200)));
     let lowest = Number.POSITIVE_INFINITY;
@@ -343,7 +347,7 @@ class BenchRun {
     for (;;) {
       const dead = this.qalamChildren.find((child) => !child.running);
       if (dead) throw new Error(`${dead.name} ${dead.describeExit()} during delivery`);
-      const { queued, sending } = await db.pending(appealId);
+      const { queued, sending } = (await api.get<{ letters: { queued: number; sending: number } }>(`/api/appeals/${appealId}`)).letters;
       const pending = queued + sending;
       if (pending === 0) return;
       if (pending < lowest) {

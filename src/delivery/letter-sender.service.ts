@@ -172,7 +172,7 @@ export class LetterSenderService {
       const ids = paced.map((official) => official.id);
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('pace/' || id::text, 0)) FROM unnest($1::uuid[]) AS id ORDER BY id`, [ids]);
       const recent = await manager.query<{ official_id: string; claimed: number; oldest: Date }[]>(
-        `SELECT official_id, count(*)::int AS claimed, min(claimed_at) AS oldest FROM letters
+        `SELECT official_id, count(*)::int AS claimed, min(claimed_at) AS oldest FROM paced_claims
           WHERE official_id = ANY($1::uuid[]) AND claimed_at > now() - interval '1 hour' GROUP BY official_id`,
         [ids],
       );
@@ -190,6 +190,10 @@ export class LetterSenderService {
         return allowance;
       });
       const rows = await this.claimWith(manager, letterIds, ids, allowances);
+      await manager.query(
+        `INSERT INTO paced_claims (official_id) SELECT l.official_id FROM letters l WHERE l.id = ANY($1::uuid[]) AND l.official_id = ANY($2::uuid[])`,
+        [rows.map((row) => row.id), ids],
+      );
       return { rows, waiting, retryAt };
     });
   }

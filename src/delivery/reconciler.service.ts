@@ -41,14 +41,16 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (!leader) return 0;
       // Give a fresh fan-out time to enqueue its own batches before calling them lost.
       const grace = Math.max(5, this.config.reconcileSeconds);
+      // The counters say which appeals have letters waiting; only their letters are read.
       const rows = await manager.query<{ batch_id: string }[]>(
-        `SELECT DISTINCT l.batch_id FROM letters l JOIN appeals a ON a.id = l.appeal_id
-          WHERE l.status = 'queued' AND a.status = 'open' AND l.updated_at < now() - make_interval(secs => $1)
-         UNION
-         SELECT DISTINCT l.batch_id FROM letters l LEFT JOIN delivery_workers w ON w.id = l.claimed_by
-          WHERE l.status = 'sending' AND (w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2))`,
+        `WITH pending AS (SELECT DISTINCT appeal_id FROM letter_counts WHERE status IN ('queued', 'sending') AND count > 0)
+         SELECT DISTINCT l.batch_id FROM letters l JOIN pending p ON p.appeal_id = l.appeal_id JOIN appeals a ON a.id = l.appeal_id
+           LEFT JOIN delivery_workers w ON w.id = l.claimed_by
+          WHERE (l.status = 'queued' AND a.status = 'open' AND l.updated_at < now() - make_interval(secs => $1))
+             OR (l.status = 'sending' AND (w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)))`,
         [grace, this.config.deliveryLeaseSeconds],
       );
+      await manager.query(`DELETE FROM paced_claims WHERE claimed_at < now() - interval '1 hour'`);
       let enqueued = 0;
       for (let start = 0; start < rows.length; start += 1000) {
         const missing = await this.queue.withoutJob(rows.slice(start, start + 1000).map((row) => row.batch_id));
