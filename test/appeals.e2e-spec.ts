@@ -114,6 +114,16 @@ describe('appeals: import members, launch, deliver, pause, resume, cancel', () =
   });
 
   describe('CSV import', () => {
+    it('does not change a coordinator or admin account whose email appears in the file', async () => {
+      const before = await app.db.query(`SELECT name, country, role, auto_sign FROM supporters WHERE email = 'admin@qalam.example'`);
+      const response = await importCsv('email,name,country,autoSign\nadmin@qalam.example,Renamed,FR,true\n');
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({ created: 0, updated: 0, skipped: 1, errors: [{ line: 2, message: expect.stringMatching(/coordinator or admin/) }] });
+      const after = await app.db.query(`SELECT name, country, role, auto_sign FROM supporters WHERE email = 'admin@qalam.example'`);
+      expect(after.rows).toEqual(before.rows);
+      expect(after.rows[0].role).toBe('admin');
+    });
+
     it('creates the good rows as members and reports each bad row by its line', async () => {
       const before = await countRows(app.db, 'supporters');
       const response = await importCsv(FIRST_IMPORT);
@@ -338,6 +348,14 @@ describe('appeals: import members, launch, deliver, pause, resume, cancel', () =
       await expect(countRows(app.db, 'signatures', 'appeal_id = $1', [draftId])).resolves.toBe(0);
       await expect(countRows(app.db, 'letters', 'appeal_id = $1', [draftId])).resolves.toBe(0);
     });
+  });
+
+  it('refuses an official with neither an email nor a postal address, naming the email', async () => {
+    const before = await countRows(app.db, 'officials');
+    const response = await app.api.post('/api/officials', anOfficial({ email: undefined, postalAddress: null }), coordinator);
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body.message)).toContain('email');
+    await expect(countRows(app.db, 'officials')).resolves.toBe(before);
   });
 
   describe('POST /api/appeals refuses, naming the field, and creates nothing', () => {

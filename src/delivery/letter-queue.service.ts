@@ -82,8 +82,4 @@ export class LetterQueueService {
       })),
     );
   }
-
-  async counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-  }
 }

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { parse } from 'csv-parse/sync';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { hashPassword } from '../auth/password';
 import { Caller, isCoordinator } from '../auth/current-supporter.decorator';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
@@ -113,6 +113,13 @@ export class SupportersService {
         continue;
       }
       seen.add(dto.email);
+      // An import makes and updates members; a staff account is not the importer's to change.
+      const staff = await this.supporters.exists({ where: { email: dto.email, role: In(['coordinator', 'admin']) } });
+      if (staff) {
+        report.skipped += 1;
+        report.errors.push({ line, message: 'email belongs to a coordinator or admin account, which an import does not change' });
+        continue;
+      }
       const result = await this.supporters
         .createQueryBuilder()
         .insert()

@@ -7,7 +7,7 @@ export class CreateOfficialDto {
   @IsOptional() @Trim() @IsString() @Length(1, 200) @OneLine() salutation?: string;
   @IsOptional() @Trim() @IsString() @Length(1, 200) @OneLine() organisation?: string;
   @UpperCase() @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' }) country: string;
-  @ValidateIf((o: CreateOfficialDto) => o.email !== undefined || o.postalAddress === undefined)
+  @ValidateIf((o: CreateOfficialDto) => o.email != null || o.postalAddress == null)
   @LowerCase() @IsEmail({ allow_display_name: false, allow_ip_domain: false }, { message: 'email must be an email address (an official needs an email or a postal address)' }) @Length(3, 254)
   email?: string;
   @IsOptional() @Trim() @IsString() @Length(1, 1000) postalAddress?: string;
