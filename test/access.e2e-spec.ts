@@ -317,7 +317,7 @@ describe('access: who may reach what', () => {
     const now = () => Math.floor(Date.now() / 1000);
 
     it('a token forged with the right secret works, which makes the refusals below meaningful', async () => {
-      const token = signToken({ sub: member.id, role: 'member', iat: now(), exp: now() + 600 }, secret());
+      const token = signToken({ sub: member.id, role: 'member', aud: 'qalam:api', iat: now(), exp: now() + 600 }, secret());
       const me = await app.api.get('/api/me', token);
       expect(me.status).toBe(200);
       expect(me.body.id).toBe(member.id);
@@ -330,6 +330,8 @@ describe('access: who may reach what', () => {
       ['no signature', () => member.token.split('.').slice(0, 2).join('.') + '.'],
       ['an expired token', () => signToken({ sub: member.id, role: 'member', iat: now() - 7200, exp: now() - 3600 }, secret())],
       ['a token not valid yet', () => signToken({ sub: member.id, role: 'member', iat: now(), nbf: now() + 3600, exp: now() + 7200 }, secret())],
+      ['a token for an emailed link (another audience), not for the API', () => signToken({ sub: member.id, aud: 'qalam:sign', iat: now(), exp: now() + 600 }, secret())],
+      ['a token with no audience', () => signToken({ sub: member.id, role: 'member', iat: now(), exp: now() + 600 }, secret())],
       ['a token signed with another secret', () => signToken({ sub: member.id, role: 'member', iat: now(), exp: now() + 600 }, 'some-other-secret-that-is-long-enough-000')],
       ['an unsigned token (alg none)', () => signToken({ sub: member.id, role: 'admin', iat: now(), exp: now() + 600 }, '', { alg: 'none', typ: 'JWT' }).replace(/\.[^.]*$/, '.')],
       ['a valid signature for a supporter that does not exist', () => signToken({ sub: UNKNOWN_ID, role: 'admin', iat: now(), exp: now() + 600 }, secret())],

@@ -13,7 +13,12 @@ import { AuthService } from './auth.service';
     TypeOrmModule.forFeature([Supporter]),
     JwtModule.registerAsync({
       inject: [QALAM_CONFIG],
-      useFactory: (config: QalamConfig) => ({ secret: config.appSecret, signOptions: { expiresIn: '12h', algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      // Access tokens are for the API only: links in emails carry other audiences.
+      useFactory: (config: QalamConfig) => ({
+        secret: config.appSecret,
+        signOptions: { expiresIn: '12h', algorithm: 'HS256', audience: 'qalam:api' },
+        verifyOptions: { algorithms: ['HS256'], audience: 'qalam:api' },
+      }),
     }),
   ],
   controllers: [AuthController],

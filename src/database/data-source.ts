@@ -9,9 +9,10 @@ import { Supporter } from '../supporters/supporter.entity';
 import { Template } from '../templates/template.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-InitialSchema';
 import { DeliveryEngine1764288000000 } from './migrations/1764288000000-DeliveryEngine';
+import { MembersMonth1764374400000 } from './migrations/1764374400000-MembersMonth';
 
 export const ENTITIES = [Supporter, Case, CaseEvent, Official, Template, Appeal, Signature, Letter];
-export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000];
+export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000, MembersMonth1764374400000];
 
 /** Options shared by the app and the CLI; migrations run at start, never `synchronize`. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -7,7 +7,10 @@ import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { composePlainLetter } from './mime';
 
 export interface OutgoingLetter {
+  /** A letter's id names its Message-ID and X-Qalam-Letter; mail to a member passes `messageId` instead. */
   letterId: string;
+  messageId?: string;
+  headers?: Record<string, string>;
   /** How the sender shows: "Jane Doe via Org"; the address is always MAIL_FROM. */
   fromName: string;
   to: string;
@@ -79,8 +82,8 @@ export class MailTransportService implements OnApplicationShutdown {
    * worker killed from then on never sends it again.
    */
   async send(letter: OutgoingLetter, beforeData: () => Promise<void>): Promise<SendOutcome> {
-    const messageId = this.messageIdOf(letter.letterId);
-    const raw = composePlainLetter({ ...letter, fromAddress: this.config.mailFrom, messageId, date: new Date() });
+    const messageId = letter.messageId ?? this.messageIdOf(letter.letterId);
+    const raw = composePlainLetter({ ...letter, letterId: letter.messageId ? undefined : letter.letterId, fromAddress: this.config.mailFrom, messageId, date: new Date() });
     if (!this.pool) {
       try {
         await beforeData();

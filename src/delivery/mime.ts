@@ -9,8 +9,11 @@ export interface PlainLetter {
   subject: string;
   text: string;
   messageId: string;
-  letterId: string;
+  /** Letters carry X-Qalam-Letter; mail to members does not. */
+  letterId?: string;
   date: Date;
+  /** More headers, e.g. List-Unsubscribe; their values are made one line. */
+  headers?: Record<string, string>;
 }
 
 /** One node, reused only for its header encoding (Nodemailer's own rules for addresses and words). */
@@ -58,7 +61,8 @@ export function composePlainLetter(letter: PlainLetter): Buffer {
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     `Content-Transfer-Encoding: ${encoding}`,
-    header('X-Qalam-Letter', letter.letterId),
+    ...(letter.letterId ? [header('X-Qalam-Letter', letter.letterId)] : []),
+    ...Object.entries(letter.headers ?? {}).map(([key, value]) => header(key.replace(/[^A-Za-z0-9-]/g, ''), oneLine(value))),
   ];
   // No final line break: the SMTP client ends the data with its own.
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body.replace(/\r?\n$/, '')}`);

@@ -19,6 +19,11 @@ export class Supporter {
   @Column({ name: 'auto_sign', type: 'boolean', default: false }) autoSign: boolean;
   @Column({ name: 'signature_style', type: 'text', default: 'full' }) signatureStyle: SignatureStyle;
   @Column({ type: 'boolean', default: true }) active: boolean;
+  @Column({ name: 'consent_version', type: 'text', nullable: true }) consentVersion: string | null;
+  @Column({ name: 'consented_at', type: 'timestamptz', nullable: true }) consentedAt: Date | null;
+  /** Null until a public signup clicks its confirmation: no letter goes in their name before. */
+  @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true }) confirmedAt: Date | null;
+  @Column({ name: 'unsubscribed_at', type: 'timestamptz', nullable: true }) unsubscribedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
