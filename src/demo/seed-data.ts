@@ -77,7 +77,7 @@ export const SEED_OFFICIALS: SeedOfficial[] = [
     email: 'president@tajikistan-gov.example',
     language: 'ru',
     timezone: 'Asia/Dushanbe',
-    maxLettersPerHour: 500,
+    maxLettersPerHour: null,
   },
   {
     key: 'tj-prosecutor-general',
@@ -113,7 +113,7 @@ export const SEED_OFFICIALS: SeedOfficial[] = [
     email: 'president@uzbekistan-gov.example',
     language: 'en',
     timezone: 'Asia/Tashkent',
-    maxLettersPerHour: 500,
+    maxLettersPerHour: null,
   },
   {
     key: 'uz-prosecutor-general',
@@ -125,7 +125,7 @@ export const SEED_OFFICIALS: SeedOfficial[] = [
     email: 'prosecutor-general@uzbekistan-gov.example',
     language: 'ru',
     timezone: 'Asia/Tashkent',
-    maxLettersPerHour: 200,
+    maxLettersPerHour: null,
   },
 ];
 
