@@ -9,19 +9,24 @@ import { AllExceptionsFilter } from './common/http-exception.filter';
 import { validationPipe } from './common/validation-pipe';
 import { QalamConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { CycleRemindersModule } from './cycles/cycle-reminders.module';
+import { CyclesModule } from './cycles/cycles.module';
 import { dataSourceOptions } from './database/data-source';
 import { DeliveryModule } from './delivery/delivery.module';
 import { redisConnection } from './delivery/redis-connection';
+import { MembersModule } from './members/members.module';
 import { OfficialsModule } from './officials/officials.module';
 import { StatsModule } from './stats/stats.module';
 import { SupportersModule } from './supporters/supporters.module';
 import { TemplatesModule } from './templates/templates.module';
+import { WebModule } from './web/web.module';
 
-/** The API modules serve HTTP; the worker needs only configuration, the database and delivery. */
+/** The API modules serve HTTP; the worker needs only configuration, the database, delivery and the cycles' reminder timer. */
 @Module({})
 export class AppModule {
   static forConfig(config: QalamConfig): DynamicModule {
     const serves = config.role !== 'worker';
+    const sends = config.role !== 'api';
     return {
       module: AppModule,
       imports: [
@@ -29,7 +34,8 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
         DeliveryModule.forRole(config),
-        ...(serves ? [AuthModule, SupportersModule, CasesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule] : []),
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, WebModule] : []),
+        ...(sends ? [CycleRemindersModule] : []),
       ],
       providers: serves
         ? [

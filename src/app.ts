@@ -21,7 +21,9 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bodyParser: false });
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('text', { type: 'text/csv', limit: '20mb' });
-  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  // The signing page is one form holding every appeal's note (20 appeals x 2,000 characters,
+  // percent-encoded: up to 6 bytes each), and the browser posts all of it whichever button is pressed.
+  app.useBodyParser('urlencoded', { extended: false, limit: '320kb' });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.enableShutdownHooks();

@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { Appeal } from '../appeals/appeal.entity';
 import { Signature } from '../appeals/signature.entity';
 import { CaseEvent } from '../cases/case-event.entity';
+import { Cycle } from '../cycles/cycle.entity';
 import { Case } from '../cases/case.entity';
 import { Letter } from '../delivery/letter.entity';
 import { Official } from '../officials/official.entity';
@@ -10,9 +11,10 @@ import { Template } from '../templates/template.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-InitialSchema';
 import { DeliveryEngine1764288000000 } from './migrations/1764288000000-DeliveryEngine';
 import { MembersMonth1764374400000 } from './migrations/1764374400000-MembersMonth';
+import { MembersConfirmedByDefault1764460800000 } from './migrations/1764460800000-MembersConfirmedByDefault';
 
-export const ENTITIES = [Supporter, Case, CaseEvent, Official, Template, Appeal, Signature, Letter];
-export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000, MembersMonth1764374400000];
+export const ENTITIES = [Supporter, Case, CaseEvent, Official, Template, Appeal, Signature, Letter, Cycle];
+export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000, MembersMonth1764374400000, MembersConfirmedByDefault1764460800000];
 
 /** Options shared by the app and the CLI; migrations run at start, never `synchronize`. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { QalamConfig } from '../config/config';
+import { MemberMailService } from '../members/member-mail.service';
+import { MemberTokensModule } from '../members/member-tokens.module';
 import { DeliveryRedisService } from './delivery-redis.service';
 import { DeliveryProgressService } from './delivery-progress.service';
 import { LETTERS_QUEUE } from './jobs';
@@ -12,7 +14,7 @@ import { MailTransportService } from './mail-transport.service';
 import { ReconcilerService } from './reconciler.service';
 import { WorkerRegistryService } from './worker-registry.service';
 
-/** The queue everywhere; the processor, the transport and the reconciler only where letters are sent. */
+/** The queue everywhere; the processor, the transport, the reconciler and member mail only where mail is sent. */
 @Module({})
 export class DeliveryModule {
   static forRole(config: QalamConfig): DynamicModule {
@@ -22,12 +24,14 @@ export class DeliveryModule {
       global: true,
       imports: [
         BullModule.registerQueue({ name: LETTERS_QUEUE }),
+        // Member mail (invitations, reminders, confirmations) carries signed links made when it is sent.
+        ...(sends ? [MemberTokensModule] : []),
       ],
       providers: [
         DeliveryRedisService,
         LetterQueueService,
         LettersService,
-        ...(sends ? [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService] : []),
+        ...(sends ? [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService, MemberMailService] : []),
       ],
       exports: [LetterQueueService, LettersService],
     };

@@ -1,11 +1,21 @@
 /** Every job qalam queues. Payloads carry ids only: job data sits in Redis in clear text. */
 export enum JobName {
   SendLetters = 'send-letters',
+  SendMemberMail = 'send-member-mail',
 }
+
+/** Mail to members: a cycle's invitation or reminder, or the confirmation of a public signup. */
+export const MEMBER_MAIL_KINDS = ['invitation', 'reminder', 'confirmation'] as const;
+export type MemberMailKind = (typeof MEMBER_MAIL_KINDS)[number];
 
 export interface JobPayloads {
   /** One batch: its letters share `letters.batch_id`, and the job id is letters-<batchId>. */
   [JobName.SendLetters]: { batchId: string; letterIds: string[] };
+  /**
+   * A batch of members to mail; names and addresses are read from Postgres when it runs.
+   * Invitations and reminders name their cycle; a confirmation has none.
+   */
+  [JobName.SendMemberMail]: { kind: MemberMailKind; cycleId: string | null; supporterIds: string[] };
 }
 
 export type JobOf<T extends JobName> = JobPayloads[T];
@@ -15,6 +25,8 @@ export const LETTERS_QUEUE = 'letters';
 export const LETTER_BATCH_SIZE = 100;
 /** Batch ids of one fan-out are drawn from a block of this many. */
 export const BATCH_BLOCK = 2 ** 24;
+/** Members per member-mail job. */
+export const MEMBER_MAIL_BATCH_SIZE = 100;
 /** Attempts a letter gets for transient failures before it is marked failed. */
 export const MAX_LETTER_ATTEMPTS = 5;
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DelayedError, Job, Worker } from 'bullmq';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { MemberMailService } from '../members/member-mail.service';
 import { JobName, JobOf, LETTERS_QUEUE } from './jobs';
 import { LetterSenderService } from './letter-sender.service';
 import { redisConnection } from './redis-connection';
@@ -21,6 +22,7 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
 
   constructor(
     @Inject(LetterSenderService) private readonly sender: LetterSenderService,
+    @Inject(MemberMailService) private readonly memberMail: MemberMailService,
     @Inject(WorkerRegistryService) private readonly registry: WorkerRegistryService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {
@@ -35,6 +37,13 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
           await job.moveToDelayed(result.retryAt.getTime(), token);
           throw new DelayedError();
         }
+        return result;
+      },
+      [JobName.SendMemberMail]: async (job) => {
+        // On the last attempt a transient failure stays claimed: it is not sent, and not retried forever.
+        const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        const result = await this.memberMail.sendBatch(job.data, finalAttempt);
+        if (result.retry > 0 && !finalAttempt) throw new Error(`${result.retry} of ${result.claimed} member emails met a transient failure`);
         return result;
       },
     };

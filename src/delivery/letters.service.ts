@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
+import { reachableMember } from '../members/member-filters';
 import { BATCH_BLOCK, LETTER_BATCH_SIZE } from './jobs';
 import { BatchRange, LetterQueueService } from './letter-queue.service';
 
@@ -17,9 +18,10 @@ export class LettersService {
   ) {}
 
   /**
-   * Signs every active auto-sign member to the appeal and creates their letters in one
-   * statement: supporters are never loaded into memory. The appeal must have just become
-   * open in the same transaction, so no signature of it exists yet (no ON CONFLICT needed).
+   * Signs every auto-sign member (active, confirmed, not unsubscribed) to the appeal and
+   * creates their letters in one statement: supporters are never loaded into memory. The
+   * appeal must have just become open in the same transaction, so no signature of it exists
+   * yet (no ON CONFLICT needed).
    */
   async createForAutoSigners(manager: EntityManager, appealId: string): Promise<BatchRange | null> {
     const base = await this.reserveBlock(manager);
@@ -27,7 +29,7 @@ export class LettersService {
       manager,
       `WITH signed AS (
          INSERT INTO signatures (appeal_id, supporter_id, signature_style, auto_signed)
-         SELECT $1, s.id, s.signature_style, true FROM supporters s WHERE s.auto_sign AND s.active
+         SELECT $1, s.id, s.signature_style, true FROM supporters s WHERE s.auto_sign AND ${reachableMember('s')}
          RETURNING id, supporter_id)
        INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id)
        SELECT $1, sg.supporter_id, ao.official_id, sg.id, $2::bigint + (row_number() OVER () - 1) / $3
@@ -37,14 +39,43 @@ export class LettersService {
     return created > 0 ? { from: base, to: (BigInt(base) + BigInt(Math.ceil(created / LETTER_BATCH_SIZE))).toString() } : null;
   }
 
-  /** The letters of one new signature, one per official of its appeal: a batch of their own. */
+  /**
+   * Signs every auto-sign member (active, confirmed, not unsubscribed) to each of these
+   * appeals and creates their letters, in one statement. The appeals may already be open,
+   * so a member who signed one already keeps that signature and its letters (ON CONFLICT).
+   */
+  async createForAutoSignersOfAppeals(manager: EntityManager, appealIds: string[]): Promise<BatchRange | null> {
+    const base = await this.reserveBlock(manager);
+    const [{ created, last }] = await manager.query<{ created: number; last: string | null }[]>(
+      `WITH signed AS (
+         INSERT INTO signatures (appeal_id, supporter_id, signature_style, auto_signed)
+         SELECT a.id, s.id, s.signature_style, true FROM unnest($1::uuid[]) AS a(id) CROSS JOIN supporters s
+          WHERE s.auto_sign AND ${reachableMember('s')}
+         ON CONFLICT (supporter_id, appeal_id) DO NOTHING
+         RETURNING id, appeal_id, supporter_id),
+       written AS (
+         INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id)
+         SELECT sg.appeal_id, sg.supporter_id, ao.official_id, sg.id, $2::bigint + (row_number() OVER () - 1) / $3
+           FROM signed sg JOIN appeal_officials ao ON ao.appeal_id = sg.appeal_id
+         ON CONFLICT (supporter_id, appeal_id, official_id) DO NOTHING
+         RETURNING batch_id)
+       SELECT count(*)::int AS created, max(batch_id)::text AS last FROM written`,
+      [appealIds, base, LETTER_BATCH_SIZE],
+    );
+    // Letters skipped by a conflict leave gaps in the numbering: the range ends after the last batch written.
+    return created > 0 && last ? { from: base, to: (BigInt(last) + 1n).toString() } : null;
+  }
+
+  /** The letters of one new signature, one per official of its appeal: a batch of their own. No letter goes in an unconfirmed member's name. */
   async createForSignature(manager: EntityManager, signatureId: string): Promise<BatchRange | null> {
     const base = await this.reserveBlock(manager);
     const created = await execute(
       manager,
       `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id)
        SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $2::bigint + (row_number() OVER () - 1) / $3
-         FROM signatures s JOIN appeal_officials ao ON ao.appeal_id = s.appeal_id WHERE s.id = $1
+         FROM signatures s JOIN appeal_officials ao ON ao.appeal_id = s.appeal_id
+         JOIN supporters sp ON sp.id = s.supporter_id AND sp.confirmed_at IS NOT NULL
+        WHERE s.id = $1
        ON CONFLICT (supporter_id, appeal_id, official_id) DO NOTHING`,
       [signatureId, base, LETTER_BATCH_SIZE],
     );
@@ -53,6 +84,16 @@ export class LettersService {
 
   async enqueue(range: BatchRange | null): Promise<void> {
     if (range) await this.queue.enqueueRange(range);
+  }
+
+  /** A member who unsubscribed: the letters auto-signed in their name and still queued are never sent. */
+  async cancelQueuedAutoSigned(manager: EntityManager, supporterId: string): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE letters l SET status = 'cancelled', last_error = 'the supporter unsubscribed', updated_at = now()
+         FROM signatures sg WHERE sg.id = l.signature_id AND sg.auto_signed AND l.supporter_id = $1 AND l.status = 'queued'`,
+      [supporterId],
+    );
   }
 
   /** Letters still queued are never sent. */

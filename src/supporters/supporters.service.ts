@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { parse } from 'csv-parse/sync';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { hashPassword } from '../auth/password';
 import { Caller, isCoordinator } from '../auth/current-supporter.decorator';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { CreateSupporterDto, ImportReport, SupporterView, toSupporterView } from './dto/supporter.dto';
+import { importSupporters } from './supporter-import';
 import { Supporter } from './supporter.entity';
 
-const IMPORT_COLUMNS = ['email', 'name', 'country', 'city', 'language', 'autoSign', 'signatureStyle'] as const;
+/** A request body holds at most this many rows; the command line has no limit. */
 const MAX_IMPORT_ROWS = 100_000;
 
 @Injectable()
@@ -37,6 +35,8 @@ export class SupportersService {
         autoSign: input.autoSign ?? false,
         signatureStyle: input.signatureStyle ?? 'full',
         passwordHash: input.password ? await hashPassword(input.password) : null,
+        // Confirmed by the coordinator who adds them; only a public signup waits for the member's click.
+        confirmedAt: new Date(),
       }),
     );
     return toSupporterView(supporter);
@@ -71,76 +71,12 @@ export class SupportersService {
   }
 
   /**
-   * Imports members from CSV (header row; columns email, name, country, city, language,
-   * autoSign, signatureStyle). Good rows are kept, bad ones reported by line number.
-   * Existing emails are updated, never given a role: imports only make members.
+   * Imports members from a CSV body (see importSupporters, shared with `qalam import
+   * supporters`): good rows are kept, bad ones reported by line number.
    */
-  async importCsv(text: string): Promise<ImportReport> {
-    const report: ImportReport = { created: 0, updated: 0, skipped: 0, errors: [] };
-    let records: { record: Record<string, string>; info: { lines: number } }[];
-    try {
-      records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: false });
-    } catch (error) {
-      const line = (error as { lines?: number }).lines;
-      throw new InvalidError('csv_invalid', `CSV could not be read${line ? ` at line ${line}` : ''}: ${(error as Error).message.replace(/^Invalid Record Length: /, '').slice(0, 200)}`);
-    }
-    if (records.length > MAX_IMPORT_ROWS) throw new InvalidError('csv_too_long', `CSV has more than ${MAX_IMPORT_ROWS} rows`);
-    const header = records.length > 0 ? Object.keys(records[0].record) : [];
-    const unknown = header.filter((column) => !(IMPORT_COLUMNS as readonly string[]).includes(column));
-    if (records.length > 0 && unknown.length > 0) throw new InvalidError('csv_columns', `CSV has unknown columns: ${unknown.join(', ')} (known: ${IMPORT_COLUMNS.join(', ')})`);
-    const seen = new Set<string>();
-    for (const { record, info } of records) {
-      const line = info.lines;
-      const dto = plainToInstance(CreateSupporterDto, {
-        email: record.email,
-        name: record.name,
-        country: record.country,
-        city: record.city || undefined,
-        language: record.language || undefined,
-        autoSign: parseBoolean(record.autoSign),
-        signatureStyle: record.signatureStyle || undefined,
-      });
-      const problems = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-      if (problems.length > 0 || dto.autoSign === null) {
-        const messages = problems.flatMap((problem) => Object.values(problem.constraints ?? {}));
-        if (dto.autoSign === null) messages.push('autoSign must be true, false, yes, no, 1 or 0');
-        report.errors.push({ line, message: messages.join('; ') });
-        continue;
-      }
-      if (seen.has(dto.email)) {
-        report.skipped += 1;
-        report.errors.push({ line, message: 'email repeats an earlier row' });
-        continue;
-      }
-      seen.add(dto.email);
-      // An import makes and updates members; a staff account is not the importer's to change.
-      const staff = await this.supporters.exists({ where: { email: dto.email, role: In(['coordinator', 'admin']) } });
-      if (staff) {
-        report.skipped += 1;
-        report.errors.push({ line, message: 'email belongs to a coordinator or admin account, which an import does not change' });
-        continue;
-      }
-      const result = await this.supporters
-        .createQueryBuilder()
-        .insert()
-        .values({ email: dto.email, name: dto.name, country: dto.country, city: dto.city ?? null, language: dto.language ?? 'en', autoSign: dto.autoSign ?? false, signatureStyle: dto.signatureStyle ?? 'full' })
-        .orUpdate(['name', 'country', 'city', 'language', 'auto_sign', 'signature_style', 'updated_at'], ['email'])
-        .returning('(xmax = 0) AS inserted')
-        .execute();
-      if ((result.raw as { inserted: boolean }[])[0]?.inserted) report.created += 1;
-      else report.updated += 1;
-    }
-    return report;
+  importCsv(text: string): Promise<ImportReport> {
+    return importSupporters(this.supporters.manager, text, { maxRows: MAX_IMPORT_ROWS });
   }
-}
-
-/** undefined when absent, null when unreadable. */
-function parseBoolean(value: string | undefined): boolean | undefined | null {
-  if (value === undefined || value === '') return undefined;
-  const normalised = value.toLowerCase();
-  if (['true', 'yes', '1', 'y'].includes(normalised)) return true;
-  if (['false', 'no', '0', 'n'].includes(normalised)) return false;
-  return null;
 }
 
 export interface MyLetterView {

@@ -1,0 +1,259 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CaseStatus } from '../cases/case.entity';
+import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { REMINDER_DUE } from '../cycles/reminder-due';
+import { JobName, JobOf } from '../delivery/jobs';
+import { MailTransportService, OutcomeKind } from '../delivery/mail-transport.service';
+import type { SignatureStyle } from '../supporters/supporter.entity';
+import { DefaultTemplate, loadDefaultTemplates } from '../templates/default-templates';
+import { letterContext } from '../templates/letter-context';
+import { CompiledTemplate, compileTemplate } from '../templates/template-engine';
+import { reachableMember } from './member-filters';
+import { memberMailTexts } from './member-mail-texts';
+import { MemberTokenService } from './member-token.service';
+
+/** A member as their mail needs them, read when the job runs (never carried in it). */
+interface MemberRow {
+  id: string;
+  email: string;
+  name: string;
+  language: string;
+  country: string;
+  city: string | null;
+  signature_style: SignatureStyle;
+}
+
+/** The cycle's first case: the invitation template speaks of one case, the month's headline. */
+interface CycleRow {
+  title: string;
+  name: string;
+  country: string;
+  profession: string | null;
+  status: CaseStatus;
+  summary: string;
+  charges: string | null;
+  detained_on: string | null;
+}
+
+interface InvitationTemplate {
+  key: string;
+  language: string;
+  subject: string;
+  body: string;
+}
+
+export interface MemberMailResult {
+  claimed: number;
+  sent: number;
+  /** Transient failures: released to be claimed again by the job's next attempt. */
+  retry: number;
+  failed: number;
+  unknown: number;
+}
+
+const REACHABLE = reachableMember('s');
+const MEMBER_COLUMNS = `s.id, s.email, s.name, s.language, s.country, s.city, s.signature_style`;
+
+/**
+ * Invitations and reminders are claimed in Postgres before they are sent (their timestamp
+ * set where it was null), so a member is never mailed twice for one cycle however often a job
+ * runs; a transient failure releases the claim for the job's next attempt, an unknown outcome
+ * keeps it (it may have been delivered). Sign and unsubscribe links are made here, per member,
+ * when the mail is sent.
+ */
+@Injectable()
+export class MemberMailService {
+  private readonly logger = new Logger(MemberMailService.name);
+  private readonly compiled = new Map<string, CompiledTemplate>();
+  private defaults: Map<string, DefaultTemplate> | null = null;
+  private readonly domain: string;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(MailTransportService) private readonly mail: MailTransportService,
+    @Inject(MemberTokenService) private readonly tokens: MemberTokenService,
+    @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+  ) {
+    this.domain = config.mailFrom.split('@')[1] ?? 'qalam.example';
+  }
+
+  /** Sends one job's batch; `finalAttempt` keeps transient failures claimed, so the periodic check does not retry them forever. */
+  async sendBatch(job: JobOf<JobName.SendMemberMail>, finalAttempt: boolean): Promise<MemberMailResult> {
+    const result: MemberMailResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0 };
+    if (job.supporterIds.length === 0) return result;
+    let outcomes: { id: string; kind: OutcomeKind }[];
+    if (job.kind === 'confirmation') {
+      const members = await this.db.query<MemberRow[]>(
+        `SELECT ${MEMBER_COLUMNS} FROM supporters s
+          WHERE s.id = ANY($1::uuid[]) AND (s.confirmed_at IS NULL OR (s.unsubscribed_at IS NOT NULL AND s.consented_at > s.unsubscribed_at))`,
+        [job.supporterIds],
+      );
+      result.claimed = members.length;
+      outcomes = await Promise.all(members.map((member) => this.sendConfirmation(member)));
+    } else {
+      if (!job.cycleId) throw new Error(`a ${job.kind} job names no cycle`);
+      const [cycle] = await this.db.query<CycleRow[]>(
+        `SELECT c.title, k.name, k.country, k.profession, k.status, k.summary, k.charges, to_char(k.detained_on, 'YYYY-MM-DD') AS detained_on
+           FROM cycles c JOIN cycle_appeals ca ON ca.cycle_id = c.id JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
+          WHERE c.id = $1 AND c.status = 'open' ORDER BY ca.position LIMIT 1`,
+        [job.cycleId],
+      );
+      if (!cycle) return result;
+      // Read before the claim: nothing that can fail stands between a claim and its send.
+      const templates = await this.invitationTemplates();
+      const members = job.kind === 'invitation' ? await this.claimInvitations(job.cycleId, job.supporterIds) : await this.claimReminders(job.cycleId, job.supporterIds);
+      result.claimed = members.length;
+      const cycleId = job.cycleId;
+      outcomes = await Promise.all(members.map((member) => this.sendCycleMail(job.kind as 'invitation' | 'reminder', cycleId, cycle, member, templates)));
+      const retry = outcomes.filter((outcome) => outcome.kind === 'retry').map((outcome) => outcome.id);
+      if (retry.length > 0 && !finalAttempt) await this.release(job.kind, cycleId, retry);
+    }
+    for (const outcome of outcomes) result[outcome.kind] += 1;
+    if (result.failed + result.unknown > 0) {
+      // Counts and ids only: SMTP replies may quote the member's address.
+      this.logger.warn(`Member ${job.kind}s${job.cycleId ? ` of cycle ${job.cycleId}` : ''}: ${result.failed} failed, ${result.unknown} with an unknown outcome`);
+    }
+    return result;
+  }
+
+  /** Claims the invitations of these members that are still to send; members no longer reachable lose theirs. */
+  private async claimInvitations(cycleId: string, supporterIds: string[]): Promise<MemberRow[]> {
+    // An UPDATE answers [rows, affected].
+    const [claimed] = await this.db.query<[MemberRow[], number]>(
+      `WITH due AS (
+         SELECT ci.supporter_id FROM cycle_invitations ci JOIN supporters s ON s.id = ci.supporter_id
+          WHERE ci.cycle_id = $1 AND ci.supporter_id = ANY($2::uuid[]) AND ci.invited_at IS NULL AND ${REACHABLE}
+          FOR UPDATE OF ci SKIP LOCKED)
+       UPDATE cycle_invitations ci SET invited_at = now() FROM due, supporters s
+        WHERE ci.cycle_id = $1 AND ci.supporter_id = due.supporter_id AND s.id = due.supporter_id
+       RETURNING ${MEMBER_COLUMNS}`,
+      [cycleId, supporterIds],
+    );
+    // Unsubscribed (or deactivated) since the cycle opened: they are not invited, and the
+    // periodic check stops looking for them.
+    await this.db.query(
+      `DELETE FROM cycle_invitations ci USING supporters s
+        WHERE ci.cycle_id = $1 AND ci.supporter_id = ANY($2::uuid[]) AND ci.invited_at IS NULL AND s.id = ci.supporter_id AND NOT (${REACHABLE})`,
+      [cycleId, supporterIds],
+    );
+    return claimed;
+  }
+
+  /** Claims the reminders of these members: invited before the round began, not yet reminded, and not signed every appeal still open. */
+  private async claimReminders(cycleId: string, supporterIds: string[]): Promise<MemberRow[]> {
+    // An UPDATE answers [rows, affected].
+    const [claimed] = await this.db.query<[MemberRow[], number]>(
+      `WITH due AS (
+         SELECT ci.supporter_id FROM cycle_invitations ci JOIN cycles c ON c.id = ci.cycle_id JOIN supporters s ON s.id = ci.supporter_id
+          WHERE ci.cycle_id = $1 AND ci.supporter_id = ANY($2::uuid[]) AND ${REMINDER_DUE} AND ${REACHABLE}
+          FOR UPDATE OF ci SKIP LOCKED)
+       UPDATE cycle_invitations ci SET reminded_at = now() FROM due, supporters s
+        WHERE ci.cycle_id = $1 AND ci.supporter_id = due.supporter_id AND s.id = due.supporter_id
+       RETURNING ${MEMBER_COLUMNS}`,
+      [cycleId, supporterIds],
+    );
+    return claimed;
+  }
+
+  /** A transient failure gives the claim back, so the job's next attempt sends it. */
+  private async release(kind: 'invitation' | 'reminder', cycleId: string, supporterIds: string[]): Promise<void> {
+    const column = kind === 'invitation' ? 'invited_at' : 'reminded_at';
+    await this.db.query(`UPDATE cycle_invitations SET ${column} = NULL WHERE cycle_id = $1 AND supporter_id = ANY($2::uuid[])`, [cycleId, supporterIds]);
+  }
+
+  private async sendCycleMail(
+    kind: 'invitation' | 'reminder',
+    cycleId: string,
+    cycle: CycleRow,
+    member: MemberRow,
+    templates: Map<string, InvitationTemplate>,
+  ): Promise<{ id: string; kind: OutcomeKind }> {
+    let subject: string;
+    let body: string;
+    let language: string;
+    try {
+      const template = templates.get(member.language) ?? templates.get('en');
+      if (!template) throw new Error('no invitation template in the member language or in English');
+      language = template.language;
+      const signUrl = `${this.config.publicUrl}/sign/${this.tokens.issue('sign', { supporterId: member.id, cycleId })}`;
+      const rendered = this.compile(template).render(
+        letterContext({
+          case: { name: cycle.name, country: cycle.country, profession: cycle.profession, status: cycle.status, summary: cycle.summary, charges: cycle.charges, detainedOn: cycle.detained_on },
+          // No official reads an invitation: its language is the member's, for dates and country names.
+          official: { name: '', title: '', salutation: null, organisation: null, language },
+          supporter: { name: member.name, city: member.city, country: member.country, signatureStyle: member.signature_style },
+          note: null,
+          appealTitle: cycle.title,
+          date: new Date(),
+          signUrl,
+        }),
+      );
+      subject = kind === 'reminder' ? `${memberMailTexts(language).reminderPrefix}${rendered.subject}` : rendered.subject;
+      body = rendered.body;
+    } catch (error) {
+      // A template that cannot render this mail will not render it on a retry either.
+      this.logger.warn(`Cannot render the ${kind} of cycle ${cycleId} for supporter ${member.id}: ${(error as Error).message.slice(0, 200)}`);
+      return { id: member.id, kind: 'failed' };
+    }
+    return this.send(`${kind}-${cycleId}-${member.id}`, member, language, subject, body);
+  }
+
+  private sendConfirmation(member: MemberRow): Promise<{ id: string; kind: OutcomeKind }> {
+    const confirmUrl = `${this.config.publicUrl}/join/confirm/${this.tokens.issue('confirm', { supporterId: member.id })}`;
+    const { subject, body } = memberMailTexts(member.language).confirmation(this.config.orgName, confirmUrl);
+    // A new Message-ID per confirmation: a member who signs up again gets a fresh link.
+    return this.send(`confirmation-${member.id}-${Date.now().toString(36)}`, member, member.language, subject, body);
+  }
+
+  /** Every member email carries the one-click unsubscribe headers (RFC 8058) and a visible link. */
+  private async send(key: string, member: MemberRow, language: string, subject: string, body: string): Promise<{ id: string; kind: OutcomeKind }> {
+    const token = this.tokens.issue('unsubscribe', { supporterId: member.id });
+    const text = `${body}\n\n${memberMailTexts(language).footer(this.config.orgName, `${this.config.publicUrl}/unsubscribe/${token}`)}`;
+    const letter = {
+      letterId: `member-${key}`,
+      // Derived from what is sent to whom, so a retry carries the same id and a receiver can drop a duplicate.
+      messageId: `<member-${key}@${this.domain}>`,
+      headers: { 'List-Unsubscribe': `<${this.config.publicUrl}/api/unsubscribe/${token}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      fromName: this.config.orgName,
+      to: member.email,
+      subject,
+      text,
+    };
+    let outcome: { kind: OutcomeKind };
+    try {
+      outcome = await this.mail.send(letter, async () => {});
+    } catch (error) {
+      // The outbox's disk, say: not handed over, so the claim is released and the job retried.
+      this.logger.warn(`Could not hand over a member email: ${(error as Error).message.slice(0, 200)}`);
+      outcome = { kind: 'retry' };
+    }
+    return { id: member.id, kind: outcome.kind };
+  }
+
+  /**
+   * The invitation template per language: the coordinator's latest saved one, else the
+   * default file. Read per batch (a handful of rows) so a template saved while a cycle is
+   * being sent is used from the next batch on; compiled once per version.
+   */
+  private async invitationTemplates(): Promise<Map<string, InvitationTemplate>> {
+    this.defaults ??= new Map(loadDefaultTemplates().filter((template) => template.kind === 'invitation').map((template) => [template.language, template]));
+    const templates = new Map<string, InvitationTemplate>();
+    for (const [language, template] of this.defaults) templates.set(language, { key: `default/${language}`, language, subject: template.subject, body: template.body });
+    const saved = await this.db.query<{ id: string; language: string; subject: string; body: string; version: Date }[]>(
+      `SELECT DISTINCT ON (language) id, language, subject, body, updated_at AS version FROM templates
+        WHERE kind = 'invitation' ORDER BY language, updated_at DESC, id DESC`,
+    );
+    for (const row of saved) templates.set(row.language, { key: `${row.id}@${new Date(row.version).toISOString()}`, language: row.language, subject: row.subject, body: row.body });
+    return templates;
+  }
+
+  private compile(template: InvitationTemplate): CompiledTemplate {
+    let compiled = this.compiled.get(template.key);
+    if (!compiled) {
+      compiled = compileTemplate('invitation', template.subject, template.body);
+      this.compiled.set(template.key, compiled);
+    }
+    return compiled;
+  }
+}

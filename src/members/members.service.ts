@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { InvalidError } from '../common/errors';
+import { LettersService } from '../delivery/letters.service';
+import { SignupDto, SignupInput } from './dto/signup.dto';
+import { LinkInvalidError } from './member-errors';
+import { MemberMailQueue } from './member-mail.queue';
+import { MemberTokenService } from './member-token.service';
+
+/**
+ * Joining and leaving, for the public API and the pages built on it.
+ *
+ *   signup(input: SignupInput): Promise<void>
+ *       Stores a new member, unconfirmed, with the consent text's version and the time, and
+ *       queues a confirmation email (link: PUBLIC_URL/join/confirm/<token>, valid 7 days).
+ *       Answers alike whether or not the email is known (a known address is not changed,
+ *       except a pending signup, which is refreshed and mailed again). InvalidError (400)
+ *       names every bad field; consent must be literally true.
+ *   confirm(token: string): Promise<{ confirmed: true }>
+ *       Confirms the member the link was sent to (again: no change). A member who had
+ *       unsubscribed and signed up again is subscribed again. LinkInvalidError (404) for a
+ *       tampered, expired or foreign token.
+ *   unsubscribe(token: string): Promise<{ unsubscribed: true }>
+ *       One click, idempotent: no later invitation, reminder or auto-signed letter goes out
+ *       for the member, and their auto-signed letters still queued are cancelled.
+ *       LinkInvalidError (404) for a tampered or foreign token.
+ */
+@Injectable()
+export class MembersService {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(MemberTokenService) private readonly tokens: MemberTokenService,
+    @Inject(MemberMailQueue) private readonly mailQueue: MemberMailQueue,
+    @Inject(LettersService) private readonly letters: LettersService,
+  ) {}
+
+  async signup(input: SignupInput): Promise<void> {
+    const member = plainToInstance(SignupDto, input);
+    const problems = await validate(member, { whitelist: true, forbidNonWhitelisted: true });
+    if (problems.length > 0) throw new InvalidError('signup_invalid', problems.flatMap((problem) => Object.values(problem.constraints ?? {})));
+    // A new address becomes a pending member. A pending one is refreshed; one that left
+    // records the new consent and stays out until the link is clicked; any other (a member,
+    // staff) is left as it is and mailed nothing.
+    const [pending] = await this.db.query<{ id: string }[]>(
+      `INSERT INTO supporters (email, name, country, city, language, consent_version, consented_at, confirmed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now(), NULL)
+       ON CONFLICT (email) DO UPDATE SET
+         name = CASE WHEN supporters.confirmed_at IS NULL THEN EXCLUDED.name ELSE supporters.name END,
+         country = CASE WHEN supporters.confirmed_at IS NULL THEN EXCLUDED.country ELSE supporters.country END,
+         city = CASE WHEN supporters.confirmed_at IS NULL THEN EXCLUDED.city ELSE supporters.city END,
+         language = CASE WHEN supporters.confirmed_at IS NULL THEN EXCLUDED.language ELSE supporters.language END,
+         consent_version = EXCLUDED.consent_version, consented_at = now(), updated_at = now()
+         WHERE supporters.role = 'member' AND (supporters.confirmed_at IS NULL OR supporters.unsubscribed_at IS NOT NULL)
+       RETURNING id`,
+      [member.email, member.name, member.country, member.city ?? null, member.language ?? 'en', member.consentVersion],
+    );
+    if (pending) await this.mailQueue.enqueue('confirmation', null, [pending.id]);
+  }
+
+  async confirm(token: string): Promise<{ confirmed: true }> {
+    const claims = this.tokens.verify('confirm', token);
+    if (!claims) throw new LinkInvalidError('confirm');
+    const [updated] = await this.db.query<[{ id: string }[], number]>(
+      `UPDATE supporters SET confirmed_at = coalesce(confirmed_at, now()),
+              active = CASE WHEN unsubscribed_at IS NOT NULL AND consented_at > unsubscribed_at THEN true ELSE active END,
+              unsubscribed_at = CASE WHEN unsubscribed_at IS NOT NULL AND consented_at > unsubscribed_at THEN NULL ELSE unsubscribed_at END,
+              updated_at = now()
+        WHERE id = $1 RETURNING id`,
+      [claims.supporterId],
+    );
+    const [confirmed] = updated;
+    if (!confirmed) throw new LinkInvalidError('confirm');
+    return { confirmed: true };
+  }
+
+  async unsubscribe(token: string): Promise<{ unsubscribed: true }> {
+    const claims = this.tokens.verify('unsubscribe', token);
+    if (!claims) throw new LinkInvalidError('unsubscribe');
+    await this.db.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE supporters SET unsubscribed_at = coalesce(unsubscribed_at, now()), active = false, updated_at = now() WHERE id = $1`,
+        [claims.supporterId],
+      );
+      await this.letters.cancelQueuedAutoSigned(manager, claims.supporterId);
+    });
+    return { unsubscribed: true };
+  }
+}

@@ -1,0 +1,20 @@
+import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Public } from '../auth/roles.decorator';
+import { ViewsService } from './views.service';
+
+/** The pages' one stylesheet, from memory; its name changes with its content, so it is cached for good. */
+@Controller('assets')
+@Public()
+export class AssetsController {
+  constructor(@Inject(ViewsService) private readonly views: ViewsService) {}
+
+  @Get(':file')
+  stylesheet(@Param('file') file: string, @Res({ passthrough: true }) response: Response): string {
+    if (`/assets/${file}` !== this.views.stylesheetPath) throw new NotFoundException('Not found');
+    response.setHeader('Content-Type', 'text/css; charset=utf-8');
+    response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    return this.views.stylesheet;
+  }
+}

@@ -1,0 +1,37 @@
+import { JwtService } from '@nestjs/jwt';
+import { MemberTokenService } from '../members/member-token.service';
+import { MemberLinksService } from './member-links.service';
+
+const SECRET = 'unit-test-secret-that-is-long-enough-0123';
+
+function setup() {
+  const jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } });
+  const tokens = new MemberTokenService(jwt);
+  return { sut: new MemberLinksService(tokens, jwt), mocks: { jwt, tokens } };
+}
+
+describe(MemberLinksService.name, () => {
+  it('reads a valid sign link', () => {
+    const { sut, mocks } = setup();
+    const token = mocks.tokens.issue('sign', { supporterId: 's1', cycleId: 'c1' });
+    expect(sut.resolve('sign', token)).toEqual({ kind: 'valid', claims: { supporterId: 's1', cycleId: 'c1' } });
+  });
+
+  it('tells an expired link of ours from one that was never valid', () => {
+    const { sut, mocks } = setup();
+    const now = Math.floor(Date.now() / 1000);
+    const expired = mocks.jwt.sign({ sub: 's1', cyc: 'c1', iat: now - 100, exp: now - 10 }, { audience: 'qalam:sign' });
+    expect(sut.resolve('sign', expired)).toEqual({ kind: 'expired' });
+    const forged = new JwtService({ secret: 'another-secret-that-is-long-enough-01234' }).sign({ sub: 's1', cyc: 'c1', iat: now - 100, exp: now - 10 }, { audience: 'qalam:sign' });
+    expect(sut.resolve('sign', forged)).toEqual({ kind: 'invalid' });
+    // An expired link for another purpose is not "expired" here: it never opened this page.
+    const otherPurpose = mocks.jwt.sign({ sub: 's1', iat: now - 100, exp: now - 10 }, { audience: 'qalam:unsubscribe' });
+    expect(sut.resolve('sign', otherPurpose)).toEqual({ kind: 'invalid' });
+    expect(sut.resolve('sign', 'not.a.token')).toEqual({ kind: 'invalid' });
+  });
+
+  it('refuses a sign link without its cycle', () => {
+    const { sut, mocks } = setup();
+    expect(sut.resolve('sign', mocks.tokens.issue('sign', { supporterId: 's1' }))).toEqual({ kind: 'invalid' });
+  });
+});

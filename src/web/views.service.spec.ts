@@ -1,0 +1,33 @@
+import { ViewsService } from './views.service';
+
+const layout = { title: 'A <title>', nav: [{ href: '/sign/t?a=1&b=2', label: 'Mine', current: true }], unsubscribeUrl: '/unsubscribe/t' };
+
+describe(ViewsService.name, () => {
+  const sut = new ViewsService();
+
+  it('wraps a page in the layout: language, landmarks, skip link, hashed stylesheet', () => {
+    const html = sut.render('problem', { heading: 'Heading', paragraphs: ['One'] }, layout);
+    expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
+    expect(html).toContain('<a class="skip-link" href="#main">');
+    expect(html).toContain('<main id="main"');
+    expect(html).toContain('<nav aria-label="Your pages">');
+    expect(html).toContain('aria-current="page"');
+    expect(html).toContain('<footer');
+    expect(html).toMatch(/<link rel="stylesheet" href="\/assets\/qalam-[0-9a-f]{12}\.css">/);
+    expect(sut.stylesheetPath).toMatch(/^\/assets\/qalam-[0-9a-f]{12}\.css$/);
+  });
+
+  it('escapes every value, in text and in attributes', () => {
+    const html = sut.render('problem', { heading: '<script>alert(1)</script>', paragraphs: ['"quoted" & <b>bold</b>'] }, layout);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;');
+    expect(html).toContain('<title>A &lt;title&gt; · qalam</title>');
+    expect(html).toContain('href="/sign/t?a&#x3D;1&amp;b&#x3D;2"');
+  });
+
+  it('refuses a field the view names but the model lacks (strict), and an unknown view', () => {
+    expect(() => sut.render('problem', { paragraphs: [] }, layout)).toThrow(/"heading" not defined/);
+    expect(() => sut.render('nope', {}, layout)).toThrow("no view named 'nope'");
+  });
+});

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import Handlebars from 'handlebars';
+
+/** The repository's views/ folder, from src/ (tests) or dist/ (built). */
+export const VIEWS_DIR = join(__dirname, '..', '..', 'views');
+
+/** What every page tells the layout. */
+export interface LayoutModel {
+  title: string;
+  /** Links of the member's own pages, shown in the header; none on public pages. */
+  nav: { href: string; label: string; current: boolean }[];
+  /** A link to stop all emails, in the footer of a member's pages. */
+  unsubscribeUrl: string | null;
+}
+
+type PageTemplate = HandlebarsTemplateDelegate<Record<string, unknown>>;
+
+/**
+ * Server-rendered pages: views/layouts/main.hbs around views/pages/<name>.hbs, with the
+ * partials of views/partials/. Everything is read and compiled once at boot, so a request
+ * pays only for running the templates. Views use Handlebars' default escaping: a value
+ * reaches the page as text, never as markup; `strict` turns a misspelt field into an error
+ * in the tests instead of a silent blank on a member's page.
+ */
+@Injectable()
+export class ViewsService {
+  private readonly pages = new Map<string, PageTemplate>();
+  private readonly layout: PageTemplate;
+  /** The stylesheet, served from memory by the assets route. */
+  readonly stylesheet: string;
+  /** Its address carries a hash of its content, so browsers may keep it for good. */
+  readonly stylesheetPath: string;
+
+  constructor() {
+    const env = Handlebars.create();
+    const options: CompileOptions = { strict: true, preventIndent: true };
+    const partials = join(VIEWS_DIR, 'partials');
+    for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
+      env.registerPartial(basename(file, '.hbs'), env.compile(readFileSync(join(partials, file), 'utf8'), options));
+    }
+    const pages = join(VIEWS_DIR, 'pages');
+    for (const file of readdirSync(pages).filter((name) => name.endsWith('.hbs'))) {
+      this.pages.set(basename(file, '.hbs'), env.compile(readFileSync(join(pages, file), 'utf8'), options));
+    }
+    this.layout = env.compile(readFileSync(join(VIEWS_DIR, 'layouts', 'main.hbs'), 'utf8'), options);
+    this.stylesheet = readFileSync(join(VIEWS_DIR, 'assets', 'qalam.css'), 'utf8');
+    this.stylesheetPath = `/assets/qalam-${createHash('sha256').update(this.stylesheet).digest('hex').slice(0, 12)}.css`;
+  }
+
+  /** The whole HTML document of one page. */
+  render(page: string, model: object, layout: LayoutModel): string {
+    const template = this.pages.get(page);
+    if (!template) throw new Error(`no view named '${page}'`);
+    const content = template(model as Record<string, unknown>);
+    return this.layout({ ...layout, stylesheetPath: this.stylesheetPath, content });
+  }
+}
+
+type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;

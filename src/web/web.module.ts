@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { CyclesModule } from '../cycles/cycles.module';
+import { MembersModule } from '../members/members.module';
+import { AssetsController } from './assets.controller';
+import { JoiningController } from './joining.controller';
+import { LetterPreviewsService } from './letter-previews.service';
+import { MemberLinksService } from './member-links.service';
+import { MembershipPagesService } from './membership-pages.service';
+import { SigningController } from './signing.controller';
+import { SigningService } from './signing.service';
+import { ViewsService } from './views.service';
+import { WebExceptionFilter } from './web-exception.filter';
+
+/** Server-rendered pages for members: signing the month's letters, joining and leaving. */
+@Module({
+  // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
+  // (and the member links); AuthModule for its JwtService, which tells an expired link from a forged one.
+  imports: [CyclesModule, MembersModule, AuthModule],
+  controllers: [SigningController, JoiningController, AssetsController],
+  providers: [ViewsService, SigningService, LetterPreviewsService, MemberLinksService, MembershipPagesService, WebExceptionFilter],
+})
+export class WebModule {}
