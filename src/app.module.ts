@@ -16,6 +16,8 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { redisConnection } from './delivery/redis-connection';
 import { MembersModule } from './members/members.module';
 import { OfficialsModule } from './officials/officials.module';
+import { OperationsModule } from './operations/operations.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StatsModule } from './stats/stats.module';
 import { SupportersModule } from './supporters/supporters.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -34,7 +36,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
         DeliveryModule.forRole(config),
-        ...(serves ? [AuthModule, SupportersModule, CasesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, WebModule] : []),
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, WebModule, OperationsModule, RateLimitModule] : []),
         ...(sends ? [CycleRemindersModule] : []),
       ],
       providers: serves

@@ -1,6 +1,7 @@
 import { INestApplication, INestApplicationContext, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { QalamConfig } from './config/config';
 import { ensureDatabase } from './database/ensure-database';
@@ -27,6 +28,9 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.enableShutdownHooks();
+  // The contract, generated from the controllers and DTOs: UI at /api/docs, JSON at /api/docs-json.
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('qalam').setDescription('Letter-writing campaign engine').addBearerAuth().build());
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
   return { kind: 'http', app };
 }
 

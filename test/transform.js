@@ -25,7 +25,10 @@ module.exports = {
     // `const require = createRequire(import.meta.url)` would redeclare CommonJS's own.
     const text = source
       .replace(/^\s*const require = createRequire\(import\.meta\.url\);?$/m, '')
-      .replace(/import\.meta\.url/g, "require('node:url').pathToFileURL(__filename).href");
+      .replace(/import\.meta\.url/g, "require('node:url').pathToFileURL(__filename).href")
+      // @nestjs/terminus also resolves optional packages and finds its protos with import.meta.
+      .replace(/import\.meta\.resolve\(/g, 'require.resolve(')
+      .replace(/import\.meta\.dirname/g, '__dirname');
     const { outputText } = ts.transpileModule(text, { compilerOptions, fileName: path });
     return { code: outputText };
   },

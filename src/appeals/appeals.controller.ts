@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { Caller, CurrentCaller } from '../auth/current-supporter.decorator';
 import { Allow } from '../auth/roles.decorator';
 import { UuidParam } from '../common/uuid.pipe';
+import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { AppealsService } from './appeals.service';
 import { CreateAppealDto, SignAppealDto } from './dto/appeal.dto';
 
@@ -51,6 +52,7 @@ export class AppealsController {
 
   @Allow('member')
   @Post(':id/signatures')
+  @RateLimited('signing')
   sign(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string, @Body() body: SignAppealDto) {
     return this.appeals.sign(caller, id, body);
   }

@@ -25,6 +25,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { status: number; body: Record<string, unknown> } {
+    // Nest wraps body-parser's errors (malformed JSON, too large) in an HttpException whose
+    // message is the parser's own ("Expected double-quoted property name..."): say what is wrong with the body.
+    const parserCause = exception instanceof HttpException ? bodyParserError(exception.cause) : bodyParserError(exception);
+    if (parserCause) return describeBodyProblem(parserCause);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
@@ -34,12 +38,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       const message = exception instanceof InvalidError && exception.messages.length > 1 ? exception.messages : exception.message;
       return { status: exception.status, body: { statusCode: exception.status, message, error: REASONS[exception.status] ?? 'Error', code: exception.code } };
-    }
-    // body-parser errors (malformed JSON, too large) carry their own status
-    const parserError = exception as { status?: number; type?: string; expose?: boolean };
-    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.type) {
-      const message = parserError.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : parserError.type === 'entity.too.large' ? 'Request body is too large' : 'Request body could not be read';
-      return { status: parserError.status, body: { statusCode: parserError.status, message, error: REASONS[parserError.status] ?? 'Error' } };
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string })?.code;
@@ -55,4 +53,25 @@ export class AllExceptionsFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? `${exception.name}: ${exception.message.slice(0, 200)}` : 'Unknown error', exception instanceof Error ? exception.stack : undefined);
     return { status: 500, body: { statusCode: 500, message: 'Internal server error', error: 'Internal Server Error' } };
   }
+}
+
+interface BodyParserError {
+  status: number;
+  type: string;
+}
+
+/** body-parser's errors carry a 4xx status and a type such as entity.parse.failed. */
+function bodyParserError(error: unknown): BodyParserError | undefined {
+  const candidate = error as Partial<BodyParserError> | undefined;
+  if (typeof candidate?.status !== 'number' || candidate.status < 400 || candidate.status >= 500 || typeof candidate.type !== 'string') return undefined;
+  return candidate as BodyParserError;
+}
+
+function describeBodyProblem(error: BodyParserError): { status: number; body: Record<string, unknown> } {
+  const message =
+    error.type === 'entity.parse.failed' ? 'Request body is not valid JSON'
+    : error.type === 'entity.too.large' ? 'Request body is too large'
+    : error.type === 'encoding.unsupported' || error.type === 'charset.unsupported' ? 'Request body has an unsupported encoding'
+    : 'Request body could not be read';
+  return { status: error.status, body: { statusCode: error.status, message, error: REASONS[error.status] ?? 'Error' } };
 }

@@ -70,6 +70,18 @@ export class EnvSchema {
   @IsOptional() @Matches(/^\d+$/, { message: 'SMTP_TIMEOUT_SECONDS must be a number' })
   SMTP_TIMEOUT_SECONDS?: string;
 
+  @IsOptional() @Matches(/^[1-9]\d*$/, { message: 'RATE_LIMIT_LOGIN_PER_MINUTE must be a positive number' })
+  RATE_LIMIT_LOGIN_PER_MINUTE?: string;
+
+  @IsOptional() @Matches(/^[1-9]\d*$/, { message: 'RATE_LIMIT_LOGIN_IP_PER_MINUTE must be a positive number' })
+  RATE_LIMIT_LOGIN_IP_PER_MINUTE?: string;
+
+  @IsOptional() @Matches(/^[1-9]\d*$/, { message: 'RATE_LIMIT_SIGNUP_PER_MINUTE must be a positive number' })
+  RATE_LIMIT_SIGNUP_PER_MINUTE?: string;
+
+  @IsOptional() @Matches(/^[1-9]\d*$/, { message: 'RATE_LIMIT_SIGNING_PER_MINUTE must be a positive number' })
+  RATE_LIMIT_SIGNING_PER_MINUTE?: string;
+
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be error, warn, log, debug or verbose' })
   LOG_LEVEL?: string;
 }
@@ -105,6 +117,8 @@ export interface QalamConfig {
   retryDelayMs: number;
   /** Socket timeout of an SMTP exchange: well below the lease, so a hung server ends a batch. */
   smtpTimeoutSeconds: number;
+  /** Requests per minute: logins per email (hashed) and per IP, signups (API and /join) and signings (API and /sign) per IP. */
+  rateLimits: { loginPerEmailPerMinute: number; loginPerIpPerMinute: number; signupPerMinute: number; signingPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -144,6 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
     reconcileSeconds: Math.max(1, Number(schema.RECONCILE_SECONDS ?? 30)),
     retryDelayMs: Number(schema.RETRY_DELAY_MS ?? 5000),
     smtpTimeoutSeconds: Math.max(1, Number(schema.SMTP_TIMEOUT_SECONDS ?? 20)),
+    rateLimits: {
+      loginPerEmailPerMinute: Number(schema.RATE_LIMIT_LOGIN_PER_MINUTE ?? 10),
+      loginPerIpPerMinute: Number(schema.RATE_LIMIT_LOGIN_IP_PER_MINUTE ?? 120),
+      signupPerMinute: Number(schema.RATE_LIMIT_SIGNUP_PER_MINUTE ?? 30),
+      signingPerMinute: Number(schema.RATE_LIMIT_SIGNING_PER_MINUTE ?? 120),
+    },
   };
   const problems = crossCheck(config);
   if (problems.length > 0) throw new ConfigError(problems);

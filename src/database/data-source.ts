@@ -12,9 +12,11 @@ import { InitialSchema1764201600000 } from './migrations/1764201600000-InitialSc
 import { DeliveryEngine1764288000000 } from './migrations/1764288000000-DeliveryEngine';
 import { MembersMonth1764374400000 } from './migrations/1764374400000-MembersMonth';
 import { MembersConfirmedByDefault1764460800000 } from './migrations/1764460800000-MembersConfirmedByDefault';
+import { Outcomes1764547200000 } from './migrations/1764547200000-Outcomes';
+import { DeliveryOverview1764547260000 } from './migrations/1764547260000-DeliveryOverview';
 
 export const ENTITIES = [Supporter, Case, CaseEvent, Official, Template, Appeal, Signature, Letter, Cycle];
-export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000, MembersMonth1764374400000, MembersConfirmedByDefault1764460800000];
+export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000, MembersMonth1764374400000, MembersConfirmedByDefault1764460800000, Outcomes1764547200000, DeliveryOverview1764547260000];
 
 /** Options shared by the app and the CLI; migrations run at start, never `synchronize`. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { QalamConfig } from '../config/config';
 import { MemberMailService } from '../members/member-mail.service';
 import { MemberTokensModule } from '../members/member-tokens.module';
+import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryRedisService } from './delivery-redis.service';
 import { DeliveryProgressService } from './delivery-progress.service';
 import { LETTERS_QUEUE } from './jobs';
@@ -28,12 +29,13 @@ export class DeliveryModule {
         ...(sends ? [MemberTokensModule] : []),
       ],
       providers: [
+        DeliveryMetrics,
         DeliveryRedisService,
         LetterQueueService,
         LettersService,
         ...(sends ? [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService, MemberMailService] : []),
       ],
-      exports: [LetterQueueService, LettersService],
+      exports: [LetterQueueService, LettersService, DeliveryMetrics, DeliveryRedisService],
     };
   }
 }

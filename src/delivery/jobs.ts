@@ -2,6 +2,7 @@
 export enum JobName {
   SendLetters = 'send-letters',
   SendMemberMail = 'send-member-mail',
+  SendThankYous = 'send-thank-yous',
 }
 
 /** Mail to members: a cycle's invitation or reminder, or the confirmation of a public signup. */
@@ -16,6 +17,8 @@ export interface JobPayloads {
    * Invitations and reminders name their cycle; a confirmation has none.
    */
   [JobName.SendMemberMail]: { kind: MemberMailKind; cycleId: string | null; supporterIds: string[] };
+  /** Thank-yous of a case's outcome (released or deceased) to a batch of the supporters who wrote for it. */
+  [JobName.SendThankYous]: { caseId: string; supporterIds: string[] };
 }
 
 export type JobOf<T extends JobName> = JobPayloads[T];

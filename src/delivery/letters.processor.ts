@@ -46,6 +46,12 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
         if (result.retry > 0 && !finalAttempt) throw new Error(`${result.retry} of ${result.claimed} member emails met a transient failure`);
         return result;
       },
+      [JobName.SendThankYous]: async (job) => {
+        const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        const result = await this.memberMail.sendThankYous(job.data, finalAttempt);
+        if (result.retry > 0 && !finalAttempt) throw new Error(`${result.retry} of ${result.claimed} thank-yous met a transient failure`);
+        return result;
+      },
     };
   }
 

@@ -105,6 +105,16 @@ export class LettersService {
     );
   }
 
+  /** A case's outcome (released, deceased): its letters still queued are never sent; a worker that claims them later finds none. */
+  async cancelQueuedOfCase(manager: EntityManager, caseId: string, status: string): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE letters l SET status = 'cancelled', last_error = 'case ' || $2, updated_at = now()
+         FROM appeals a WHERE a.id = l.appeal_id AND a.case_id = $1 AND l.status = 'queued'`,
+      [caseId, status],
+    );
+  }
+
   /** Puts an appeal's queued letters back on the queue (after a pause), batch by batch. */
   async enqueueQueuedOfAppeal(appealId: string): Promise<number> {
     const rows = await this.db.query<{ batch_id: string }[]>(`SELECT DISTINCT batch_id FROM letters WHERE appeal_id = $1 AND status = 'queued'`, [appealId]);

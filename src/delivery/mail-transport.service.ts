@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { DeliveryMetrics } from './delivery-metrics';
 import { composePlainLetter } from './mime';
 
 export interface OutgoingLetter {
@@ -50,7 +51,10 @@ export class MailTransportService implements OnApplicationShutdown {
   private readonly domain: string;
   private outboxReady: Promise<unknown> | null = null;
 
-  constructor(@Inject(QALAM_CONFIG) private readonly config: QalamConfig) {
+  constructor(
+    @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+    @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
+  ) {
     this.domain = config.mailFrom.split('@')[1] ?? 'qalam.example';
     const timeout = config.smtpTimeoutSeconds * 1000;
     if (config.smtpUrl) {
@@ -82,6 +86,13 @@ export class MailTransportService implements OnApplicationShutdown {
    * worker killed from then on never sends it again.
    */
   async send(letter: OutgoingLetter, beforeData: () => Promise<void>): Promise<SendOutcome> {
+    const timer = this.metrics.sendLatency.startTimer();
+    const outcome = await this.sendTimed(letter, beforeData);
+    timer({ outcome: outcome.kind });
+    return outcome;
+  }
+
+  private async sendTimed(letter: OutgoingLetter, beforeData: () => Promise<void>): Promise<SendOutcome> {
     const messageId = letter.messageId ?? this.messageIdOf(letter.letterId);
     const raw = composePlainLetter({ ...letter, letterId: letter.messageId ? undefined : letter.letterId, fromAddress: this.config.mailFrom, messageId, date: new Date() });
     if (!this.pool) {

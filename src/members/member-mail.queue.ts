@@ -17,7 +17,7 @@ const JOBS_PER_ADD = 200;
 @Injectable()
 export class MemberMailQueue {
   constructor(
-    @InjectQueue(LETTERS_QUEUE) private readonly queue: Queue<JobOf<JobName.SendMemberMail>, unknown, JobName>,
+    @InjectQueue(LETTERS_QUEUE) private readonly queue: Queue<JobOf<JobName.SendMemberMail> | JobOf<JobName.SendThankYous>, unknown, JobName>,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {}
 
@@ -46,6 +46,30 @@ export class MemberMailQueue {
     return payloads.length;
   }
 
+  /** Thank-yous of a case's outcome; the worker claims each in case_outcome_mails before it sends, so a repeated job sends nothing twice. */
+  async enqueueThankYous(caseId: string, supporterIds: string[]): Promise<number> {
+    const payloads: JobOf<JobName.SendThankYous>[] = [];
+    for (let start = 0; start < supporterIds.length; start += MEMBER_MAIL_BATCH_SIZE) {
+      payloads.push({ caseId, supporterIds: supporterIds.slice(start, start + MEMBER_MAIL_BATCH_SIZE) });
+    }
+    for (let start = 0; start < payloads.length; start += JOBS_PER_ADD) {
+      await this.queue.addBulk(
+        payloads.slice(start, start + JOBS_PER_ADD).map((data) => ({
+          name: JobName.SendThankYous,
+          data,
+          opts: {
+            jobId: `thank-you-${caseId}-${digestOf(data.supporterIds)}`,
+            attempts: MAX_LETTER_ATTEMPTS,
+            backoff: { type: 'exponential', delay: this.config.retryDelayMs },
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
+        })),
+      );
+    }
+    return payloads.length;
+  }
+
   /** Whether the queue holds no job that is waiting, running or delayed: then a mail still due in Postgres has lost its job. */
   async idle(): Promise<boolean> {
     const counts = await this.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
@@ -55,6 +79,9 @@ export class MemberMailQueue {
 
 /** BullMQ refuses ':' in custom ids; the members are named by a digest, so the id stays short. */
 export function memberMailJobId(data: JobOf<JobName.SendMemberMail>): string {
-  const digest = createHash('sha256').update(data.supporterIds.join(',')).digest('base64url').slice(0, 22);
-  return `member-${data.kind}-${data.cycleId ?? 'none'}-${digest}`;
+  return `member-${data.kind}-${data.cycleId ?? 'none'}-${digestOf(data.supporterIds)}`;
+}
+
+function digestOf(supporterIds: string[]): string {
+  return createHash('sha256').update(supporterIds.join(',')).digest('base64url').slice(0, 22);
 }

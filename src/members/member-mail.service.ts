@@ -8,7 +8,7 @@ import { MailTransportService, OutcomeKind } from '../delivery/mail-transport.se
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { DefaultTemplate, loadDefaultTemplates } from '../templates/default-templates';
 import { letterContext } from '../templates/letter-context';
-import { CompiledTemplate, compileTemplate } from '../templates/template-engine';
+import { CompiledTemplate, compileTemplate, TemplateKind } from '../templates/template-engine';
 import { reachableMember } from './member-filters';
 import { memberMailTexts } from './member-mail-texts';
 import { MemberTokenService } from './member-token.service';
@@ -35,6 +35,9 @@ interface CycleRow {
   charges: string | null;
   detained_on: string | null;
 }
+
+/** The case of an outcome, as its thank-you needs it. */
+type OutcomeCaseRow = Omit<CycleRow, 'title'>;
 
 interface InvitationTemplate {
   key: string;
@@ -66,7 +69,7 @@ const MEMBER_COLUMNS = `s.id, s.email, s.name, s.language, s.country, s.city, s.
 export class MemberMailService {
   private readonly logger = new Logger(MemberMailService.name);
   private readonly compiled = new Map<string, CompiledTemplate>();
-  private defaults: Map<string, DefaultTemplate> | null = null;
+  private defaults: DefaultTemplate[] | null = null;
   private readonly domain: string;
 
   constructor(
@@ -101,7 +104,7 @@ export class MemberMailService {
       );
       if (!cycle) return result;
       // Read before the claim: nothing that can fail stands between a claim and its send.
-      const templates = await this.invitationTemplates();
+      const templates = await this.templatesOf('invitation');
       const members = job.kind === 'invitation' ? await this.claimInvitations(job.cycleId, job.supporterIds) : await this.claimReminders(job.cycleId, job.supporterIds);
       result.claimed = members.length;
       const cycleId = job.cycleId;
@@ -115,6 +118,87 @@ export class MemberMailService {
       this.logger.warn(`Member ${job.kind}s${job.cycleId ? ` of cycle ${job.cycleId}` : ''}: ${result.failed} failed, ${result.unknown} with an unknown outcome`);
     }
     return result;
+  }
+
+  /**
+   * Thank-yous of a case's outcome. Each is claimed in case_outcome_mails (sent_at set where
+   * it was null) before it is sent, with the supporter's sent letters for the case counted
+   * then; a transient failure gives the claim back for the job's next attempt.
+   */
+  async sendThankYous(job: JobOf<JobName.SendThankYous>, finalAttempt: boolean): Promise<MemberMailResult> {
+    const result: MemberMailResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0 };
+    if (job.supporterIds.length === 0) return result;
+    const [outcomeCase] = await this.db.query<OutcomeCaseRow[]>(
+      `SELECT name, country, profession, status, summary, charges, to_char(detained_on, 'YYYY-MM-DD') AS detained_on
+         FROM cases WHERE id = $1 AND status IN ('released', 'deceased')`,
+      [job.caseId],
+    );
+    // Set back to another status since it was marked: the rows stay unsent, and marking it again queues them again.
+    if (!outcomeCase) return result;
+    const templates = await this.templatesOf('thank-you');
+    // An UPDATE answers [rows, affected].
+    const [members] = await this.db.query<[(MemberRow & { letters_sent: number })[], number]>(
+      `WITH due AS (
+         SELECT m.supporter_id FROM case_outcome_mails m JOIN supporters s ON s.id = m.supporter_id
+          WHERE m.case_id = $1 AND m.supporter_id = ANY($2::uuid[]) AND m.sent_at IS NULL AND ${REACHABLE}
+          FOR UPDATE OF m SKIP LOCKED)
+       UPDATE case_outcome_mails m SET sent_at = now() FROM due, supporters s
+        WHERE m.case_id = $1 AND m.supporter_id = due.supporter_id AND s.id = due.supporter_id
+       RETURNING ${MEMBER_COLUMNS},
+         (SELECT count(*)::int FROM letters l JOIN appeals a ON a.id = l.appeal_id
+           WHERE a.case_id = $1 AND l.supporter_id = s.id AND l.status IN ('sent', 'bounced')) AS letters_sent`,
+      [job.caseId, job.supporterIds],
+    );
+    result.claimed = members.length;
+    const outcomes = await Promise.all(members.map((member) => this.sendThankYou(job.caseId, outcomeCase, member, templates)));
+    const retry = outcomes.filter((outcome) => outcome.kind === 'retry').map((outcome) => outcome.id);
+    if (retry.length > 0 && !finalAttempt) {
+      await this.db.query(`UPDATE case_outcome_mails SET sent_at = NULL WHERE case_id = $1 AND supporter_id = ANY($2::uuid[])`, [job.caseId, retry]);
+    }
+    for (const outcome of outcomes) result[outcome.kind] += 1;
+    if (result.failed + result.unknown > 0) {
+      this.logger.warn(`Thank-yous of case ${job.caseId}: ${result.failed} failed, ${result.unknown} with an unknown outcome`);
+    }
+    return result;
+  }
+
+  private async sendThankYou(
+    caseId: string,
+    outcomeCase: OutcomeCaseRow,
+    member: MemberRow & { letters_sent: number },
+    templates: Map<string, InvitationTemplate>,
+  ): Promise<{ id: string; kind: OutcomeKind }> {
+    let rendered: { subject: string; body: string };
+    let language: string;
+    try {
+      const template = templates.get(member.language) ?? templates.get('en');
+      if (!template) throw new Error('no thank-you template in the member language or in English');
+      language = template.language;
+      rendered = this.compile('thank-you', template).render(
+        letterContext({
+          case: {
+            name: outcomeCase.name,
+            country: outcomeCase.country,
+            profession: outcomeCase.profession,
+            status: outcomeCase.status,
+            summary: outcomeCase.summary,
+            charges: outcomeCase.charges,
+            detainedOn: outcomeCase.detained_on,
+          },
+          // No official reads a thank-you: its language is the member's, for dates and country names.
+          official: { name: '', title: '', salutation: null, organisation: null, language },
+          supporter: { name: member.name, city: member.city, country: member.country, signatureStyle: member.signature_style },
+          note: null,
+          appealTitle: '',
+          date: new Date(),
+          lettersSent: member.letters_sent,
+        }),
+      );
+    } catch (error) {
+      this.logger.warn(`Cannot render the thank-you of case ${caseId} for supporter ${member.id}: ${(error as Error).message.slice(0, 200)}`);
+      return { id: member.id, kind: 'failed' };
+    }
+    return this.send(`thank-you-${caseId}-${member.id}`, member, language, rendered.subject, rendered.body);
   }
 
   /** Claims the invitations of these members that are still to send; members no longer reachable lose theirs. */
@@ -177,7 +261,7 @@ export class MemberMailService {
       if (!template) throw new Error('no invitation template in the member language or in English');
       language = template.language;
       const signUrl = `${this.config.publicUrl}/sign/${this.tokens.issue('sign', { supporterId: member.id, cycleId })}`;
-      const rendered = this.compile(template).render(
+      const rendered = this.compile('invitation', template).render(
         letterContext({
           case: { name: cycle.name, country: cycle.country, profession: cycle.profession, status: cycle.status, summary: cycle.summary, charges: cycle.charges, detainedOn: cycle.detained_on },
           // No official reads an invitation: its language is the member's, for dates and country names.
@@ -232,27 +316,31 @@ export class MemberMailService {
   }
 
   /**
-   * The invitation template per language: the coordinator's latest saved one, else the
-   * default file. Read per batch (a handful of rows) so a template saved while a cycle is
+   * The template of a kind per language: the coordinator's latest saved one, else the
+   * default file. Read per batch (a handful of rows) so a template saved while mail is
    * being sent is used from the next batch on; compiled once per version.
    */
-  private async invitationTemplates(): Promise<Map<string, InvitationTemplate>> {
-    this.defaults ??= new Map(loadDefaultTemplates().filter((template) => template.kind === 'invitation').map((template) => [template.language, template]));
+  private async templatesOf(kind: 'invitation' | 'thank-you'): Promise<Map<string, InvitationTemplate>> {
+    this.defaults ??= loadDefaultTemplates();
     const templates = new Map<string, InvitationTemplate>();
-    for (const [language, template] of this.defaults) templates.set(language, { key: `default/${language}`, language, subject: template.subject, body: template.body });
+    for (const template of this.defaults.filter((candidate) => candidate.kind === kind)) {
+      templates.set(template.language, { key: `default/${template.language}`, language: template.language, subject: template.subject, body: template.body });
+    }
     const saved = await this.db.query<{ id: string; language: string; subject: string; body: string; version: Date }[]>(
       `SELECT DISTINCT ON (language) id, language, subject, body, updated_at AS version FROM templates
-        WHERE kind = 'invitation' ORDER BY language, updated_at DESC, id DESC`,
+        WHERE kind = $1 ORDER BY language, updated_at DESC, id DESC`,
+      [kind],
     );
     for (const row of saved) templates.set(row.language, { key: `${row.id}@${new Date(row.version).toISOString()}`, language: row.language, subject: row.subject, body: row.body });
     return templates;
   }
 
-  private compile(template: InvitationTemplate): CompiledTemplate {
-    let compiled = this.compiled.get(template.key);
+  private compile(kind: TemplateKind, template: InvitationTemplate): CompiledTemplate {
+    const key = `${kind}/${template.key}`;
+    let compiled = this.compiled.get(key);
     if (!compiled) {
-      compiled = compileTemplate('invitation', template.subject, template.body);
-      this.compiled.set(template.key, compiled);
+      compiled = compileTemplate(kind, template.subject, template.body);
+      this.compiled.set(key, compiled);
     }
     return compiled;
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Public } from '../auth/roles.decorator';
+import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { SignupDto } from './dto/signup.dto';
 import { MembersService } from './members.service';
 
@@ -11,6 +12,7 @@ export class MembersController {
 
   /** 202 alike for a new or a known address: the answer never tells whether someone is a member. */
   @Post('signup')
+  @RateLimited('signup')
   @HttpCode(202)
   async signup(@Body() body: SignupDto) {
     await this.members.signup(body);

@@ -1,17 +1,53 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Inject, Logger, Param, Res } from '@nestjs/common';
+import { stringify } from 'csv-stringify';
+import type { Response } from 'express';
 import { Caller, CurrentCaller } from '../auth/current-supporter.decorator';
 import { Allow } from '../auth/roles.decorator';
 import { UuidParam } from '../common/uuid.pipe';
+import { LETTER_EXPORT_COLUMNS, LetterExportService } from './letter-export.service';
 import { StatsService } from './stats.service';
 
 @Controller('api/stats')
 export class StatsController {
-  constructor(@Inject(StatsService) private readonly stats: StatsService) {}
+  private readonly logger = new Logger(StatsController.name);
+
+  constructor(
+    @Inject(StatsService) private readonly stats: StatsService,
+    @Inject(LetterExportService) private readonly exports: LetterExportService,
+  ) {}
+
+  @Allow('admin')
+  @Get('overview')
+  overview() {
+    return this.stats.overview();
+  }
 
   @Allow('coordinator')
   @Get('cases/:id')
   forCase(@Param('id', UuidParam) id: string) {
     return this.stats.forScope('case', id);
+  }
+
+  /** One row per letter, streamed; the supporter's email only for an admin. */
+  @Allow('coordinator')
+  @Get('cases/:id/letters.csv')
+  async caseLettersCsv(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string, @Res() response: Response): Promise<void> {
+    await this.exports.assertCase(id);
+    const withEmail = caller.role === 'admin';
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="case-${id}-letters.csv"`);
+    try {
+      await pipeline(
+        Readable.from(this.exports.lettersOfCase(id, withEmail)),
+        stringify({ header: true, columns: withEmail ? [...LETTER_EXPORT_COLUMNS, 'supporter_email'] : [...LETTER_EXPORT_COLUMNS], cast: { date: (date) => date.toISOString() } }),
+        response,
+      );
+    } catch (error) {
+      // The headers are gone: a broken export can only end the response, which pipeline did.
+      this.logger.warn(`Letters export of case ${id} stopped: ${(error as Error).message.slice(0, 200)}`);
+    }
   }
 
   @Allow('coordinator')

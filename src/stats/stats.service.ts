@@ -17,6 +17,18 @@ export interface SupporterStats {
   cases: { caseId: string; name: string; sent: number }[];
 }
 
+export interface DeliveryOverview {
+  letters: LetterCounts;
+  throughput: {
+    /** Letters sent in the last 60 minutes, this one included. */
+    lastHour: number;
+    /** One entry per minute of the last hour, oldest first, zeros included. */
+    perMinute: { minute: string; sent: number }[];
+  };
+  /** The 20 most frequent reasons letters failed or ended unknown, with the SMTP code when the reason starts with one. */
+  failures: { status: 'failed' | 'unknown'; code: number | null; text: string; count: number }[];
+}
+
 /**
  * Where a scope's counters live: letter_counts and letter_days are rolled up by triggers
  * as letters change state, and supporter_count as signatures arrive, so no request counts
@@ -42,6 +54,32 @@ export class StatsService {
     ]);
     if (owner.length === 0) throw new NotFoundError(scope[0].toUpperCase() + scope.slice(1));
     return { letters: countsOf(byStatus), supporters: owner[0].supporters, byDay };
+  }
+
+  /** Every letter at a glance, from the trigger-kept rollups (letter_counts, letter_minutes, letter_failures). */
+  async overview(): Promise<DeliveryOverview> {
+    const [byStatus, perMinute, failures] = await Promise.all([
+      this.db.query<{ status: LetterStatus; count: number }[]>(`SELECT status, sum(count)::int AS count FROM letter_counts GROUP BY status`),
+      this.db.query<{ minute: Date; sent: number }[]>(
+        `SELECT m.minute, coalesce(r.sent, 0)::int AS sent
+           FROM generate_series(date_trunc('minute', now()) - interval '59 minutes', date_trunc('minute', now()), interval '1 minute') AS m(minute)
+           LEFT JOIN letter_minutes r ON r.minute = m.minute ORDER BY m.minute`,
+      ),
+      this.db.query<{ status: 'failed' | 'unknown'; reason: string; count: number }[]>(
+        `SELECT status, reason, count FROM letter_failures WHERE count > 0 ORDER BY count DESC, status, reason LIMIT 20`,
+      ),
+    ]);
+    return {
+      letters: countsOf(byStatus),
+      throughput: {
+        lastHour: perMinute.reduce((sum, row) => sum + row.sent, 0),
+        perMinute: perMinute.map((row) => ({ minute: new Date(row.minute).toISOString(), sent: row.sent })),
+      },
+      failures: failures.map(({ status, reason, count }) => {
+        const smtp = /^([2-5]\d\d)[ -](.*)$/s.exec(reason);
+        return { status, code: smtp ? Number(smtp[1]) : null, text: smtp ? smtp[2] : reason, count };
+      }),
+    };
   }
 
   /** A member may read only its own. */

@@ -64,6 +64,17 @@ describe(importSupporters.name, () => {
     expect(mocks.query).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['a header without email', 'name,country\nA,CA\n', /lacks required columns: email/],
+    ['a header without name and country', 'email\na@group.example\n', /lacks required columns: name, country/],
+    ['an empty file', '', /CSV is empty/],
+    ['a file of blank lines', '\n\n', /CSV is empty/],
+  ])('refuses %s before writing anything', async (_what, text, message) => {
+    const { sut, mocks } = setup();
+    await expect(sut(text)).rejects.toThrow(message);
+    expect(mocks.query).not.toHaveBeenCalled();
+  });
+
   it('says where the file stops being CSV when a quote is never closed', async () => {
     const { sut } = setup();
     const report = await sut(`${HEADER}\na@group.example,A,CA,,,,\n"b@group.example,B,CA,,,,\nc@group.example,C,CA,,,,\n`);

@@ -8,6 +8,7 @@ import { InvalidError } from '../common/errors';
 import { CreateSupporterDto, ImportReport } from './dto/supporter.dto';
 
 export const IMPORT_COLUMNS = ['email', 'name', 'country', 'city', 'language', 'autoSign', 'signatureStyle'] as const;
+const REQUIRED_COLUMNS = ['email', 'name', 'country'] as const;
 /** Good rows are written this many at a time, in one statement. */
 const ROWS_PER_WRITE = 500;
 
@@ -71,6 +72,12 @@ export async function importSupporters(manager: EntityManager, input: Readable |
       // Thrown from here, csv-parse stops before the first row.
       if (unknown.length > 0) {
         headerProblem = new InvalidError('csv_columns', `CSV has unknown columns: ${unknown.join(', ')} (known: ${IMPORT_COLUMNS.join(', ')})`);
+        throw headerProblem;
+      }
+      // Without these every row would fail alike; one clear answer beats a report of a thousand lines.
+      const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
+      if (missing.length > 0) {
+        headerProblem = new InvalidError('csv_columns', `CSV lacks required columns: ${missing.join(', ')} (the header row must name ${REQUIRED_COLUMNS.join(', ')})`);
         throw headerProblem;
       }
       headerChecked = true;
@@ -153,6 +160,7 @@ export async function importSupporters(manager: EntityManager, input: Readable |
     throw error;
   }
   if (!headerChecked && unreadable.length > 0) throw new InvalidError('csv_invalid', `CSV could not be read: line ${unreadable[0].line}: ${unreadable[0].message}`);
+  if (!headerChecked) throw new InvalidError('csv_empty', `CSV is empty: send a header row naming ${REQUIRED_COLUMNS.join(', ')}, then one member a row`);
   await flush();
   report.errors.sort((a, b) => a.line - b.line);
   return report;

@@ -12,7 +12,7 @@ describe('default templates', () => {
   it.each(loadDefaultTemplates().map((t) => [`${t.language}/${t.kind}`, t] as const))('%s passes strict validation and renders', (_name, template) => {
     expect(validateTemplate(template.kind, template.subject, template.body)).toEqual([]);
     const letter = compileTemplate(template.kind, template.subject, template.body).render({
-      case: { name: 'Yusuf Dzhumaev', country: 'UZ', countryName: 'Uzbekistan', profession: 'poet', status: 'detained', summary: 'Poet.', charges: null, detainedOn: null },
+      case: { name: 'Yusuf Dzhumaev', country: 'UZ', countryName: 'Uzbekistan', profession: 'poet', status: 'detained', summary: 'Poet.', charges: null, detainedOn: null, released: false },
       official: { name: 'N. Yuldashev', title: 'Prosecutor General', salutation: null, organisation: null },
       supporter: { signature: 'J. D.', city: null, country: 'CA', countryName: 'Canada' },
       note: 'A personal line.',
@@ -23,5 +23,25 @@ describe('default templates', () => {
     });
     expect(letter.subject).toContain(template.kind === 'invitation' ? 'Free Yusuf' : 'Yusuf Dzhumaev');
     expect(letter.body).toContain(template.kind === 'appeal' ? 'A personal line.' : template.kind === 'invitation' ? 'https://qalam.example/sign/abc' : '3');
+  });
+
+  it.each(templates.filter((t) => t.kind === 'thank-you').map((t) => [t.language, t] as const))('%s thank-you speaks of a release only when the case is released', (_language, template) => {
+    const render = (status: 'released' | 'deceased') =>
+      compileTemplate('thank-you', template.subject, template.body).render({
+        case: { name: 'Yusuf Dzhumaev', country: 'UZ', countryName: 'Uzbekistan', profession: 'poet', status, summary: 'Poet.', charges: null, detainedOn: null, released: status === 'released' },
+        official: { name: '', title: '', salutation: null, organisation: null },
+        supporter: { signature: 'J. D.', city: null, country: 'CA', countryName: 'Canada' },
+        note: null,
+        appeal: { title: '' },
+        date: '1 December 2026',
+        lettersSent: 4,
+      });
+    const free = /free|released|свобод/i;
+    const released = render('released');
+    expect(`${released.subject}\n${released.body}`).toMatch(free);
+    const deceased = render('deceased');
+    expect(`${deceased.subject}\n${deceased.body}`).not.toMatch(free);
+    expect(deceased.subject).toContain('Yusuf Dzhumaev');
+    expect(deceased.body).toContain('4');
   });
 });

@@ -42,6 +42,7 @@ export function letterContext(parts: ContextParts): LetterContext {
       summary: parts.case.summary,
       charges: parts.case.charges,
       detainedOn: parts.case.detainedOn ? formatDate(new Date(`${parts.case.detainedOn}T00:00:00Z`), language) : null,
+      released: parts.case.status === 'released',
     },
     official: { name: parts.official.name, title: parts.official.title, salutation: parts.official.salutation, organisation: parts.official.organisation },
     supporter: parts.supporter

@@ -20,6 +20,7 @@ function aLetterContext(overrides: Partial<LetterContext> = {}): LetterContext {
       summary: 'Detained for reporting on forced labour.',
       charges: 'extremism',
       detainedOn: '2024-03-01',
+      released: false,
     },
     official: { name: 'A. Official', title: 'Prosecutor General', salutation: 'Dear Prosecutor General', organisation: 'Office of the Prosecutor' },
     supporter: { signature: 'Jane Doe', city: 'Toronto', country: 'CA', countryName: 'Canada' },

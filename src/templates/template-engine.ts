@@ -32,6 +32,8 @@ export interface LetterContext {
     summary: string;
     charges: string | null;
     detainedOn: string | null;
+    /** Whether the case's status is `released`: a thank-you speaks of a release, or of a death. */
+    released: boolean;
   };
   official: { name: string; title: string; salutation: string | null; organisation: string | null };
   supporter: { signature: string; city: string | null; country: string; countryName: string };
@@ -66,7 +68,7 @@ export class TemplateInvalidError extends Error {
 // The shape of the render context; validation and rendering both derive from it, so a
 // variable cannot be allowed without also being guaranteed present when strict mode looks.
 const SHARED_FIELDS = {
-  case: ['name', 'country', 'countryName', 'profession', 'status', 'summary', 'charges', 'detainedOn'],
+  case: ['name', 'country', 'countryName', 'profession', 'status', 'summary', 'charges', 'detainedOn', 'released'],
   official: ['name', 'title', 'salutation', 'organisation'],
   supporter: ['signature', 'city', 'country', 'countryName'],
   appeal: ['title'],
@@ -225,7 +227,7 @@ export function signatureOf(style: 'full' | 'initials' | 'anonymous', name: stri
 
 type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
 type RuntimeOptions = NonNullable<Parameters<HandlebarsTemplateDelegate>[1]>;
-type Value = string | number | null;
+type Value = string | number | boolean | null;
 type RenderContext = Record<string, Value | Record<string, Value>>;
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -261,7 +263,7 @@ function toRenderContext(context: LetterContext | undefined, extras: readonly ('
 }
 
 function valueOf(value: unknown): Value {
-  if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return value;
+  if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
   return null;
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Req, Res, UseFi
 import type { Request, Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { MembersService } from '../members/members.service';
 import { EMPTY_JOIN_FORM, joinFormView, parseJoinForm } from './join-form';
 import { MemberLinksService } from './member-links.service';
@@ -36,6 +37,7 @@ export class JoiningController {
   }
 
   @Post('join')
+  @RateLimited('signup')
   async join(@Body() body: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     if (isCrossSite(request, this.config.publicUrl)) throw new CrossSiteError();
     const { values, request: signup, problems } = parseJoinForm(body, this.membership.languages);

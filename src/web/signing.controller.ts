@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from
 import type { Request, Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { RateLimited } from '../rate-limit/rate-limit.guard';
 import type { MemberTokenClaims } from '../members/member-token.service';
 import { MemberLinksService } from './member-links.service';
 import { isCrossSite, pageHeaders } from './page-response';
@@ -36,6 +37,7 @@ export class SigningController {
   }
 
   @Post(':token')
+  @RateLimited('signing')
   async sign(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     const startedAt = performance.now();
     // Checked before the token, so that a forged post learns nothing about the link.

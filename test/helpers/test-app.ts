@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
 import { Client, Pool } from 'pg';
 import Redis from 'ioredis';
+import type { INestApplication } from '@nestjs/common';
 import { createQalam, QalamApp } from '../../src/app';
 import { loadConfig, QalamConfig } from '../../src/config/config';
 import { adminDatabaseUrl, databaseUrlFor, testRedisUrl, uniqueName } from './env';
@@ -64,6 +65,8 @@ export interface TestApp {
   config: QalamConfig;
   db: Pool;
   adminToken: string;
+  /** The running Nest application, for specs that read its router. */
+  nest: INestApplication;
   close(): Promise<void>;
 }
 
@@ -101,6 +104,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     config,
     db,
     adminToken,
+    nest: qalam.app,
     close: async () => {
       await qalam.app.close();
       await db.end();

@@ -32,6 +32,7 @@ export async function startBrowserApp(label: string, env: Record<string, string>
     config,
     db,
     adminToken,
+    nest: qalam.app,
     close: async () => {
       await qalam.app.close();
       await db.end();

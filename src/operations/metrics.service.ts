@@ -1,0 +1,50 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Gauge } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { DeliveryMetrics } from '../delivery/delivery-metrics';
+import { LETTERS_QUEUE } from '../delivery/jobs';
+import { LETTER_STATUSES } from '../delivery/letter.entity';
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
+
+/** Gauges read when Prometheus scrapes: letters by status from the counters, jobs by state from BullMQ. */
+@Injectable()
+export class MetricsService {
+  constructor(
+    @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
+    @Inject(DataSource) db: DataSource,
+    @InjectQueue(LETTERS_QUEUE) queue: Queue,
+  ) {
+    new Gauge({
+      name: 'qalam_letters',
+      help: 'Letters by status (from the letter_counts rollup)',
+      labelNames: ['status'] as const,
+      registers: [metrics.registry],
+      async collect() {
+        const rows = await db.query<{ status: string; count: number }[]>(`SELECT status, sum(count)::int AS count FROM letter_counts GROUP BY status`);
+        const counts = new Map(rows.map((row) => [row.status, row.count]));
+        for (const status of LETTER_STATUSES) this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'qalam_queue_jobs',
+      help: 'Jobs of the letters queue by state',
+      labelNames: ['state'] as const,
+      registers: [metrics.registry],
+      async collect() {
+        const counts = await queue.getJobCounts(...QUEUE_STATES);
+        for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
+      },
+    });
+  }
+
+  contentType(): string {
+    return this.metrics.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { Public } from '../auth/roles.decorator';
+import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { DeliveryRedisService } from '../delivery/delivery-redis.service';
+import { MetricsService } from './metrics.service';
+import { verifySmtp } from './smtp-health';
+
+/** For load balancers and Prometheus: public, and they reveal no personal data. */
+@Controller()
+export class OperationsController {
+  constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(TypeOrmHealthIndicator) private readonly postgres: TypeOrmHealthIndicator,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(DeliveryRedisService) private readonly redis: DeliveryRedisService,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+  ) {}
+
+  @Public()
+  @Get('health')
+  @HealthCheck()
+  check() {
+    const timeout = 3000;
+    return this.health.check([
+      () => this.postgres.pingCheck('postgres', { timeout }),
+      () => this.probe('redis', async () => void (await this.redis.client.ping())),
+      ...(this.config.smtpUrl ? [() => this.probe('smtp', () => verifySmtp(this.config.smtpUrl!, timeout))] : []),
+    ]);
+  }
+
+  @Public()
+  @Get('metrics')
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Res() response: Response): Promise<void> {
+    const body = await this.metrics.render();
+    response.type(this.metrics.contentType()).send(body);
+  }
+
+  private async probe<const Key extends string>(key: Key, check: () => Promise<void>) {
+    const indicator = this.indicators.check(key);
+    try {
+      await check();
+      return indicator.up();
+    } catch (error) {
+      // The reason without the URL, which may carry a password.
+      return indicator.down({ message: (error as Error).message.slice(0, 200) });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import Redis, { RedisOptions } from 'ioredis';
+import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { redisConnection } from '../delivery/redis-connection';
+
+export interface RateLimitOutcome {
+  allowed: boolean;
+  /** Seconds until the window that refused this request ends (at least 1). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Fixed one-minute windows counted in Redis, so that every API process shares them: INCR,
+ * and PEXPIRE on the first hit, in one script so that a crash between them cannot leave a
+ * counter that never expires.
+ */
+const HIT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {count, ttl}
+`;
+
+const WINDOW_MS = 60_000;
+
+@Injectable()
+export class RateLimitService implements OnApplicationShutdown {
+  private readonly client: Redis;
+
+  constructor(@Inject(QALAM_CONFIG) private readonly config: QalamConfig) {
+    this.client = new Redis({ ...redisConnection(config.redisUrl), maxRetriesPerRequest: 3 } as RedisOptions);
+  }
+
+  /** Counts one request against `limit` per minute for this bucket and key (an IP, or a hash). */
+  async hit(bucket: string, key: string, limit: number): Promise<RateLimitOutcome> {
+    const redisKey = `${this.config.queuePrefix}:rate:${bucket}:${key}`;
+    const [count, ttl] = (await this.client.eval(HIT, 1, redisKey, WINDOW_MS)) as [number, number];
+    return { allowed: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
+  }
+
+  /** An email as a key: hashed, so that Redis never holds a member's address. */
+  static emailKey(email: string): string {
+    return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
+  }
+
+  onApplicationShutdown(): void {
+    this.client.disconnect();
+  }
+}

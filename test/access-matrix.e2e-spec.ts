@@ -1,0 +1,188 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { Access, ACCESS_KEY } from '../src/auth/roles.decorator';
+import type { Role } from '../src/supporters/supporter.entity';
+import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
+import { ApiResponse, startTestApp, TestApp } from './helpers/test-app';
+
+/**
+ * Walks every route the HTTP server serves (its Express router, not a list kept by hand) as
+ * anonymous, a member, another member, a coordinator and an admin, and checks each answer
+ * against the matrix the route's own @Public/@Allow metadata sets.
+ */
+
+type CallerName = 'anonymous' | 'otherMember' | 'member' | 'coordinator' | 'admin';
+const CALLERS: CallerName[] = ['anonymous', 'otherMember', 'member', 'coordinator', 'admin'];
+const RANK: Record<Role, number> = { member: 1, coordinator: 2, admin: 3 };
+const CALLER_RANK: Record<CallerName, number> = { anonymous: 0, otherMember: 1, member: 1, coordinator: 2, admin: 3 };
+const UNKNOWN_ID = '5b0c3f1e-8a7d-4c2b-9e6f-0a1b2c3d4e5f';
+
+interface ServedRoute {
+  method: string;
+  path: string;
+  /** undefined when the route is not a Nest controller's (served by Express itself or a library). */
+  access: Access | 'none' | undefined;
+}
+
+/** `${METHOD} ${path}` -> the access metadata of every Nest controller handler. */
+function controllerRoutes(nest: INestApplication): Map<string, Access | 'none'> {
+  const scanner = new MetadataScanner();
+  const routes = new Map<string, Access | 'none'>();
+  for (const module of nest.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
+      if (!controller) continue;
+      const prefixes = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, controller) ?? '/');
+      for (const name of scanner.getAllMethodNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name] as object;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method === undefined) continue;
+        const access = (Reflect.getMetadata(ACCESS_KEY, handler) ?? Reflect.getMetadata(ACCESS_KEY, controller) ?? 'none') as Access | 'none';
+        for (const prefix of prefixes) {
+          for (const suffix of ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler) ?? '/')) {
+            const path = '/' + [prefix, suffix].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+            routes.set(`${RequestMethod[method]} ${path}`, access);
+          }
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+/** What Express actually serves, joined with the controllers' metadata. */
+function servedRoutes(nest: INestApplication): ServedRoute[] {
+  const express = nest.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string | string[]; methods: Record<string, boolean> } }[] } };
+  const metadata = controllerRoutes(nest);
+  const routes: ServedRoute[] = [];
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    for (const path of ([] as string[]).concat(layer.route.path)) {
+      for (const [method, on] of Object.entries(layer.route.methods)) {
+        if (!on || method === '_all') continue;
+        const key = `${method.toUpperCase()} ${path}`;
+        routes.push({ method: method.toUpperCase(), path, access: metadata.get(key) });
+      }
+    }
+  }
+  return routes;
+}
+
+describe('access matrix: every served route, every kind of caller', () => {
+  let app: TestApp;
+  const tokens: Partial<Record<CallerName, string>> = {};
+  const member = { id: '', email: '', name: 'Alice Leakcheck' };
+  const records: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await startTestApp('access_matrix');
+    const { api, adminToken } = app;
+    tokens.admin = adminToken;
+    const coordinatorBody = aSupporter({ role: 'coordinator' });
+    expect((await api.post('/api/supporters', coordinatorBody, adminToken)).status).toBe(201);
+    tokens.coordinator = await api.login(coordinatorBody.email, coordinatorBody.password);
+    for (const [caller, name] of [['member', member.name], ['otherMember', 'Bruno Other']] as const) {
+      const body = aSupporter({ name });
+      const created = await api.post('/api/supporters', body, tokens.coordinator);
+      expect(created.status).toBe(201);
+      tokens[caller] = await api.login(body.email, body.password);
+      if (caller === 'member') Object.assign(member, { id: created.body.id as string, email: body.email });
+    }
+    const record = await api.post('/api/cases', aCase(), tokens.coordinator);
+    const official = await api.post('/api/officials', anOfficial(), tokens.coordinator);
+    const template = await api.post('/api/templates', anAppealTemplate(), tokens.coordinator);
+    const appeal = await api.post('/api/appeals', { caseId: record.body.id, title: 'Free Rukhshona', templateIds: [template.body.id], officialIds: [official.body.id] }, tokens.coordinator);
+    const cycle = await api.post('/api/cycles', { month: '2026-01', title: 'January', appealIds: [appeal.body.id] }, tokens.coordinator);
+    expect([record.status, official.status, template.status, appeal.status, cycle.status]).toEqual([201, 201, 201, 201, 201]);
+    expect((await api.post(`/api/appeals/${appeal.body.id}/launch`, undefined, tokens.coordinator)).status).toBe(200);
+    // The member has a signature and letters: what another member must never see.
+    expect((await api.post(`/api/appeals/${appeal.body.id}/signatures`, { note: 'A note only Alice wrote' }, tokens.member)).status).toBe(201);
+    Object.assign(records, { cases: record.body.id, officials: official.body.id, templates: template.body.id, appeals: appeal.body.id, cycles: cycle.body.id, supporters: member.id });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /** A concrete path: an id after a collection names that collection's record; the member's record for supporters. */
+  function concrete(path: string): string {
+    const segments = path.replace(/\{[^}]*\}/g, '').split('/');
+    return segments
+      .map((segment, index) => {
+        if (segment.startsWith('*')) return 'anything';
+        if (!segment.startsWith(':')) return segment;
+        if (segment === ':token') return 'not-a-real-token';
+        if (segment === ':file') return 'no-such-file.css';
+        return records[segments[index - 1]] ?? UNKNOWN_ID;
+      })
+      .join('/');
+  }
+
+  function call(route: ServedRoute, caller: CallerName): Promise<ApiResponse> {
+    const token = caller === 'anonymous' ? undefined : tokens[caller];
+    const body = route.method === 'GET' || route.method === 'HEAD' ? undefined : {};
+    return app.api.request(route.method, concrete(route.path), { token, body });
+  }
+
+  it('finds the routes in the router, and each controller route says who may reach it', () => {
+    const routes = servedRoutes(app.nest);
+    const keys = routes.map((route) => `${route.method} ${route.path}`);
+    // A sample the contract names, to prove the walk sees the router at all.
+    expect(keys).toEqual(expect.arrayContaining(['POST /api/auth/login', 'GET /api/supporters/:id', 'POST /api/appeals/:id/signatures', 'POST /api/cases', 'GET /join', 'POST /sign/:token']));
+    expect(routes.length).toBeGreaterThanOrEqual(40);
+    // Every controller route is served, and none relies on deny-by-default by forgetting its rule.
+    const served = new Set(keys);
+    const controllers = [...controllerRoutes(app.nest).entries()];
+    expect(controllers.filter(([key]) => !served.has(key)).map(([key]) => key)).toEqual([]);
+    expect(controllers.filter(([, access]) => access === 'none').map(([key]) => key)).toEqual([]);
+  });
+
+  it('answers every route as its metadata says: 401, 403, 404 for another member, never 500, never a leak', async () => {
+    const problems: string[] = [];
+    const routes = servedRoutes(app.nest);
+    for (const route of routes) {
+      const name = `${route.method} ${route.path}`;
+      const answers: Partial<Record<CallerName, number>> = {};
+      for (const caller of CALLERS) {
+        const response = await call(route, caller);
+        answers[caller] = response.status;
+        const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+        if (response.status >= 500) problems.push(`${name} as ${caller}: ${response.status}`);
+        // Another member and the anonymous never see the member's address, name or note.
+        if ((caller === 'anonymous' || caller === 'otherMember') && [member.email, member.name, 'A note only Alice wrote'].some((secret) => text.includes(secret))) {
+          problems.push(`${name} as ${caller}: the body holds the member's data`);
+        }
+        const access = route.access;
+        if (access === undefined || access === 'none' || access.kind === 'public') {
+          if (response.status === 401) problems.push(`${name} is public but answered ${caller} 401`);
+          continue;
+        }
+        const allowed = CALLER_RANK[caller] >= RANK[access.role];
+        const expected = caller === 'anonymous' ? 401 : !allowed ? 403 : undefined;
+        if (expected !== undefined && response.status !== expected) problems.push(`${name} as ${caller}: ${response.status}, expected ${expected}`);
+        if (expected !== undefined && (response.body as { statusCode?: number } | undefined)?.statusCode !== expected) problems.push(`${name} as ${caller}: body is not the ${expected} error`);
+        if (expected === undefined && (response.status === 401 || response.status === 403)) problems.push(`${name} as ${caller}: ${response.status}, but the role may reach it`);
+        // A member's own record is the member's: another member is told it does not exist.
+        const ownsRecord = concrete(route.path).includes(member.id);
+        if (ownsRecord && caller === 'otherMember' && response.status !== 404) problems.push(`${name} as otherMember: ${response.status}, expected 404`);
+        if (ownsRecord && route.method === 'GET' && caller !== 'anonymous' && caller !== 'otherMember' && response.status !== 200) problems.push(`${name} as ${caller}: ${response.status}, expected 200`);
+      }
+      // The token does not change what a public route answers.
+      if (route.access === undefined || route.access === 'none' || route.access.kind === 'public') {
+        if (new Set(Object.values(answers)).size !== 1) problems.push(`${name} is public but answers differ by caller: ${JSON.stringify(answers)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the member, and only staff, read the member record; another member reads its own', async () => {
+    const own = await app.api.get(`/api/supporters/${member.id}`, tokens.member);
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual(expect.objectContaining({ id: member.id, email: member.email, name: member.name }));
+    expect(own.body).not.toHaveProperty('passwordHash');
+    const letters = await app.api.get('/api/me/letters', tokens.otherMember);
+    expect(letters.status).toBe(200);
+    expect(letters.body.items).toEqual([]);
+  });
+});
