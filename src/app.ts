@@ -1,30 +1,36 @@
-import { INestApplication, INestApplicationContext, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { JsonLogger, levelsFrom } from './common/logging/json-logger';
+import { requestLogging } from './common/logging/request-logging';
 import { QalamConfig } from './config/config';
 import { ensureDatabase } from './database/ensure-database';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+import { mountQueueBoard } from './operations/queue-board';
 
 export type QalamApp = { kind: 'http'; app: INestApplication } | { kind: 'worker'; app: INestApplicationContext };
 
 /** Builds qalam for its role: an HTTP app (api or all) or a worker without HTTP. */
 export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   await ensureDatabase(config.databaseUrl);
-  const logger = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+  // Every role logs JSON lines to stdout at LOG_LEVEL.
+  const logger = new JsonLogger(levelsFrom(config.logLevel));
   if (config.role === 'worker') {
     const app = await NestFactory.createApplicationContext(AppModule.forConfig(config), { logger });
     app.enableShutdownHooks();
     return { kind: 'worker', app };
   }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bodyParser: false });
+  // First: every later middleware, guard and handler logs under this request's id.
+  app.use(requestLogging());
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('text', { type: 'text/csv', limit: '20mb' });
   // The signing page is one form holding every appeal's note (20 appeals x 2,000 characters,
   // percent-encoded: up to 6 bytes each), and the browser posts all of it whichever button is pressed.
   app.useBodyParser('urlencoded', { extended: false, limit: '320kb' });
+  // Bull Board at /admin/queues, admins only (Bearer header or the cookie from POST /admin/session).
+  mountQueueBoard(app);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.enableShutdownHooks();

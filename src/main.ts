@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { startQalam } from './app';
+import { JsonLogger, LOG_LEVELS } from './common/logging/json-logger';
 import { ConfigError } from './config/config';
 import { configFromEnvironment } from './config/env';
+
+/** Before the configuration is read, failures still go out as JSON lines on stdout. */
+const bootLogger = new JsonLogger(LOG_LEVELS);
 
 async function main(): Promise<void> {
   let config;
@@ -9,7 +13,7 @@ async function main(): Promise<void> {
     config = configFromEnvironment();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      bootLogger.fatal(error.message, 'qalam');
       process.exit(78);
     }
     throw error;
@@ -18,6 +22,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('qalam failed to start:', error instanceof Error ? error.message : error);
+  bootLogger.fatal(`qalam failed to start: ${error instanceof Error ? error.message : String(error)}`, 'qalam');
   process.exit(1);
 });

@@ -1,0 +1,42 @@
+import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { currentRequestId } from './request-context';
+
+export const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** The levels enabled by LOG_LEVEL: that level and every more severe one. */
+export function levelsFrom(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+type JsonOptions = Parameters<ConsoleLogger['getJsonLogObject']>[1];
+
+/**
+ * Nest's ConsoleLogger in JSON mode, one object a line on stdout:
+ * `{"time","level","context","message","requestId"?}` (plus `stack`/`error` for errors).
+ * The request id comes from the AsyncLocalStorage set by the request middleware.
+ * Callers must never pass a supporter's name or email: lines carry ids only.
+ */
+export class JsonLogger extends ConsoleLogger {
+  constructor(levels: LogLevel[]) {
+    super({ json: true, logLevels: levels, colors: false });
+  }
+
+  protected override printAsJson(message: unknown, options: JsonOptions): void {
+    super.printAsJson(message, { ...options, writeStreamType: 'stdout' });
+  }
+
+  protected override getJsonLogObject(message: unknown, options: JsonOptions): ReturnType<ConsoleLogger['getJsonLogObject']> {
+    const base = super.getJsonLogObject(message, options);
+    const { level, pid: _pid, timestamp, message: text, context, ...rest } = base;
+    const requestId = currentRequestId();
+    // Key order is the reading order: time, level, context, message, requestId, the rest.
+    return {
+      time: new Date(timestamp).toISOString(),
+      level,
+      context: context ?? '',
+      message: text,
+      ...(requestId ? { requestId } : {}),
+      ...rest,
+    } as unknown as ReturnType<ConsoleLogger['getJsonLogObject']>;
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, ForbiddenException, HttpCode, Inject, Post, Res, UnauthorizedException } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import type { Response } from 'express';
+import { AuthService } from '../auth/auth.service';
+import { Public } from '../auth/roles.decorator';
+import { BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board';
+
+export class BoardSessionDto {
+  @ApiProperty({ description: 'An admin access token from POST /api/auth/login' })
+  @IsString() @MaxLength(4096) @Matches(/^[A-Za-z0-9._-]+$/)
+  accessToken!: string;
+}
+
+/**
+ * A browser cannot send a Bearer header when it opens /admin/queues, so an admin posts the
+ * access token here once and gets it back as an HttpOnly, SameSite=Strict cookie scoped to
+ * the board's path (expiring with the token).
+ */
+@ApiTags('operations')
+@Controller('admin/session')
+export class BoardSessionController {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  @Post()
+  @Public()
+  @HttpCode(204)
+  async open(@Body() body: BoardSessionDto, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const caller = await this.auth.callerFromHeader(`Bearer ${body.accessToken}`);
+    if (!caller) throw new UnauthorizedException('Sign in as an admin first');
+    if (caller.role !== 'admin') throw new ForbiddenException('Your role does not allow this');
+    res.cookie(BOARD_COOKIE, body.accessToken, { httpOnly: true, sameSite: 'strict', secure: res.req.secure, path: QUEUE_BOARD_PATH });
+  }
+
+  @Delete()
+  @Public()
+  @HttpCode(204)
+  close(@Res({ passthrough: true }) res: Response): void {
+    res.clearCookie(BOARD_COOKIE, { path: QUEUE_BOARD_PATH });
+  }
+}
