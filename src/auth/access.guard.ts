@@ -5,6 +5,7 @@ import { ROLES, Role } from '../supporters/supporter.entity';
 import { AuthService } from './auth.service';
 import type { Caller } from './current-supporter.decorator';
 import { Access, ACCESS_KEY } from './roles.decorator';
+import { authorizationOf } from './session-cookie';
 
 const RANK: Record<Role, number> = { member: 1, coordinator: 2, admin: 3 };
 
@@ -23,7 +24,8 @@ export class AccessGuard implements CanActivate {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (access?.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
-    const caller = await this.auth.callerFromHeader(request.headers.authorization);
+    // The dashboard's pages (/admin) also take the HttpOnly cookie from POST /admin/session: a browser sends no Bearer header.
+    const caller = await this.auth.callerFromHeader(authorizationOf(request));
     if (!caller) throw new UnauthorizedException('Sign in first: send Authorization: Bearer <accessToken>');
     request.caller = caller;
     if (!access || !ROLES.includes(access.role) || RANK[caller.role] < RANK[access.role]) {

@@ -4,7 +4,7 @@ import { IsString, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service';
 import { Public } from '../auth/roles.decorator';
-import { BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board';
+import { BOARD_COOKIE, DASHBOARD_COOKIE, DASHBOARD_PATH, QUEUE_BOARD_PATH } from './queue-board';
 
 export class BoardSessionDto {
   @ApiProperty({ description: 'An admin access token from POST /api/auth/login' })
@@ -30,6 +30,18 @@ export class BoardSessionController {
     if (!caller) throw new UnauthorizedException('Sign in as an admin first');
     if (caller.role !== 'admin') throw new ForbiddenException('Your role does not allow this');
     res.cookie(BOARD_COOKIE, body.accessToken, { httpOnly: true, sameSite: 'strict', secure: res.req.secure, path: QUEUE_BOARD_PATH });
+    res.cookie(DASHBOARD_COOKIE, body.accessToken, { httpOnly: true, sameSite: 'strict', secure: res.req.secure, path: DASHBOARD_PATH });
+  }
+
+  /** The dashboard's cookie alone (path /admin), for coordinators as well as admins; the queue board stays admin-only. */
+  @Post('dashboard')
+  @Public()
+  @HttpCode(204)
+  async openDashboard(@Body() body: BoardSessionDto, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const caller = await this.auth.callerFromHeader(`Bearer ${body.accessToken}`);
+    if (!caller) throw new UnauthorizedException('Sign in first');
+    if (caller.role !== 'admin' && caller.role !== 'coordinator') throw new ForbiddenException('Your role does not allow this');
+    res.cookie(DASHBOARD_COOKIE, body.accessToken, { httpOnly: true, sameSite: 'strict', secure: res.req.secure, path: DASHBOARD_PATH });
   }
 
   @Delete()
@@ -37,5 +49,6 @@ export class BoardSessionController {
   @HttpCode(204)
   close(@Res({ passthrough: true }) res: Response): void {
     res.clearCookie(BOARD_COOKIE, { path: QUEUE_BOARD_PATH });
+    res.clearCookie(DASHBOARD_COOKIE, { path: DASHBOARD_PATH });
   }
 }

@@ -11,6 +11,7 @@ import { LETTERS_QUEUE } from '../delivery/jobs';
 export const QUEUE_BOARD_PATH = '/admin/queues';
 /** The HttpOnly cookie POST /admin/session sets, so a browser can open the board without a Bearer header. */
 export const BOARD_COOKIE = 'qalam_board';
+export { DASHBOARD_COOKIE, DASHBOARD_PATH } from '../auth/session-cookie';
 
 /** The access token from `Authorization: Bearer`, else from the board's cookie. */
 export function boardToken(req: Request): string | undefined {

@@ -29,6 +29,27 @@ export interface DeliveryOverview {
   failures: { status: 'failed' | 'unknown'; code: number | null; text: string; count: number }[];
 }
 
+/** One row of the dashboard's per-case or per-appeal table. */
+export interface ScopeRow {
+  id: string;
+  name: string;
+  /** The case's name, for an appeal. */
+  caseName?: string;
+  letters: LetterCounts;
+}
+
+/** An official's pacing state: the hourly limit, office hours, claims in the last hour (paced_claims) and letters waiting. */
+export interface OfficialPacing {
+  id: string;
+  name: string;
+  title: string;
+  maxLettersPerHour: number | null;
+  officeHours: string | null;
+  timezone: string | null;
+  claimsLastHour: number;
+  waiting: number;
+}
+
 /**
  * Where a scope's counters live: letter_counts and letter_days are rolled up by triggers
  * as letters change state, and supporter_count as signatures arrive, so no request counts
@@ -82,6 +103,58 @@ export class StatsService {
     };
   }
 
+  /** Counts by status per case and per appeal, from the same rollup (letter_counts) as forScope. */
+  async byCaseAndAppeal(): Promise<{ cases: ScopeRow[]; appeals: ScopeRow[] }> {
+    const [cases, appeals] = await Promise.all([
+      this.db.query<{ id: string; name: string; status: LetterStatus | null; count: number }[]>(
+        `SELECT c.id, c.name, r.status, sum(r.count)::int AS count
+           FROM cases c LEFT JOIN appeals a ON a.case_id = c.id LEFT JOIN letter_counts r ON r.appeal_id = a.id
+          GROUP BY c.id, c.name, r.status ORDER BY c.name, c.id`,
+      ),
+      this.db.query<{ id: string; name: string; caseName: string; status: LetterStatus | null; count: number }[]>(
+        `SELECT a.id, a.title AS name, c.name AS "caseName", r.status, sum(r.count)::int AS count
+           FROM appeals a JOIN cases c ON c.id = a.case_id LEFT JOIN letter_counts r ON r.appeal_id = a.id
+          GROUP BY a.id, a.title, c.name, r.status ORDER BY c.name, a.title, a.id`,
+      ),
+    ]);
+    return { cases: grouped(cases), appeals: grouped(appeals) };
+  }
+
+  /** Every official's pacing state; `waiting` counts its queued letters. */
+  async officialsPacing(): Promise<OfficialPacing[]> {
+    const rows = await this.db.query<OfficialPacing[]>(
+      `SELECT o.id, o.name, o.title, o.max_letters_per_hour AS "maxLettersPerHour", o.timezone,
+              CASE WHEN o.office_hours_start IS NULL THEN NULL
+                   ELSE to_char(o.office_hours_start, 'HH24:MI') || '–' || to_char(o.office_hours_end, 'HH24:MI') END AS "officeHours",
+              (SELECT count(*) FROM paced_claims p WHERE p.official_id = o.id AND p.claimed_at > now() - interval '1 hour')::int AS "claimsLastHour",
+              coalesce((SELECT sum(r.count) FROM letter_counts r WHERE r.official_id = o.id AND r.status = 'queued'), 0)::int AS waiting
+         FROM officials o ORDER BY o.name, o.id`,
+    );
+    return rows;
+  }
+
+  /** Letters sent per day across every appeal, from letter_days (the rollup forScope reads). */
+  async sentByDay(): Promise<{ date: string; sent: number }[]> {
+    return this.db.query<{ date: string; sent: number }[]>(`SELECT to_char(day, 'YYYY-MM-DD') AS date, sum(sent)::int AS sent FROM letter_days GROUP BY day ORDER BY day`);
+  }
+
+  /** A supporter's name and latest 200 letters, for the dashboard's supporter page (forSupporter gives the counts). */
+  async supporterHistory(id: string): Promise<{ name: string; letters: { caseName: string; appealTitle: string; official: string; status: string; createdAt: string; sentAt: string }[] }> {
+    const [supporter, letters] = await Promise.all([
+      this.db.query<{ name: string }[]>(`SELECT name FROM supporters WHERE id = $1`, [id]),
+      this.db.query<{ caseName: string; appealTitle: string; official: string; status: string; createdAt: string; sentAt: string }[]>(
+        `SELECT c.name AS "caseName", a.title AS "appealTitle", o.title || ' ' || o.name AS official, l.status,
+                to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "createdAt",
+                coalesce(to_char(l.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), '—') AS "sentAt"
+           FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases c ON c.id = a.case_id JOIN officials o ON o.id = l.official_id
+          WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT 200`,
+        [id],
+      ),
+    ]);
+    if (supporter.length === 0) throw new NotFoundError('Supporter');
+    return { name: supporter[0].name, letters };
+  }
+
   /** A member may read only its own. */
   async forSupporter(caller: Caller, id: string): Promise<SupporterStats> {
     if (!isCoordinator(caller) && caller.id !== id) throw new NotFoundError('Supporter');
@@ -107,4 +180,17 @@ function countsOf(rows: { status: LetterStatus; count: number }[]): LetterCounts
     counts.total += count;
   }
   return counts;
+}
+
+function grouped<T extends { id: string; name: string; caseName?: string; status: LetterStatus | null; count: number }>(rows: T[]): ScopeRow[] {
+  const byId = new Map<string, { row: ScopeRow; statuses: { status: LetterStatus; count: number }[] }>();
+  for (const { id, name, caseName, status, count } of rows) {
+    let entry = byId.get(id);
+    if (!entry) {
+      entry = { row: { id, name, ...(caseName === undefined ? {} : { caseName }), letters: countsOf([]) }, statuses: [] };
+      byId.set(id, entry);
+    }
+    if (status !== null) entry.statuses.push({ status, count });
+  }
+  return [...byId.values()].map(({ row, statuses }) => ({ ...row, letters: countsOf(statuses) }));
 }

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { ViewsService } from './views.service';
 
-/** The pages' one stylesheet, from memory; its name changes with its content, so it is cached for good. */
+/** The pages' one stylesheet and the dashboard's scripts, from memory; its name changes with its content, so it is cached for good. */
 @Controller('assets')
 @Public()
 export class AssetsController {
@@ -11,6 +11,13 @@ export class AssetsController {
 
   @Get(':file')
   stylesheet(@Param('file') file: string, @Res({ passthrough: true }) response: Response): string {
+    const script = this.views.scripts.get(`/assets/${file}`);
+    if (script !== undefined) {
+      response.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+      response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      response.setHeader('X-Content-Type-Options', 'nosniff');
+      return script;
+    }
     if (`/assets/${file}` !== this.views.stylesheetPath) throw new NotFoundException('Not found');
     response.setHeader('Content-Type', 'text/css; charset=utf-8');
     response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');

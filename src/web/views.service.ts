@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 
@@ -14,6 +14,8 @@ export interface LayoutModel {
   nav: { href: string; label: string; current: boolean }[];
   /** A link to stop all emails, in the footer of a member's pages. */
   unsubscribeUrl: string | null;
+  /** Same-origin script addresses, at the end of the body (the dashboard's only). */
+  scripts?: string[];
 }
 
 type PageTemplate = HandlebarsTemplateDelegate<Record<string, unknown>>;
@@ -34,6 +36,11 @@ export class ViewsService {
   /** Its address carries a hash of its content, so browsers may keep it for good. */
   readonly stylesheetPath: string;
 
+  /** Same-origin scripts of the dashboard, by their hashed address: chart.js's UMD build and the script that draws with it. */
+  readonly scripts = new Map<string, string>();
+  readonly chartScriptPath: string;
+  readonly dashboardScriptPath: string;
+
   constructor() {
     const env = Handlebars.create();
     const options: CompileOptions = { strict: true, preventIndent: true };
@@ -48,6 +55,12 @@ export class ViewsService {
     this.layout = env.compile(readFileSync(join(VIEWS_DIR, 'layouts', 'main.hbs'), 'utf8'), options);
     this.stylesheet = readFileSync(join(VIEWS_DIR, 'assets', 'qalam.css'), 'utf8');
     this.stylesheetPath = `/assets/qalam-${createHash('sha256').update(this.stylesheet).digest('hex').slice(0, 12)}.css`;
+    const chart = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+    this.chartScriptPath = `/assets/chart-${hashOf(chart)}.js`;
+    this.scripts.set(this.chartScriptPath, chart);
+    const dashboard = readFileSync(join(VIEWS_DIR, 'assets', 'dashboard.js'), 'utf8');
+    this.dashboardScriptPath = `/assets/dashboard-${hashOf(dashboard)}.js`;
+    this.scripts.set(this.dashboardScriptPath, dashboard);
   }
 
   /** The whole HTML document of one page. */
@@ -55,8 +68,12 @@ export class ViewsService {
     const template = this.pages.get(page);
     if (!template) throw new Error(`no view named '${page}'`);
     const content = template(model as Record<string, unknown>);
-    return this.layout({ ...layout, stylesheetPath: this.stylesheetPath, content });
+    return this.layout({ scripts: [], ...layout, stylesheetPath: this.stylesheetPath, content });
   }
 }
 
 type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CyclesModule } from '../cycles/cycles.module';
 import { MembersModule } from '../members/members.module';
+import { StatsModule } from '../stats/stats.module';
 import { AssetsController } from './assets.controller';
+import { DashboardController } from './dashboard.controller';
 import { JoiningController } from './joining.controller';
 import { LetterPreviewsService } from './letter-previews.service';
 import { MemberLinksService } from './member-links.service';
@@ -12,12 +14,12 @@ import { SigningService } from './signing.service';
 import { ViewsService } from './views.service';
 import { WebExceptionFilter } from './web-exception.filter';
 
-/** Server-rendered pages for members: signing the month's letters, joining and leaving. */
+/** Server-rendered pages: members sign the month's letters, join and leave; admins and coordinators read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [CyclesModule, MembersModule, AuthModule],
-  controllers: [SigningController, JoiningController, AssetsController],
+  imports: [CyclesModule, MembersModule, AuthModule, StatsModule],
+  controllers: [SigningController, JoiningController, AssetsController, DashboardController],
   providers: [ViewsService, SigningService, LetterPreviewsService, MemberLinksService, MembershipPagesService, WebExceptionFilter],
 })
 export class WebModule {}

@@ -1,0 +1,83 @@
+import { Controller, Get, HttpStatus, Inject, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Caller, CurrentCaller } from '../auth/current-supporter.decorator';
+import { Allow } from '../auth/roles.decorator';
+import { UuidParam } from '../common/uuid.pipe';
+import { LETTER_STATUSES } from '../delivery/letter.entity';
+import { StatsService } from '../stats/stats.service';
+import { pageHeaders } from './page-response';
+import { LayoutModel, ViewsService } from './views.service';
+
+/** JSON safe inside a <script type="application/json"> block: no `<` can close it. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+/**
+ * The delivery dashboard, for admins and coordinators: every number comes from StatsService,
+ * the service behind /api/stats. A browser is let in by the HttpOnly cookie from
+ * POST /admin/session (or /admin/session/dashboard), which the access guard reads on /admin
+ * paths; a Bearer header works too.
+ */
+@ApiExcludeController()
+@Controller('admin')
+export class DashboardController {
+  constructor(
+    @Inject(StatsService) private readonly stats: StatsService,
+    @Inject(ViewsService) private readonly views: ViewsService,
+  ) {}
+
+  /** Admins and coordinators; anonymous 401, members 403 (the access guard). */
+  @Allow('coordinator')
+  @Get()
+  async dashboard(@Res({ passthrough: true }) response: Response): Promise<string> {
+    const startedAt = performance.now();
+    const [overview, scopes, officials] = await Promise.all([this.stats.overview(), this.stats.byCaseAndAppeal(), this.stats.officialsPacing()]);
+    const byDay = await this.stats.sentByDay();
+    const model = {
+      statuses: LETTER_STATUSES,
+      totals: LETTER_STATUSES.map((status) => ({ status, count: overview.letters[status] })),
+      total: overview.letters.total,
+      lastHour: overview.throughput.lastHour,
+      perMinute: (overview.throughput.lastHour / 60).toFixed(1),
+      byDay,
+      byDayJson: scriptJson(byDay),
+      cases: scopes.cases.map((row) => ({ ...row, counts: LETTER_STATUSES.map((status) => ({ status, count: row.letters[status] })) })),
+      appeals: scopes.appeals.map((row) => ({ ...row, counts: LETTER_STATUSES.map((status) => ({ status, count: row.letters[status] })) })),
+      failures: overview.failures.map((failure) => ({ ...failure, code: failure.code ?? '—' })),
+      officials: officials.map((official) => ({
+        ...official,
+        maxLettersPerHour: official.maxLettersPerHour ?? 'no limit',
+        officeHours: official.officeHours ? `${official.officeHours}${official.timezone ? ` (${official.timezone})` : ''}` : 'any time',
+      })),
+    };
+    pageHeaders(response, HttpStatus.OK, startedAt, true);
+    return this.views.render('dashboard', model, this.layout('Delivery dashboard', [this.views.chartScriptPath, this.views.dashboardScriptPath]));
+  }
+
+  /**
+   * A supporter's history, by the rule of /api/stats/supporters/:id (forSupporter): admins and
+   * coordinators read anyone's; a member only its own, another's is not found.
+   */
+  @Allow('member')
+  @Get('supporters/:id')
+  async supporter(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const startedAt = performance.now();
+    const [history, supporter] = await Promise.all([this.stats.forSupporter(caller, id), this.stats.supporterHistory(id)]);
+    const model = {
+      id,
+      name: supporter.name,
+      totals: LETTER_STATUSES.map((status) => ({ status, count: history.letters[status] })),
+      total: history.letters.total,
+      cases: history.cases,
+      letters: supporter.letters,
+    };
+    pageHeaders(response, HttpStatus.OK, startedAt, true);
+    return this.views.render('supporter-history', model, this.layout(`Supporter ${supporter.name}`, []));
+  }
+
+  private layout(title: string, scripts: string[]): LayoutModel {
+    return { title, nav: [{ href: '/admin', label: 'Dashboard', current: title === 'Delivery dashboard' }], unsubscribeUrl: null, scripts };
+  }
+}
