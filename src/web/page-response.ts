@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
  * What every page answers with. Member pages carry their credential in the address, so:
  * nothing is cached or indexed, and no Referer leaves for another site (`same-origin` keeps
  * Origin and Referer on our own form posts, which the cross-site check reads). No script
- * runs on these pages, and the CSP says so.
+ * runs on member pages, and the CSP says so; the admin dashboard alone runs its chart, from
+ * our own origin only.
  */
 const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/html; charset=utf-8',
