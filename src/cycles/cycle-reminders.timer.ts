@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { asLeader, PeriodicTask } from '../common/periodic-task';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { CycleMailService } from './cycle-mail.service';
 
@@ -11,8 +12,7 @@ import { CycleMailService } from './cycle-mail.service';
 @Injectable()
 export class CycleRemindersTimer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CycleRemindersTimer.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly task = new PeriodicTask('Cycle check', this.logger);
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -21,24 +21,16 @@ export class CycleRemindersTimer implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.check()
-        .catch((error: Error) => this.logger.warn(`Cycle check failed: ${error.message}`))
-        .finally(() => (this.running = null));
-    }, this.config.reconcileSeconds * 1000);
-    this.timer.unref();
+    this.task.start(this.config.reconcileSeconds, () => this.check());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Returns how many members' mails it queued. */
   async check(): Promise<number> {
-    return this.db.transaction(async (manager) => {
-      const [{ leader }] = await manager.query<{ leader: boolean }[]>(`SELECT pg_try_advisory_xact_lock(hashtextextended('qalam/cycle-reminders', 0)) AS leader`);
-      if (!leader) return 0;
+    return asLeader(this.db, 'qalam/cycle-reminders', 0, async () => {
       const reminders = await this.cycleMail.startDueReminders();
       if (reminders > 0) this.logger.log(`Queued ${reminders} reminders`);
       const lost = await this.cycleMail.requeueLost(this.cycleMail.graceSeconds);

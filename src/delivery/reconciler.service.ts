@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { asLeader, PeriodicTask } from '../common/periodic-task';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { LetterQueueService } from './letter-queue.service';
 
@@ -11,8 +12,7 @@ import { LetterQueueService } from './letter-queue.service';
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcilerService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly task = new PeriodicTask('Reconcile', this.logger);
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -21,24 +21,16 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.reconcile()
-        .catch((error: Error) => this.logger.warn(`Reconcile failed: ${error.message}`))
-        .finally(() => (this.running = null));
-    }, this.config.reconcileSeconds * 1000);
-    this.timer.unref();
+    this.task.start(this.config.reconcileSeconds, () => this.reconcile());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Returns how many batches it enqueued. */
   async reconcile(): Promise<number> {
-    return this.db.transaction(async (manager) => {
-      const [{ leader }] = await manager.query<{ leader: boolean }[]>(`SELECT pg_try_advisory_xact_lock(hashtextextended('qalam/reconciler', 0)) AS leader`);
-      if (!leader) return 0;
+    return asLeader(this.db, 'qalam/reconciler', 0, async (manager) => {
       // Give a fresh fan-out time to enqueue its own batches before calling them lost.
       const grace = Math.max(5, this.config.reconcileSeconds);
       // The counters say which appeals have letters waiting; only their letters are read.

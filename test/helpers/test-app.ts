@@ -88,11 +88,15 @@ export function testConfig(label: string, env: Record<string, string> = {}): Qal
 }
 
 /** Starts qalam in this process on a free port against real Postgres and Redis. */
-export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = testConfig(label, env);
+export function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+  return startWith(testConfig(label, env), 0);
+}
+
+/** Boots qalam with this configuration and listens on `port` (0: any free one). */
+export async function startWith(config: QalamConfig, port: number): Promise<TestApp> {
   const qalam: QalamApp = await createQalam(config);
-  if (qalam.kind !== 'http') throw new Error('startTestApp needs an HTTP role');
-  await qalam.app.listen(0, '127.0.0.1');
+  if (qalam.kind !== 'http') throw new Error('a test app needs an HTTP role');
+  await qalam.app.listen(port, '127.0.0.1');
   const server = qalam.app.getHttpServer() as Server;
   const api = new Api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const db = new Pool({ connectionString: config.databaseUrl, max: 4 });

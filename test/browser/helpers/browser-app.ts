@@ -1,7 +1,5 @@
 import { createServer } from 'node:net';
-import { Pool } from 'pg';
-import { createQalam } from '../../../src/app';
-import { Api, ADMIN, dropTestState, testConfig, TestApp } from '../../helpers/test-app';
+import { startWith, testConfig, TestApp } from '../../helpers/test-app';
 
 /** A free TCP port on loopback (the kernel picks it; the server listens on it at once after). */
 async function freePort(): Promise<number> {
@@ -18,25 +16,5 @@ async function freePort(): Promise<number> {
  */
 export async function startBrowserApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
   const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const config = testConfig(label, { PUBLIC_URL: publicUrl, ...env });
-  const qalam = await createQalam(config);
-  if (qalam.kind !== 'http') throw new Error('startBrowserApp needs an HTTP role');
-  await qalam.app.listen(port, '127.0.0.1');
-  const api = new Api(publicUrl);
-  const db = new Pool({ connectionString: config.databaseUrl, max: 4 });
-  db.on('error', () => undefined);
-  const adminToken = await api.login(ADMIN.email, ADMIN.password);
-  return {
-    api,
-    config,
-    db,
-    adminToken,
-    nest: qalam.app,
-    close: async () => {
-      await qalam.app.close();
-      await db.end();
-      if (!process.env.KEEP_TEST_DB) await dropTestState(config);
-    },
-  };
+  return startWith(testConfig(label, { PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }), port);
 }
