@@ -34,7 +34,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
-        BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
+        // Producers fail fast while Redis is away (the request answers 503, or the reconciler
+        // enqueues later) instead of waiting for it; the worker builds its own blocking connection.
+        BullModule.forRoot({ connection: { ...redisConnection(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.queuePrefix }),
         DeliveryModule.forRole(config),
         ...(serves ? [AuthModule, SupportersModule, CasesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, WebModule, OperationsModule, RateLimitModule] : []),
         ...(sends ? [CycleRemindersModule] : []),

@@ -16,6 +16,8 @@ describe('delivery under SMTP faults', () => {
     app = await startTestApp('faults', {
       SMTP_URL: sink.url,
       RETRY_DELAY_MS: '50',
+      // These scenarios are about the replies and the attempt bound; the time bound has its own test (delivery-restarts).
+      RETRY_WINDOW_MINUTES: '0',
       SMTP_TIMEOUT_SECONDS: '1',
       DELIVERY_LEASE_SECONDS: '3',
       RECONCILE_SECONDS: '1',

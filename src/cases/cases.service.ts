@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { NotFoundError } from '../common/errors';
@@ -22,6 +22,8 @@ function toView(record: Case): CaseView {
 
 @Injectable()
 export class CasesService {
+  private readonly logger = new Logger(CasesService.name);
+
   constructor(
     @InjectRepository(Case) private readonly cases: Repository<Case>,
     @InjectRepository(CaseEvent) private readonly events: Repository<CaseEvent>,
@@ -52,7 +54,12 @@ export class CasesService {
       return this.closeForOutcome(manager, id, input.status);
     });
     // Jobs only after the rows they name are committed.
-    if (thank.length > 0) await this.memberMail.enqueueThankYous(id, thank);
+    // The thank-yous are rows: if Redis is away now, the workers' periodic check queues them once it is back.
+    if (thank.length > 0) {
+      await this.memberMail.enqueueThankYous(id, thank).catch((error: Error) => {
+        this.logger.warn(`Thank-yous of case ${id} not queued now (${error.message.slice(0, 120)}): the periodic check will queue them`);
+      });
+    }
     return this.get(id);
   }
 

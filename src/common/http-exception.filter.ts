@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, InvalidError } from './errors';
+import { OUTAGE_RETRY_AFTER_SECONDS, OutageLog, outageOf } from './outage';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
@@ -16,11 +17,13 @@ const REASONS: Record<number, string> = {
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+  private readonly outages = new OutageLog(this.logger);
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.describe(exception);
     if (response.headersSent) return;
+    if (status === 503) response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
     response.status(status).json(body);
   }
 
@@ -38,6 +41,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       const message = exception instanceof InvalidError && exception.messages.length > 1 ? exception.messages : exception.message;
       return { status: exception.status, body: { statusCode: exception.status, message, error: REASONS[exception.status] ?? 'Error', code: exception.code } };
+    }
+    // Postgres or Redis unreachable (restarting, say): a state the client can wait out, not a bug.
+    const outage = outageOf(exception);
+    if (outage) {
+      this.outages.lost(outage, exception);
+      const message = outage === 'postgres' ? 'The database is unreachable for a moment: try again shortly' : 'The queue is unreachable for a moment: try again shortly';
+      return { status: 503, body: { statusCode: 503, message, error: 'Service Unavailable' } };
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string })?.code;

@@ -67,6 +67,12 @@ export class EnvSchema {
   @IsOptional() @Matches(/^\d+$/, { message: 'RETRY_DELAY_MS must be a number' })
   RETRY_DELAY_MS?: string;
 
+  @IsOptional() @Matches(/^\d+$/, { message: 'RETRY_MAX_DELAY_MS must be a number' })
+  RETRY_MAX_DELAY_MS?: string;
+
+  @IsOptional() @Matches(/^\d+(\.\d+)?$/, { message: 'RETRY_WINDOW_MINUTES must be a number of minutes' })
+  RETRY_WINDOW_MINUTES?: string;
+
   @IsOptional() @Matches(/^\d+$/, { message: 'SMTP_TIMEOUT_SECONDS must be a number' })
   SMTP_TIMEOUT_SECONDS?: string;
 
@@ -115,6 +121,13 @@ export interface QalamConfig {
   reconcileSeconds: number;
   /** First backoff after a transient SMTP failure; doubles on each attempt. */
   retryDelayMs: number;
+  /** The longest backoff between two attempts: the doubling stops here. */
+  retryMaxDelayMs: number;
+  /**
+   * A transient failure (4xx, connection refused) is final only after MAX_LETTER_ATTEMPTS
+   * attempts AND this long since the first one: a relay down for half an hour loses nothing.
+   */
+  retryWindowMs: number;
   /** Socket timeout of an SMTP exchange: well below the lease, so a hung server ends a batch. */
   smtpTimeoutSeconds: number;
   /** Requests per minute: logins per email (hashed) and per IP, signups (API and /join) and signings (API and /sign) per IP. */
@@ -157,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
     deliveryLeaseSeconds: Math.max(2, Number(schema.DELIVERY_LEASE_SECONDS ?? 60)),
     reconcileSeconds: Math.max(1, Number(schema.RECONCILE_SECONDS ?? 30)),
     retryDelayMs: Number(schema.RETRY_DELAY_MS ?? 5000),
+    retryMaxDelayMs: Number(schema.RETRY_MAX_DELAY_MS ?? 300_000),
+    retryWindowMs: Math.round(Number(schema.RETRY_WINDOW_MINUTES ?? 60) * 60_000),
     smtpTimeoutSeconds: Math.max(1, Number(schema.SMTP_TIMEOUT_SECONDS ?? 20)),
     rateLimits: {
       loginPerEmailPerMinute: Number(schema.RATE_LIMIT_LOGIN_PER_MINUTE ?? 10),

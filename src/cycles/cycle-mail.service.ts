@@ -100,6 +100,36 @@ export class CycleMailService {
       if (cycle.invitations) queued += await this.enqueueInvitations(cycle.id);
       if (cycle.reminders) queued += await this.enqueueReminders(cycle.id);
     }
+    return queued + (await this.requeueLostThankYous(graceSeconds));
+  }
+
+  /**
+   * Thank-yous of a case's outcome still unsent in Postgres while the queue is idle (the
+   * caller checked): their jobs were lost, or never added because Redis was away when the
+   * case was marked. The worker claims each before sending, so queueing again is safe.
+   */
+  private async requeueLostThankYous(graceSeconds: number): Promise<number> {
+    const cases = await this.db.query<{ case_id: string }[]>(
+      `SELECT DISTINCT m.case_id FROM case_outcome_mails m JOIN cases k ON k.id = m.case_id JOIN supporters s ON s.id = m.supporter_id
+        WHERE m.sent_at IS NULL AND k.status IN ('released', 'deceased') AND m.queued_at < now() - make_interval(secs => $1) AND ${reachableMember('s')}`,
+      [graceSeconds],
+    );
+    let queued = 0;
+    for (const { case_id: caseId } of cases) {
+      let after = NO_ID;
+      for (;;) {
+        const rows = await this.db.query<{ supporter_id: string }[]>(
+          `SELECT m.supporter_id FROM case_outcome_mails m JOIN supporters s ON s.id = m.supporter_id
+            WHERE m.case_id = $1 AND m.sent_at IS NULL AND m.supporter_id > $2 AND ${reachableMember('s')} ORDER BY m.supporter_id LIMIT ${PAGE}`,
+          [caseId, after],
+        );
+        if (rows.length === 0) break;
+        await this.queue.enqueueThankYous(caseId, rows.map((row) => row.supporter_id));
+        queued += rows.length;
+        after = rows[rows.length - 1].supporter_id;
+        if (rows.length < PAGE) break;
+      }
+    }
     return queued;
   }
 

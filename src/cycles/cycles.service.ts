@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AppealsService, SignatureResult } from '../appeals/appeals.service';
@@ -40,6 +40,8 @@ const BUNDLED_STATUSES = ['draft', 'open'];
  */
 @Injectable()
 export class CyclesService {
+  private readonly logger = new Logger(CyclesService.name);
+
   constructor(
     @InjectRepository(Cycle) private readonly cycles: Repository<Cycle>,
     @Inject(DataSource) private readonly db: DataSource,
@@ -118,7 +120,10 @@ export class CyclesService {
     });
     // Jobs only for committed rows; a lost enqueue is found again by the reconciler (letters) and the cycle timer (invitations).
     await this.letters.enqueue(range);
-    await this.cycleMail.enqueueInvitations(id);
+    await this.cycleMail.enqueueInvitations(id).catch((error: Error) => {
+      // The invitations are rows: the cycle timer queues them once Redis (or Postgres) is back.
+      this.logger.warn(`Invitations of cycle ${id} not queued now (${error.message.slice(0, 120)}): the cycle check will queue them`);
+    });
     return this.get(id);
   }
 

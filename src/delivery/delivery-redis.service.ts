@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
+import { ConnectionWatch, watchRedis } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { redisConnection } from './redis-connection';
 
@@ -7,9 +8,12 @@ import { redisConnection } from './redis-connection';
 @Injectable()
 export class DeliveryRedisService implements OnApplicationShutdown {
   readonly client: Redis;
+  /** Whether Redis answers, as this client last saw it. */
+  readonly watch: ConnectionWatch;
 
   constructor(@Inject(QALAM_CONFIG) private readonly config: QalamConfig) {
     this.client = new Redis({ ...redisConnection(config.redisUrl), enableAutoPipelining: true, maxRetriesPerRequest: 3 } as RedisOptions);
+    this.watch = watchRedis(this.client, 'Redis (delivery)', new Logger(DeliveryRedisService.name));
   }
 
   /** The Redis key of a BullMQ job of the letters queue. */

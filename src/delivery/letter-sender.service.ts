@@ -1,20 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CaseStatus } from '../cases/case.entity';
+import { outageOf, persist } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { letterContext } from '../templates/letter-context';
 import { CompiledTemplate, compileTemplate, TemplateKind } from '../templates/template-engine';
 import { DeliveryProgressService } from './delivery-progress.service';
-import { MAX_LETTER_ATTEMPTS } from './jobs';
 import { LetterWithheld, MailTransportService, OutcomeKind } from './mail-transport.service';
 import { decidePace, OfficialPace } from './pacing';
+import { transientFailureIsFinal } from './retry-policy';
 import { WorkerRegistryService } from './worker-registry.service';
 
 /** Everything a letter needs to be rendered, read with the claim. */
 interface LetterRow {
   id: string;
   attempts: number;
+  /** The first transient failure of this letter, if any: retries are bounded by time as well as attempts. */
+  retry_since: Date | null;
   appeal_id: string;
   appeal_title: string;
   note: string | null;
@@ -46,6 +49,15 @@ interface Outcome {
   detail: string;
   /** The address to suppress after a permanent refusal. */
   suppress: string | null;
+  /** A transient failure (4xx, connection): starts the letter's retry window. */
+  transient?: boolean;
+}
+
+/** A batch this process is running already (BullMQ handed it out again): the new run waits and tries later. */
+export class BatchBusyError extends Error {
+  constructor(batchId: string) {
+    super(`batch ${batchId} is running in this worker already`);
+  }
 }
 
 export interface BatchResult {
@@ -59,11 +71,16 @@ export interface BatchResult {
   /** Letters that wait for an official's pace, and when to look at them again. */
   waiting: number;
   retryAt: Date | null;
+  /** The most attempts of a letter that met a transient failure: the backoff's round. */
+  retryRound: number;
 }
+
+/** How long a batch's outcomes are retried against an unreachable Postgres before the job gives up (its marks stay for the next run). */
+const RECORD_PATIENCE_MS = 10 * 60_000;
 
 const SUPPRESSED = 'the address was suppressed after a permanent refusal';
 
-const CLAIMED_COLUMNS = `c.id, c.attempts, a.id AS appeal_id, a.title AS appeal_title, sg.note, sg.signature_style,
+const CLAIMED_COLUMNS = `c.id, c.attempts, c.retry_since, a.id AS appeal_id, a.title AS appeal_title, sg.note, sg.signature_style,
   s.name AS supporter_name, s.city AS supporter_city, s.country AS supporter_country,
   o.email AS official_email, sp.address IS NOT NULL AS suppressed, o.name AS official_name, o.title AS official_title,
   o.salutation AS official_salutation, o.organisation AS official_organisation, o.language AS official_language,
@@ -101,41 +118,58 @@ export class LetterSenderService {
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {}
 
+  /** Set when the process is stopping: a record that cannot reach Postgres then gives up at once, leaving its marks for the next run. */
+  stopping = false;
+
   /**
-   * Takes over what a dead worker left of this batch, claims what may go now (one
-   * statement), renders, sends, and records every outcome (one statement).
+   * Resolves what an earlier run left of this batch, claims what may go now (one
+   * statement), renders, sends, and records every outcome (one statement). The progress
+   * marks in Redis outlive a failed record: they are deleted only once it has committed.
    */
   async sendBatch(batchId: string, letterIds: string[]): Promise<BatchResult> {
-    const result: BatchResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0, recovered: 0, waiting: 0, retryAt: null };
-    result.recovered = await this.takeOver(batchId, letterIds);
+    if (!this.registry.hold(batchId)) throw new BatchBusyError(batchId);
+    try {
+      const result: BatchResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0, recovered: 0, waiting: 0, retryAt: null, retryRound: 0 };
+      result.recovered = await this.takeOver(batchId, letterIds);
 
-    await this.progress.open(batchId, this.registry.workerId);
-    const { rows, waiting, retryAt } = await this.claim(letterIds);
-    result.claimed = rows.length;
-    result.waiting = waiting;
-    result.retryAt = retryAt;
-    if (rows.length > 0) {
-      const outcomes = await Promise.all(rows.map((row) => this.sendOne(batchId, row)));
-      await this.record(outcomes);
-      for (const outcome of outcomes) {
-        if (outcome.status === 'queued') result.retry += 1;
-        else result[outcome.status] += 1;
+      await this.progress.open(batchId, this.registry.workerId);
+      const { rows, waiting, retryAt } = await this.claim(letterIds);
+      result.claimed = rows.length;
+      result.waiting = waiting;
+      result.retryAt = retryAt;
+      if (rows.length > 0) {
+        // The templates ride on one row per appeal: keep them before any letter can return early (no address, suppressed).
+        for (const row of rows) if (row.templates) this.templatesOfAppeal.set(row.appeal_id, row.templates);
+        const outcomes = await Promise.all(rows.map((row) => this.sendOne(batchId, row)));
+        await this.recordDurably(batchId, outcomes);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'queued') result.retry += 1;
+          else result[outcome.status] += 1;
+        }
+        result.retryRound = Math.max(0, ...rows.filter((row) => outcomes.some((o) => o.id === row.id && o.status === 'queued')).map((row) => row.attempts));
       }
+      // Only now is every outcome in Postgres; a Redis that is away keeps the marks until they expire.
+      await this.progress.close(batchId).catch((error: Error) => this.logger.warn(`Batch ${batchId}: progress marks not deleted (${error.message.slice(0, 100)}); they expire`));
+      return result;
+    } finally {
+      this.registry.release(batchId);
     }
-    await this.progress.close(batchId);
-    return result;
   }
 
   /**
-   * Letters of this batch left `sending` by a worker whose heartbeat stopped: sent ones are
-   * recorded sent, ones whose data may have reached the server are `unknown` (never resent),
-   * and ones that never started go back to `queued` to be sent now.
+   * Letters of this batch left `sending` by a run that no longer goes on: a worker whose
+   * heartbeat stopped, a live worker that no longer runs the batch, or this worker's own
+   * earlier run (whose record failed). Sent ones are recorded sent, ones whose data may
+   * have reached the server are `unknown` (never resent), and ones that never started go
+   * back to `queued` to be sent now. Whoever runs the batch holds its job, so no other run
+   * of it is sending them.
    */
   private async takeOver(batchId: string, letterIds: string[]): Promise<number> {
-    const orphans = await this.db.query<{ id: string }[]>(
-      `SELECT l.id FROM letters l LEFT JOIN delivery_workers w ON w.id = l.claimed_by
+    const orphans = await this.db.query<{ id: string; own: boolean }[]>(
+      `SELECT l.id, l.claimed_by = $3 AS own FROM letters l LEFT JOIN delivery_workers w ON w.id = l.claimed_by
         WHERE l.id = ANY($1::uuid[]) AND l.status = 'sending'
-          AND (w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)) AND l.claimed_by IS DISTINCT FROM $3`,
+          AND (l.claimed_by = $3 OR w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)
+               OR (w.seen_at > l.claimed_at + make_interval(secs => $2 / 2.0) AND NOT (l.batch_id = ANY(w.batches))))`,
       [letterIds, this.config.deliveryLeaseSeconds, this.registry.workerId],
     );
     if (orphans.length === 0) return 0;
@@ -148,8 +182,9 @@ export class LetterSenderService {
       if (state.state === 'started') return { id, status: 'unknown', detail: 'the worker sending it stopped during the SMTP exchange', suppress: null };
       return { id, status: 'queued', detail: 'taken over from a stopped worker before it was sent', suppress: null };
     });
-    await this.record(outcomes);
-    this.logger.warn(`Batch ${batchId}: took over ${ids.length} letters from a stopped worker`);
+    await this.recordDurably(batchId, outcomes);
+    const own = orphans.filter((orphan) => orphan.own).length;
+    this.logger.warn(`Batch ${batchId}: resolved ${ids.length} letters left sending (${own} by an earlier run of this worker)`);
     return ids.length;
   }
 
@@ -208,7 +243,7 @@ export class LetterSenderService {
        c AS (
          UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, claimed_at = now(), claimed_by = $2, updated_at = now()
            FROM candidates WHERE l.id = candidates.id AND (candidates.allowance IS NULL OR candidates.rank <= candidates.allowance) AND l.status = 'queued'
-         RETURNING l.id, l.attempts, l.appeal_id, l.signature_id, l.supporter_id, l.official_id)
+         RETURNING l.id, l.attempts, l.retry_since, l.appeal_id, l.signature_id, l.supporter_id, l.official_id)
        SELECT ${CLAIMED_COLUMNS} FROM c ${CLAIMED_JOINS}`,
       [letterIds, this.registry.workerId, pacedIds, allowances],
     );
@@ -245,12 +280,18 @@ export class LetterSenderService {
       // Best effort: if this mark is lost and the worker dies now, the letter is `unknown`, never resent.
       await this.progress.sent(batchId, row.id, outcome.detail).catch(() => undefined);
     }
-    return { id: row.id, status: this.statusAfter(outcome.kind, row.attempts), detail: outcome.detail, suppress: outcome.permanent ? address : null };
+    return {
+      id: row.id,
+      status: this.statusAfter(outcome.kind, row),
+      detail: outcome.detail,
+      suppress: outcome.permanent ? address : null,
+      transient: outcome.kind === 'retry',
+    };
   }
 
-  /** A transient failure on the last attempt is final. */
-  private statusAfter(kind: OutcomeKind, attempts: number): Outcome['status'] {
-    if (kind === 'retry') return attempts >= MAX_LETTER_ATTEMPTS ? 'failed' : 'queued';
+  /** A transient failure is final once the letter has used its attempts and its retry window. */
+  private statusAfter(kind: OutcomeKind, row: LetterRow): Outcome['status'] {
+    if (kind === 'retry') return transientFailureIsFinal(this.config, row.attempts, row.retry_since ? new Date(row.retry_since) : null) ? 'failed' : 'queued';
     return kind;
   }
 
@@ -269,7 +310,27 @@ export class LetterSenderService {
     return compiled;
   }
 
-  /** Every outcome of a batch in one statement, and the refused addresses in one more. */
+  /**
+   * Records outcomes until Postgres takes them: only this process knows them, and the Redis
+   * marks that could tell them again are kept until then. Gives up after RECORD_PATIENCE_MS,
+   * or at once when the process is stopping; the next run of the batch resolves the letters
+   * from the marks.
+   */
+  private recordDurably(batchId: string, outcomes: Outcome[]): Promise<void> {
+    return persist(() => this.record(outcomes), {
+      patienceMs: RECORD_PATIENCE_MS,
+      keepTrying: () => !this.stopping,
+      onFirstFailure: (error) =>
+        this.logger.warn(`Batch ${batchId}: ${outcomes.length} outcomes not recorded yet (${outageOf(error) ?? 'database'} unavailable); retrying, progress marks kept`),
+      onRecovered: (tries) => this.logger.log(`Batch ${batchId}: ${outcomes.length} outcomes recorded after ${tries} tries`),
+    });
+  }
+
+  /**
+   * Every outcome of a batch in one statement, and the refused addresses in one more. A
+   * letter a take-over called `unknown` while this worker was cut off is corrected to
+   * `sent` by the worker that had its 250.
+   */
   private async record(outcomes: Outcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await this.db.query(
@@ -279,10 +340,18 @@ export class LetterSenderService {
               message_id = CASE WHEN u.status = 'queued' THEN l.message_id ELSE $4 || l.id || $5 END,
               sent_at = CASE WHEN u.status = 'sent' THEN now() ELSE l.sent_at END,
               claimed_by = CASE WHEN u.status = 'queued' THEN NULL ELSE l.claimed_by END,
+              retry_since = CASE WHEN u.transient THEN coalesce(l.retry_since, now()) ELSE l.retry_since END,
               updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, status, detail)
-        WHERE l.id = u.id AND l.status = 'sending'`,
-      [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.detail), ...this.messageIdParts()],
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[]) AS u(id, status, detail, transient)
+        WHERE l.id = u.id AND (l.status = 'sending' OR (l.status = 'unknown' AND u.status = 'sent' AND l.claimed_by = $7))`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.detail),
+        ...this.messageIdParts(),
+        outcomes.map((o) => o.transient === true),
+        this.registry.workerId,
+      ],
     );
     const refused = [...new Set(outcomes.map((o) => o.suppress).filter((address): address is string => address !== null))];
     if (refused.length > 0) {

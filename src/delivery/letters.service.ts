@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
 import { reachableMember } from '../members/member-filters';
@@ -12,6 +12,8 @@ import { BatchRange, LetterQueueService } from './letter-queue.service';
  */
 @Injectable()
 export class LettersService {
+  private readonly logger = new Logger(LettersService.name);
+
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(LetterQueueService) private readonly queue: LetterQueueService,
@@ -82,8 +84,18 @@ export class LettersService {
     return created > 0 ? { from: base, to: (BigInt(base) + BigInt(Math.ceil(created / LETTER_BATCH_SIZE))).toString() } : null;
   }
 
+  /**
+   * Enqueues the batches of letters just committed. The letters are rows already: if Redis
+   * (or Postgres, which the batches are read from) is away now, the reconciler enqueues them
+   * once it is back, so the caller's work stands and is not reported as failed.
+   */
   async enqueue(range: BatchRange | null): Promise<void> {
-    if (range) await this.queue.enqueueRange(range);
+    if (!range) return;
+    try {
+      await this.queue.enqueueRange(range);
+    } catch (error) {
+      this.logger.warn(`Batches ${range.from} to ${range.to} not enqueued now (${(error as Error).message.slice(0, 120)}): the reconciler will enqueue them`);
+    }
   }
 
   /** A member who unsubscribed: the letters auto-signed in their name and still queued are never sent. */
@@ -117,9 +129,15 @@ export class LettersService {
 
   /** Puts an appeal's queued letters back on the queue (after a pause), batch by batch. */
   async enqueueQueuedOfAppeal(appealId: string): Promise<number> {
-    const rows = await this.db.query<{ batch_id: string }[]>(`SELECT DISTINCT batch_id FROM letters WHERE appeal_id = $1 AND status = 'queued'`, [appealId]);
-    const missing = await this.queue.withoutJob(rows.map((row) => row.batch_id));
-    return this.queue.enqueueBatches(missing);
+    try {
+      const rows = await this.db.query<{ batch_id: string }[]>(`SELECT DISTINCT batch_id FROM letters WHERE appeal_id = $1 AND status = 'queued'`, [appealId]);
+      const missing = await this.queue.withoutJob(rows.map((row) => row.batch_id));
+      return await this.queue.enqueueBatches(missing);
+    } catch (error) {
+      // The appeal is open again in Postgres: the reconciler finds its queued letters.
+      this.logger.warn(`Letters of appeal ${appealId} not enqueued now (${(error as Error).message.slice(0, 120)}): the reconciler will enqueue them`);
+      return 0;
+    }
   }
 
   private async reserveBlock(manager: EntityManager): Promise<string> {

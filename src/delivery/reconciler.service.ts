@@ -6,8 +6,10 @@ import { LetterQueueService } from './letter-queue.service';
 
 /**
  * Postgres is the truth, Redis the transport: letters `queued` in Postgres whose batch has
- * no job (Redis was flushed, or restarted without persistence), and letters a dead worker
- * left `sending`, get their batch enqueued again. One worker at a time does it.
+ * no job (Redis was flushed, or restarted without persistence), and letters left `sending`
+ * by a dead worker or by a live one that no longer runs their batch, get their batch
+ * enqueued again; its next run resolves them from their progress marks. One worker at a
+ * time does it.
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -39,7 +41,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
          SELECT DISTINCT l.batch_id FROM letters l JOIN pending p ON p.appeal_id = l.appeal_id JOIN appeals a ON a.id = l.appeal_id
            LEFT JOIN delivery_workers w ON w.id = l.claimed_by
           WHERE (l.status = 'queued' AND a.status = 'open' AND l.updated_at < now() - make_interval(secs => $1))
-             OR (l.status = 'sending' AND (w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)))`,
+             OR (l.status = 'sending' AND (w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)
+                 -- a live worker that no longer runs the batch: its record failed and its job has gone
+                 OR (w.seen_at > l.claimed_at + make_interval(secs => $2 / 2.0) AND NOT (l.batch_id = ANY(w.batches)))))`,
         [grace, this.config.deliveryLeaseSeconds],
       );
       await manager.query(`DELETE FROM paced_claims WHERE claimed_at < now() - interval '1 hour'`);

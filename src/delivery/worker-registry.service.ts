@@ -2,17 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ConnectionWatch, outageOf } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 
 /**
- * This worker process in Postgres, with a heartbeat. Letters it claims carry its id; when
- * its heartbeat stops for a lease, other workers take its claims over.
+ * This worker process in Postgres, with a heartbeat that also lists the batches it is
+ * running. Letters it claims carry its id; when its heartbeat stops for a lease, other
+ * workers take its claims over, and letters of a batch it no longer runs (its record failed
+ * while Postgres was away) are resolved from their progress marks by whoever runs the batch.
  */
 @Injectable()
 export class WorkerRegistryService implements OnApplicationBootstrap {
   private readonly logger = new Logger(WorkerRegistryService.name);
   readonly workerId = `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  /** Postgres as this worker sees it: lost and back, one line each. */
+  readonly postgres = new ConnectionWatch('Postgres', this.logger);
+  private readonly held = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private beating: Promise<void> | null = null;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -23,9 +30,21 @@ export class WorkerRegistryService implements OnApplicationBootstrap {
     await this.db.query(`INSERT INTO delivery_workers (id, host, pid) VALUES ($1, $2, $3)`, [this.workerId, hostname().slice(0, 100), process.pid]);
     const every = Math.max(500, (this.config.deliveryLeaseSeconds * 1000) / 4);
     this.timer = setInterval(() => {
-      this.db.query(`UPDATE delivery_workers SET seen_at = now() WHERE id = $1`, [this.workerId]).catch((error: Error) => this.logger.warn(`Heartbeat failed: ${error.message}`));
+      // One beat at a time: a beat that waited out an outage must not overwrite a newer one.
+      this.beating ??= this.beat().finally(() => (this.beating = null));
     }, every);
     this.timer.unref();
+  }
+
+  /** Marks a batch as run by this process; false when this process runs it already (a second run must wait). */
+  hold(batchId: string): boolean {
+    if (this.held.has(batchId)) return false;
+    this.held.add(batchId);
+    return true;
+  }
+
+  release(batchId: string): void {
+    this.held.delete(batchId);
   }
 
   /**
@@ -34,6 +53,19 @@ export class WorkerRegistryService implements OnApplicationBootstrap {
    */
   async retire(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.beating;
     await this.db.query(`DELETE FROM delivery_workers WHERE id = $1`, [this.workerId]).catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    // The list is read as the statement is sent: a batch claimed after it waits for the next beat (takers allow half a lease).
+    const batches = [...this.held];
+    try {
+      await this.db.query(`UPDATE delivery_workers SET seen_at = now(), batches = $2::bigint[] WHERE id = $1`, [this.workerId, batches]);
+      this.postgres.back();
+    } catch (error) {
+      if (outageOf(error)) this.postgres.lost(error);
+      else this.logger.warn(`Heartbeat failed: ${(error as Error).message.slice(0, 200)}`);
+    }
   }
 }

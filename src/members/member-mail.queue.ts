@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { watchRedis } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS, MEMBER_MAIL_BATCH_SIZE, MemberMailKind } from '../delivery/jobs';
 
@@ -19,7 +20,9 @@ export class MemberMailQueue {
   constructor(
     @InjectQueue(LETTERS_QUEUE) private readonly queue: Queue<JobOf<JobName.SendMemberMail> | JobOf<JobName.SendThankYous>, unknown, JobName>,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
-  ) {}
+  ) {
+    watchRedis(queue, 'Redis (member mail queue)', new Logger(MemberMailQueue.name));
+  }
 
   /** Returns how many jobs it added. */
   async enqueue(kind: MemberMailKind, cycleId: string | null, supporterIds: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CaseStatus } from '../cases/case.entity';
+import { persist } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { REMINDER_DUE } from '../cycles/reminder-due';
 import { JobName, JobOf } from '../delivery/jobs';
@@ -153,7 +154,7 @@ export class MemberMailService {
     const outcomes = await Promise.all(members.map((member) => this.sendThankYou(job.caseId, outcomeCase, member, templates)));
     const retry = outcomes.filter((outcome) => outcome.kind === 'retry').map((outcome) => outcome.id);
     if (retry.length > 0 && !finalAttempt) {
-      await this.db.query(`UPDATE case_outcome_mails SET sent_at = NULL WHERE case_id = $1 AND supporter_id = ANY($2::uuid[])`, [job.caseId, retry]);
+      await this.persistRelease(() => this.db.query(`UPDATE case_outcome_mails SET sent_at = NULL WHERE case_id = $1 AND supporter_id = ANY($2::uuid[])`, [job.caseId, retry]));
     }
     for (const outcome of outcomes) result[outcome.kind] += 1;
     if (result.failed + result.unknown > 0) {
@@ -243,7 +244,19 @@ export class MemberMailService {
   /** A transient failure gives the claim back, so the job's next attempt sends it. */
   private async release(kind: 'invitation' | 'reminder', cycleId: string, supporterIds: string[]): Promise<void> {
     const column = kind === 'invitation' ? 'invited_at' : 'reminded_at';
-    await this.db.query(`UPDATE cycle_invitations SET ${column} = NULL WHERE cycle_id = $1 AND supporter_id = ANY($2::uuid[])`, [cycleId, supporterIds]);
+    await this.persistRelease(() => this.db.query(`UPDATE cycle_invitations SET ${column} = NULL WHERE cycle_id = $1 AND supporter_id = ANY($2::uuid[])`, [cycleId, supporterIds]));
+  }
+
+  /**
+   * A released claim is known only to this process: if Postgres is away, the mail would stay
+   * claimed and never be sent. The release waits for Postgres instead.
+   */
+  private async persistRelease(release: () => Promise<unknown>): Promise<void> {
+    await persist(release, {
+      patienceMs: 10 * 60_000,
+      onFirstFailure: () => this.logger.warn('Member mail claims not released yet (database unavailable); retrying'),
+      onRecovered: (tries) => this.logger.log(`Member mail claims released after ${tries} tries`),
+    });
   }
 
   private async sendCycleMail(

@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { watchRedis } from '../common/outage';
 import { DeliveryMetrics } from '../delivery/delivery-metrics';
 import { LETTERS_QUEUE } from '../delivery/jobs';
 import { LETTER_STATUSES } from '../delivery/letter.entity';
@@ -17,6 +18,7 @@ export class MetricsService {
     @Inject(DataSource) db: DataSource,
     @InjectQueue(LETTERS_QUEUE) queue: Queue,
   ) {
+    watchRedis(queue, 'Redis (metrics queue)', new Logger(MetricsService.name));
     new Gauge({
       name: 'qalam_letters',
       help: 'Letters by status (from the letter_counts rollup)',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
+import { watchRedis } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { redisConnection } from '../delivery/redis-connection';
 
@@ -31,6 +32,7 @@ export class RateLimitService implements OnApplicationShutdown {
 
   constructor(@Inject(QALAM_CONFIG) private readonly config: QalamConfig) {
     this.client = new Redis({ ...redisConnection(config.redisUrl), maxRetriesPerRequest: 3 } as RedisOptions);
+    watchRedis(this.client, 'Redis (rate limits)', new Logger(RateLimitService.name));
   }
 
   /** Counts one request against `limit` per minute for this bucket and key (an IP, or a hash). */

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, NotFoundError } from '../common/errors';
+import { OUTAGE_RETRY_AFTER_SECONDS, outageOf } from '../common/outage';
 import { LinkInvalidError } from '../members/member-errors';
 import { pageHeaders } from './page-response';
 import { ViewsService } from './views.service';
@@ -41,6 +42,7 @@ export class WebExceptionFilter implements ExceptionFilter {
     if (response.headersSent) return;
     const page = this.describe(exception);
     pageHeaders(response, page.status);
+    if (page.status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
     response.send(this.views.render('problem', page, { title: page.heading, nav: [], unsubscribeUrl: null }));
   }
 
@@ -85,6 +87,13 @@ export class WebExceptionFilter implements ExceptionFilter {
         return { status, heading: 'Page not found', paragraphs: ['There is no page at this address. Check the link in your email.'] };
       }
       return { status, heading: 'This request could not be handled', paragraphs: ['Please go back and try again.'] };
+    }
+    if (outageOf(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        heading: 'We will be back in a moment',
+        paragraphs: ['Our servers are restarting. Nothing was signed or changed: please try again in a minute.'],
+      };
     }
     this.logger.error(exception instanceof Error ? `${exception.name}: ${exception.message.slice(0, 200)}` : 'Unknown error', exception instanceof Error ? exception.stack : undefined);
     return {
