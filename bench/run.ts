@@ -14,9 +14,9 @@ import { Campaign, createCampaign, QalamApi } from './qalam-api';
 import { assessTargets, BaselineCheck, BenchResult, ExactlyOnce, formatSummary, writeResult } from './report';
 import { RunningSink, startSink } from './sinks';
 
-/** The repository root, seen from dist/bench/run.js. */
+/** The repository root, seen from dist-bench/bench/run.js. */
 const ROOT = join(__dirname, '..', '..');
-const QALAM_MAIN = join(__dirname, '..', 'main.js');
+const QALAM_MAIN = join(ROOT, 'dist', 'main.js');
 const NODE_SINK = join(__dirname, 'sink.js');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 

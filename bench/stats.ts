@@ -12,9 +12,9 @@ import { BENCH_TEMPLATE, QalamApi } from './qalam-api';
 import { parseStatsArgs, STATS_USAGE, StatsBenchOptions, supportersFor } from './stats-options';
 import { KeepAliveClient, LatencySummary, roundRatios, summarise } from './stats-timing';
 
-/** The repository root, seen from dist/bench/stats.js. */
+/** The repository root, seen from dist-bench/bench/stats.js. */
 const ROOT = join(__dirname, '..', '..');
-const QALAM_MAIN = join(__dirname, '..', 'main.js');
+const QALAM_MAIN = join(ROOT, 'dist', 'main.js');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 
 const ADMIN_EMAIL = 'bench-admin@qalam-bench.example';
