@@ -1,5 +1,3 @@
-import { Agent, request } from 'node:http';
-
 /** Latency figures over a series of timed requests, in milliseconds. */
 export interface LatencySummary {
   count: number;
@@ -51,69 +49,4 @@ export function roundRatios(measured: readonly number[], baseline: readonly numb
     ratios.push(quantile(measured.slice(from, to), 0.5) / quantile(baseline.slice(from, to), 0.5));
   }
   return ratios;
-}
-
-export interface TimedResponse {
-  /** From just before the request is written to the last byte of the response, in ms. */
-  ms: number;
-  status: number;
-  body: string;
-  /** Whether the request went out on a connection an earlier request had opened. */
-  reusedSocket: boolean;
-}
-
-/**
- * A client that keeps one connection open (node:http Agent, keepAlive, one socket), so
- * every timed request after the first pays neither a TCP handshake nor a new socket: what
- * is left is the server's work and loopback. Requests are made one at a time.
- */
-export class KeepAliveClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
-  private token: string | null = null;
-  /** Connections opened so far; 1 for a whole measurement when keep-alive holds. */
-  connectionsOpened = 0;
-
-  constructor(private readonly baseUrl: string) {}
-
-  async login(email: string, password: string): Promise<void> {
-    const response = await this.send('POST', '/api/auth/login', { email, password });
-    if (response.status !== 200 && response.status !== 201) throw new Error(`POST /api/auth/login answered ${response.status}: ${response.body.slice(0, 300)}`);
-    this.token = (JSON.parse(response.body) as { accessToken: string }).accessToken;
-  }
-
-  /** A GET that must answer 200; the caller times it through `ms`. */
-  async get(path: string): Promise<TimedResponse> {
-    const response = await this.send('GET', path);
-    if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${response.body.slice(0, 300)}`);
-    return response;
-  }
-
-  private send(method: string, path: string, body?: unknown): Promise<TimedResponse> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (payload) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(payload.length);
-    }
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    return new Promise<TimedResponse>((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      const req = request(new URL(path, this.baseUrl), { method, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          if (!req.reusedSocket) this.connectionsOpened += 1;
-          resolve({ ms, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), reusedSocket: req.reusedSocket });
-        });
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
 }
