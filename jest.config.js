@@ -11,7 +11,7 @@ module.exports = {
   // Set here: Jest reads testTimeout only at the top level.
   testTimeout: 120000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',

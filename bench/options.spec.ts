@@ -1,4 +1,5 @@
-import { parseBenchArgs, poolSizes, UsageError } from './options';
+import { UsageError } from './command-line';
+import { parseBenchArgs, poolSizes } from './options';
 
 describe(parseBenchArgs.name, () => {
   it('has the defaults of the issue', () => {

@@ -1,17 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BaselineRun } from './baseline';
-import type { LetterCheck, LetterCounts } from './bench-database';
+import type { LetterCheck, LetterCounts, ReceivedCheck } from './bench-database';
+import type { Machine } from './machine';
 import type { BaselineOrder, BenchOptions } from './options';
 
-export interface BaselineCheck {
-  expected: number;
-  received: number;
-  distinct: number;
-  duplicates: number;
-  missing: number;
-  unexpected: number;
-}
+/** The bare pool's letters, told apart by their number. */
+export type BaselineCheck = ReceivedCheck;
 
 export interface ExactlyOnce {
   ok: boolean;
@@ -55,7 +50,7 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   arguments: BenchOptions & { smtpPoolSizes: number[] };
-  machine: { cpus: number; cpuModel: string; totalMemoryMb: number; platform: string; release: string; node: string; postgres: string | null; redis: string | null };
+  machine: Machine;
   /** recordBytes: the size of the sink's record of what it received (the dump file). */
   sink: { kind: string; command: string; recordBytes: number | null } | null;
   letters: { requested: number; supporters: number; officials: number; created: number | null };
@@ -111,14 +106,21 @@ export function assessTargets(result: BenchResult): BenchResult['targets'] {
   };
 }
 
-const int = (value: number) => Math.round(value).toLocaleString('en');
+export const int = (value: number) => Math.round(value).toLocaleString('en');
 const secs = (value: number | null) => (value === null ? '-' : value < 10 ? `${value.toFixed(2)} s` : `${value.toFixed(1)} s`);
 const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)} x`);
 const busy = (share: number | null) => (share === null ? '?' : `${Math.round(share * 100)} %`);
-const verdict = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : 'MISSED');
+export const verdict = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : 'MISSED');
+/** kB to MB, one decimal. */
+export const mb = (kb: number | null) => (kb === null ? null : Math.round(kb / 102.4) / 10);
 
-function checkLine(label: string, check: { expected: number; received: number; duplicates: number; missing: number; unexpected: number }, extra = '', otherProblems = 0): string {
-  const ok = check.received === check.expected && check.duplicates === 0 && check.missing === 0 && check.unexpected === 0 && otherProblems === 0;
+/** Every id received once, none missing, none unexpected. */
+export function receivedExactly(check: ReceivedCheck): boolean {
+  return check.received === check.expected && check.duplicates === 0 && check.missing === 0 && check.unexpected === 0;
+}
+
+function checkLine(label: string, check: ReceivedCheck, extra = '', otherProblems = 0): string {
+  const ok = receivedExactly(check) && otherProblems === 0;
   return `${label}: ${int(check.expected)} expected, ${int(check.received)} received, ${int(check.duplicates)} duplicated, ${int(check.missing)} missing, ${int(check.unexpected)} unexpected${extra}: ${ok ? 'OK' : 'FAILED'}`;
 }
 
@@ -180,18 +182,27 @@ export function formatSummary(result: BenchResult): string {
       `${t.launch.target}: ${t.launch.value === null ? '-' : `${int(t.launch.value)} letters/s`} ${verdict(t.launch.met)}${t.launch.note ? ` (${t.launch.note})` : ''}; ` +
       `${t.peakRss.target}: ${t.peakRss.value === null ? '-' : `${int(t.peakRss.value)} MB`} ${verdict(t.peakRss.met)}`,
   );
-  if (result.error) lines.push(`${label('error')}${result.error}`);
-  if (result.resultsFile) lines.push(`${label('results')}${result.resultsFile}`);
-  lines.push(result.ok ? 'bench: OK' : 'bench: FAILED');
+  lines.push(...closingLines('bench', result, label));
   return lines.join('\n');
 }
 
-/** Writes the result as `<ISO timestamp>-<letters>.json` under `dir`; returns the path. */
-export async function writeResult(dir: string, result: BenchResult): Promise<string> {
+/** The last lines of a summary: the error, where the results are, and the verdict. */
+export function closingLines(program: string, result: { ok: boolean; error: string | null; resultsFile: string | null }, label: (name: string) => string): string[] {
+  return [
+    ...(result.error ? [`${label('error')}${result.error}`] : []),
+    ...(result.resultsFile ? [`${label('results')}${result.resultsFile}`] : []),
+    result.ok ? `${program}: OK` : `${program}: FAILED`,
+  ];
+}
+
+/**
+ * Writes a result as `<start time>-<name>.json` under `dir` (the time in ISO 8601, colons as
+ * -: they are legal on Linux but not everywhere a results folder gets copied to); returns the path.
+ */
+export async function writeResult(dir: string, name: string, result: { startedAt: string; resultsFile: string | null }): Promise<string> {
   await mkdir(dir, { recursive: true });
-  // Colons are legal on Linux but not everywhere a results folder gets copied to.
   const stamp = result.startedAt.replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
-  const path = join(dir, `${stamp}-${result.letters.requested}.json`);
+  const path = join(dir, `${stamp}-${name}.json`);
   result.resultsFile = path;
   await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
   return path;

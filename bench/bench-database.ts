@@ -21,16 +21,21 @@ export interface DeliveryRows {
   latencyMax: number | null;
 }
 
-export interface LetterCheck {
+/** What the sink received of one stream of letters, against what was sent. */
+export interface ReceivedCheck {
   expected: number;
   received: number;
   distinct: number;
-  /** Letter ids the sink received more than once. */
+  /** Ids the sink received more than once. */
   duplicates: number;
-  /** Letters of the appeal the sink never received. */
+  /** Letters the sink never received. */
   missing: number;
-  /** Ids the sink received that are no letter of the appeal. */
+  /** Ids the sink received that are none of the letters sent. */
   unexpected: number;
+}
+
+/** ReceivedCheck for the appeal's letters, and where a loss happened. */
+export interface LetterCheck extends ReceivedCheck {
   /** Letters marked sent in Postgres that the sink never received. */
   sentNotReceived: number;
   /** Letters the sink received that Postgres does not record as sent. */

@@ -12,13 +12,13 @@ const HEADER_END = Buffer.from('\r\n\r\n');
  * every message and appends its header block, without the body, to a dump file in
  * smtp-sink's format, so that the bench counts what arrived the same way for both sinks.
  *
- *   node dist/bench/sink.js --port 2525 --dump /tmp/qalam-bench-x/received
+ *   node dist-bench/bench/sink.js --port 2525 --dump /tmp/qalam-bench-x/received
  */
 function main(): void {
   const { values } = parseArgs({ options: { port: { type: 'string' }, dump: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || !values.dump) {
-    console.error('usage: node dist/bench/sink.js --port PORT --dump FILE [--host 127.0.0.1]');
+    console.error('usage: node dist-bench/bench/sink.js --port PORT --dump FILE [--host 127.0.0.1]');
     process.exit(2);
   }
   const dump = createWriteStream(values.dump, { flags: 'a' });

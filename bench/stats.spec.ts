@@ -1,4 +1,4 @@
-import { UsageError } from './options';
+import { UsageError } from './command-line';
 import { parseStatsArgs, STATS_DEFAULTS, supportersFor } from './stats-options';
 import { quantile, roundRatios, summarise } from './stats-timing';
 

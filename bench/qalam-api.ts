@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 
 export class ApiError extends Error {
   constructor(
@@ -10,14 +10,37 @@ export class ApiError extends Error {
   }
 }
 
+export interface TimedResponse {
+  /** From just before the request is written to the last byte of the response, in ms. */
+  ms: number;
+  status: number;
+  body: string;
+  /** Whether the request went out on a connection an earlier request had opened. */
+  reusedSocket: boolean;
+}
+
 /**
  * qalam's public HTTP API, as a coordinator sees it. node:http rather than fetch: a launch of
  * a million letters may take minutes, longer than fetch waits for response headers.
  */
 export class QalamApi {
   private token: string | null = null;
+  /** Connections opened so far; 1 for a whole measurement when keep-alive holds. */
+  connectionsOpened = 0;
 
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly agent?: Agent,
+  ) {}
+
+  /**
+   * A client that keeps one connection open (keepAlive, one socket), so every timed request
+   * after the first pays neither a TCP handshake nor a new socket: what is left is the
+   * server's work and loopback. Requests are made one at a time.
+   */
+  static keepAlive(baseUrl: string): QalamApi {
+    return new QalamApi(baseUrl, new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }));
+  }
 
   async login(email: string, password: string): Promise<void> {
     const { accessToken } = await this.post<{ accessToken: string }>('/api/auth/login', { email, password });
@@ -32,7 +55,28 @@ export class QalamApi {
     return this.call<T>('GET', path);
   }
 
-  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** A GET that must answer 200, with its raw body; the caller times it through `ms`. */
+  async timedGet(path: string): Promise<TimedResponse> {
+    const response = await this.send('GET', path);
+    if (response.status !== 200) throw new ApiError(response.status, `GET ${path}`, response.body);
+    return response;
+  }
+
+  close(): void {
+    this.agent?.destroy();
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const { status, body: text } = await this.send(method, path, body);
+    if (status < 200 || status >= 300) throw new ApiError(status, `${method} ${path}`, text);
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      throw new ApiError(status, `${method} ${path}`, `not JSON: ${text}`);
+    }
+  }
+
+  private send(method: string, path: string, body?: unknown): Promise<TimedResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (payload) {
@@ -40,23 +84,16 @@ export class QalamApi {
       headers['content-length'] = String(payload.length);
     }
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    return new Promise<T>((resolve, reject) => {
-      const req = request(new URL(path, this.baseUrl), { method, headers }, (res) => {
+    return new Promise<TimedResponse>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const req = request(new URL(path, this.baseUrl), { method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status < 200 || status >= 300) {
-            reject(new ApiError(status, `${method} ${path}`, text));
-            return;
-          }
-          try {
-            resolve((text ? JSON.parse(text) : undefined) as T);
-          } catch {
-            reject(new ApiError(status, `${method} ${path}`, `not JSON: ${text}`));
-          }
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          if (!req.reusedSocket) this.connectionsOpened += 1;
+          resolve({ ms, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), reusedSocket: req.reusedSocket });
         });
       });
       req.on('error', reject);
@@ -69,7 +106,8 @@ export interface Campaign {
   caseId: string;
   officialIds: string[];
   templateId: string;
-  appealId: string;
+  /** Draft appeals of the case, each to every official. */
+  appealIds: string[];
 }
 
 /** A short, realistic appeal in English, using the variables a coordinator would. */
@@ -96,8 +134,11 @@ Yours respectfully,
 `,
 };
 
-/** Creates what a coordinator creates before a launch: a case, officials, a template, a draft appeal. */
-export async function createCampaign(api: QalamApi, officials: number): Promise<Campaign> {
+/**
+ * Creates what a coordinator creates before a launch: a case, its officials, a template and
+ * `appeals` draft appeals of the case, each to every official.
+ */
+export async function createCampaign(api: QalamApi, officials: number, appeals = 1): Promise<Campaign> {
   // A fictional case: the bench never writes about a real person.
   const record = await api.post<{ id: string }>('/api/cases', {
     name: 'Dilnoza Rahimova',
@@ -123,11 +164,15 @@ export async function createCampaign(api: QalamApi, officials: number): Promise<
     officialIds.push(official.id);
   }
   const template = await api.post<{ id: string }>('/api/templates', BENCH_TEMPLATE);
-  const appeal = await api.post<{ id: string }>('/api/appeals', {
-    caseId: record.id,
-    title: 'Free Dilnoza Rahimova',
-    templateIds: [template.id],
-    officialIds,
-  });
-  return { caseId: record.id, officialIds, templateId: template.id, appealId: appeal.id };
+  const appealIds: string[] = [];
+  for (let index = 1; index <= appeals; index += 1) {
+    const appeal = await api.post<{ id: string }>('/api/appeals', {
+      caseId: record.id,
+      title: appeals === 1 ? 'Free Dilnoza Rahimova' : `Free Dilnoza Rahimova (${index})`,
+      templateIds: [template.id],
+      officialIds,
+    });
+    appealIds.push(appeal.id);
+  }
+  return { caseId: record.id, officialIds, templateId: template.id, appealIds };
 }

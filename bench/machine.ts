@@ -1,4 +1,31 @@
 import { readFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
+
+/** The machine a run was made on, for its results; Postgres's and Redis's versions once they answer. */
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  totalMemoryMb: number;
+  platform: string;
+  release: string;
+  node: string;
+  postgres: string | null;
+  redis: string | null;
+}
+
+export function describeMachine(): Machine {
+  const cpuList = cpus();
+  return {
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model.trim() ?? '?',
+    totalMemoryMb: Math.round(totalmem() / 2 ** 20),
+    platform: platform(),
+    release: release(),
+    node: process.version,
+    postgres: null,
+    redis: null,
+  };
+}
 
 export interface CpuTicks {
   busy: number;

@@ -1,65 +1,46 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem, platform, release } from 'node:os';
-import { join, relative } from 'node:path';
-import Redis from 'ioredis';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { runBaseline } from './baseline';
-import { BenchDatabase, dropDatabase, postgresVersion } from './bench-database';
+import { BenchDatabase } from './bench-database';
 import { BenchChild } from './child-process';
+import { runProgram } from './command-line';
 import { DumpedMessage, kindOf, messageIdMatches, readDump } from './dump';
-import { busyShare, machineCpuTicks } from './machine-cpu';
-import { freePort, sleep, waitFor } from './net';
-import { BenchOptions, parseBenchArgs, poolSizes, UsageError, USAGE } from './options';
+import { busyShare, describeMachine, machineCpuTicks } from './machine';
+import { elapsedSince, freePort, sleep, waitFor } from './net';
+import { BenchOptions, parseBenchArgs, poolSizes, USAGE } from './options';
 import { Campaign, createCampaign, QalamApi } from './qalam-api';
-import { assessTargets, BaselineCheck, BenchResult, ExactlyOnce, formatSummary, writeResult } from './report';
+import { MAIL_FROM, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
+import { assessTargets, BaselineCheck, BenchResult, ExactlyOnce, formatSummary, mb, receivedExactly, writeResult } from './report';
+import { BenchServices, prepareRun } from './services';
 import { RunningSink, startSink } from './sinks';
 
-/** The repository root, seen from dist/bench/run.js. */
-const ROOT = join(__dirname, '..', '..');
-const QALAM_MAIN = join(__dirname, '..', 'main.js');
 const NODE_SINK = join(__dirname, 'sink.js');
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
 
-const ADMIN_EMAIL = 'bench-admin@qalam-bench.example';
-const MAIL_FROM = 'letters@qalam-bench.example';
 /** Letter ids sent to Postgres per statement while checking what the sink received. */
 const RECEIVED_BATCH = 10_000;
-
-const elapsedSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
-const mb = (kb: number | null) => (kb === null ? null : Math.round(kb / 102.4) / 10);
 
 /** One run of `npm run bench`: every process it starts, and what it measured. */
 class BenchRun {
   private readonly children: BenchChild[] = [];
   private readonly qalamChildren: BenchChild[] = [];
-  private readonly adminPassword = randomBytes(12).toString('hex');
-  private readonly appSecret = randomBytes(32).toString('hex');
+  private readonly qalam: QalamSetup;
   private workDir = '';
   private sink: RunningSink | null = null;
   private db: BenchDatabase | null = null;
-  private redis: Redis | null = null;
+  private services: BenchServices | null = null;
   private interrupted = false;
   readonly result: BenchResult;
 
   constructor(private readonly options: BenchOptions) {
     const supporters = Math.ceil(options.letters / options.officials);
-    const cpuList = cpus();
+    this.qalam = new QalamSetup(options);
     this.result = {
       ok: false,
       error: null,
       startedAt: new Date().toISOString(),
       finishedAt: '',
       arguments: { ...options, smtpPoolSizes: poolSizes(options.connections, options.workers) },
-      machine: {
-        cpus: cpuList.length,
-        cpuModel: cpuList[0]?.model.trim() ?? '?',
-        totalMemoryMb: Math.round(totalmem() / 2 ** 20),
-        platform: platform(),
-        release: release(),
-        node: process.version,
-        postgres: null,
-        redis: null,
-      },
+      machine: describeMachine(),
       sink: null,
       letters: { requested: options.letters, supporters, officials: options.officials, created: null },
       launch: null,
@@ -82,7 +63,8 @@ class BenchRun {
   async run(): Promise<BenchResult> {
     const { options, result } = this;
     try {
-      await this.prepare();
+      // Services answer, and the bench's database and queue are empty.
+      ({ services: this.services, workDir: this.workDir } = await prepareRun(this.options, result.machine, 'qalam-bench', (message) => this.log(message)));
       this.sink = await startSink(options.sink, await freePort(), this.workDir, NODE_SINK);
       result.sink = { kind: this.sink.kind, command: this.sink.command, recordBytes: null };
       this.log(`sink ${this.sink.kind} on port ${this.sink.port}`);
@@ -124,61 +106,15 @@ class BenchRun {
     return result;
   }
 
-  /** Services answer, and the bench database and queue are empty. */
-  private async prepare(): Promise<void> {
-    const { options, result } = this;
-    try {
-      result.machine.postgres = await postgresVersion(options.databaseUrl);
-    } catch (error) {
-      throw new Error(`Postgres does not answer at ${options.databaseUrl} (${(error as Error).message}); scripts/services starts one`);
-    }
-    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-    // Failed commands reject on their own; without a listener ioredis would also print each error.
-    this.redis.on('error', () => undefined);
-    try {
-      await this.redis.connect();
-      const info = await this.redis.info('server');
-      result.machine.redis = /redis_version:(\S+)/.exec(info)?.[1] ?? null;
-    } catch (error) {
-      throw new Error(`Redis does not answer at ${options.redisUrl} (${(error as Error).message}); scripts/services starts one`);
-    }
-    await dropDatabase(options.databaseUrl);
-    const deleted = await this.deleteQueueKeys();
-    this.workDir = await mkdtemp(join(tmpdir(), 'qalam-bench-'));
-    this.log(`database ${new URL(options.databaseUrl).pathname.slice(1)} dropped, ${deleted} keys under ${options.queuePrefix}: deleted, work files in ${this.workDir}`);
-  }
-
-  private async deleteQueueKeys(): Promise<number> {
-    if (!this.redis) return 0;
-    let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.options.queuePrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await this.redis.unlink(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  }
-
-  /** The environment every qalam process gets: explicit, so nothing from the caller's shell leaks in. */
+  /** A qalam process's environment: the run's, pointed at the sink. */
   private qalamEnv(role: 'api' | 'worker', extra: Record<string, string>): Record<string, string> {
-    const { options } = this;
     if (!this.sink) throw new Error('no sink');
-    return {
-      NODE_ENV: 'production',
-      QALAM_ROLE: role,
-      DATABASE_URL: options.databaseUrl,
-      REDIS_URL: options.redisUrl,
-      QUEUE_PREFIX: options.queuePrefix,
+    const { concurrency } = this.options;
+    return this.qalam.env(role, {
       SMTP_URL: `smtp://127.0.0.1:${this.sink.port}`,
-      MAIL_FROM,
-      ADMIN_EMAIL,
-      ADMIN_PASSWORD: this.adminPassword,
-      APP_SECRET: this.appSecret,
-      LOG_LEVEL: 'warn',
-      ...(options.concurrency ? { DELIVERY_CONCURRENCY: String(options.concurrency) } : {}),
+      ...(concurrency ? { DELIVERY_CONCURRENCY: String(concurrency) } : {}),
       ...extra,
-    };
+    });
   }
 
   private spawnQalam(name: string, env: Record<string, string>): BenchChild {
@@ -193,20 +129,8 @@ class BenchRun {
   private async startApi(): Promise<QalamApi> {
     const port = await freePort();
     const child = this.spawnQalam('api', this.qalamEnv('api', { PORT: String(port) }));
-    const api = new QalamApi(`http://127.0.0.1:${port}`);
     const started = process.hrtime.bigint();
-    await waitFor(
-      async () => {
-        if (!child.running) throw new Error(`the api process ${child.describeExit()}`);
-        return api.login(ADMIN_EMAIL, this.adminPassword).then(
-          () => true,
-          () => undefined,
-        );
-      },
-      () => 'the api never let the admin log in',
-      120_000,
-      200,
-    );
+    const api = await this.qalam.waitForApi(child, port);
     this.log(`api (pid ${child.pid}) on port ${port}, migrated and logged in after ${elapsedSince(started).toFixed(1)} s`);
     return api;
   }
@@ -245,8 +169,8 @@ class BenchRun {
    * `<prefix>:<base64 queue name>`, or `...:w:<worker name>` for a named worker.
    */
   private async workerConnections(): Promise<number> {
-    if (!this.redis) return 0;
-    const list = (await this.redis.client('LIST')) as string;
+    if (!this.services) return 0;
+    const list = (await this.services.redis.client('LIST')) as string;
     const worker = new RegExp(`^${this.options.queuePrefix}:[A-Za-z0-9+/]+=*(:w:.*)?$`);
     return list
       .split('\n')
@@ -284,26 +208,27 @@ class BenchRun {
     const { result } = this;
     const db = this.db;
     if (!db) throw new Error('not started');
+    const [appealId] = campaign.appealIds;
     this.log('launching the appeal');
     const engineProcesses = [...this.qalamChildren, ...(this.sink ? [this.sink.child] : [])];
     const [cpuBefore, machineBefore] = await Promise.all([this.cpuNow(engineProcesses), machineCpuTicks()]);
     const launchedAtMs = Date.now();
     const started = process.hrtime.bigint();
-    await api.post(`/api/appeals/${campaign.appealId}/launch`);
+    await api.post(`/api/appeals/${appealId}/launch`);
     const launchSeconds = elapsedSince(started);
-    const created = Object.values(await db.countsByStatus(campaign.appealId)).reduce((sum, count) => sum + count, 0);
+    const created = Object.values(await db.countsByStatus(appealId)).reduce((sum, count) => sum + count, 0);
     result.letters.created = created;
     result.launch = { seconds: launchSeconds, lettersPerSecond: created / launchSeconds };
     this.log(`launch: ${created.toLocaleString('en')} letters created and enqueued in ${launchSeconds.toFixed(2)} s`);
     if (created === 0) throw new Error('the launch created no letter');
 
-    await this.waitForDelivery(api, db, campaign.appealId, created, started);
+    await this.waitForDelivery(api, db, appealId, created, started);
     const [cpuAfter, machineAfter] = await Promise.all([this.cpuNow(engineProcesses), machineCpuTicks()]);
     result.cpuSeconds.engine = BenchRun.cpuBetween(cpuBefore, cpuAfter);
     result.machineBusy.engine = busyShare(machineBefore, machineAfter);
 
-    const rows = await db.delivery(campaign.appealId);
-    const statuses = await db.countsByStatus(campaign.appealId);
+    const rows = await db.delivery(appealId);
+    const statuses = await db.countsByStatus(appealId);
     const seconds = rows.lastSentAt ? (rows.lastSentAt.getTime() - launchedAtMs) / 1000 : null;
     const firstToLast = rows.firstSentAt && rows.lastSentAt ? (rows.lastSentAt.getTime() - rows.firstSentAt.getTime()) / 1000 : null;
     result.delivery = {
@@ -427,7 +352,7 @@ class BenchRun {
     };
     if (recordBytes !== null) await readDump(this.sink.dumpFile, visit);
     await db.addReceived(batch);
-    const letters = { ...(await db.checkReceived(campaign.appealId)), messageIdMismatches: mismatches };
+    const letters = { ...(await db.checkReceived(campaign.appealIds[0])), messageIdMismatches: mismatches };
     let baseline: BaselineCheck | null = null;
     if (this.result.baseline) {
       let distinct = 0;
@@ -438,9 +363,7 @@ class BenchRun {
       }
       baseline = { expected: baselineLetters, received: baselineReceived, distinct, duplicates, missing: baselineLetters - distinct, unexpected: baselineUnexpected };
     }
-    const exact = (check: { expected: number; received: number; duplicates: number; missing: number; unexpected: number }) =>
-      check.received === check.expected && check.duplicates === 0 && check.missing === 0 && check.unexpected === 0;
-    const ok = exact(letters) && letters.messageIdMismatches === 0 && (baseline === null || exact(baseline)) && unidentified === 0;
+    const ok = receivedExactly(letters) && letters.messageIdMismatches === 0 && (baseline === null || receivedExactly(baseline)) && unidentified === 0;
     this.log(`sink record read in ${elapsedSince(started).toFixed(1)} s`);
     return { ok, letters, baseline, unidentified };
   }
@@ -456,11 +379,7 @@ class BenchRun {
     await Promise.all(this.children.map((child) => child.stop().catch(() => undefined)));
     if (this.sink) await this.sink.child.stop().catch(() => undefined);
     await this.db?.close().catch(() => undefined);
-    if (!this.options.keep) {
-      await dropDatabase(this.options.databaseUrl).catch((error: Error) => this.log(`could not drop the database: ${error.message}`));
-      await this.deleteQueueKeys().catch((error: Error) => this.log(`could not delete the queue keys: ${error.message}`));
-    }
-    this.redis?.disconnect();
+    await this.services?.close((message) => this.log(message));
     if (this.workDir) {
       if (this.options.keep) {
         // The dump can be gigabytes: it goes even with --keep; the logs stay.
@@ -484,45 +403,13 @@ class BenchRun {
   }
 }
 
-async function main(): Promise<number> {
-  let options: BenchOptions | null;
-  try {
-    options = parseBenchArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!options) {
-    console.log(USAGE);
-    return 0;
-  }
-  const bench = new BenchRun(options);
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    console.error('\nbench: interrupted, stopping the processes (again to quit at once)');
-    bench.interrupt();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const result = await bench.run();
-  try {
-    const path = await writeResult(RESULTS_DIR, result);
-    result.resultsFile = relative(process.cwd(), path) || path;
-  } catch (error) {
-    console.error(`bench: could not write the results: ${(error as Error).message}`);
-  }
-  console.log(`\n${formatSummary(result)}`);
-  return result.ok ? 0 : 1;
+if (require.main === module) {
+  runProgram({
+    name: 'bench',
+    usage: USAGE,
+    parse: (argv) => parseBenchArgs(argv),
+    start: (options) => new BenchRun(options),
+    write: (result) => writeResult(RESULTS_DIR, String(result.letters.requested), result),
+    summary: formatSummary,
+  });
 }
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error('bench failed:', error);
-    process.exit(1);
-  },
-);

@@ -57,3 +57,6 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, pending: (
     await sleep(intervalMs);
   }
 }
+
+/** Seconds since a `process.hrtime.bigint()` reading. */
+export const elapsedSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;

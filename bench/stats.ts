@@ -1,0 +1,328 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { BenchDatabase } from './bench-database';
+import { BenchChild } from './child-process';
+import { runProgram } from './command-line';
+import { describeMachine } from './machine';
+import { elapsedSince, freePort } from './net';
+import { createCampaign, QalamApi } from './qalam-api';
+import { QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
+import { int, mb, writeResult } from './report';
+import { BenchServices, prepareRun } from './services';
+import { parseStatsArgs, STATS_USAGE, StatsBenchOptions, supportersFor } from './stats-options';
+import { formatStatsSummary, ms, NumberCheck, StatsBenchResult, TARGET_STATS_MS } from './stats-report';
+import { roundRatios, summarise } from './stats-timing';
+
+/** The paired requests are also cut into this many consecutive runs, each with its own ratio. */
+const ROUNDS = 5;
+
+interface CaseStats {
+  letters: Record<string, number>;
+  supporters: number;
+  byDay: unknown[];
+}
+
+/** One run of `npm run bench:stats`: one api process, one case, its stats timed against /api/me. */
+class StatsRun {
+  private api: BenchChild | null = null;
+  private readonly qalam: QalamSetup;
+  private workDir = '';
+  private db: BenchDatabase | null = null;
+  private sql: Client | null = null;
+  private services: BenchServices | null = null;
+  private client: QalamApi | null = null;
+  private interrupted = false;
+  readonly result: StatsBenchResult;
+
+  constructor(private readonly options: StatsBenchOptions) {
+    const supporters = supportersFor(options);
+    this.qalam = new QalamSetup(options);
+    this.result = {
+      ok: false,
+      error: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: '',
+      arguments: options,
+      machine: describeMachine(),
+      case: { caseId: null, appealIds: [], officialIds: [] },
+      letters: {
+        requested: options.letters,
+        supportersPerAppeal: supporters,
+        officials: options.officials,
+        appeals: options.appeals,
+        expected: supporters * options.officials * options.appeals,
+        created: null,
+        inTable: null,
+      },
+      setup: { supportersInsertSeconds: null, vacuumAnalyzeSeconds: null },
+      launches: [],
+      measurement: {
+        requests: options.requests,
+        warmup: options.warmup,
+        stats: null,
+        baseline: null,
+        ratio: null,
+        pairedRatioMedian: null,
+        roundRatios: [],
+        roundRatioMedian: null,
+        distinctStatsBodies: null,
+        connectionsOpened: null,
+        seconds: null,
+      },
+      countingRows: { caseCountsSeconds: null, distinctSupportersSeconds: null, tableCountSeconds: null },
+      checks: { ok: null, items: [] },
+      peakRssMb: { api: null, bench: null },
+      targets: {
+        median: { target: `median < ${TARGET_STATS_MS} ms`, value: null, met: null },
+        p95: { target: `p95 < ${TARGET_STATS_MS} ms`, value: null, met: null },
+      },
+      resultsFile: null,
+    };
+  }
+
+  private log(message: string): void {
+    console.log(`bench:stats: ${message}`);
+  }
+
+  async run(): Promise<StatsBenchResult> {
+    const { result } = this;
+    try {
+      // Services answer, and the bench's database and queue are empty.
+      ({ services: this.services, workDir: this.workDir } = await prepareRun(this.options, result.machine, 'qalam-bench-stats', (message) => this.log(message)));
+      const port = await freePort();
+      const api = await this.startApi(port);
+      await this.createCase(api);
+      this.checkInterrupted();
+
+      this.db = await BenchDatabase.connect(this.options.databaseUrl);
+      this.sql = new Client({ connectionString: this.options.databaseUrl, application_name: 'qalam-bench-stats' });
+      await this.sql.connect();
+      let started = process.hrtime.bigint();
+      await this.db.insertSupporters(result.letters.supportersPerAppeal);
+      result.setup.supportersInsertSeconds = elapsedSince(started);
+      this.log(`${int(result.letters.supportersPerAppeal)} auto-signing supporters inserted in ${result.setup.supportersInsertSeconds.toFixed(1)} s`);
+
+      await this.launchAll(api);
+      this.checkInterrupted();
+
+      this.log('VACUUM ANALYZE');
+      started = process.hrtime.bigint();
+      await this.sql.query('VACUUM ANALYZE');
+      result.setup.vacuumAnalyzeSeconds = elapsedSince(started);
+      this.log(`VACUUM ANALYZE in ${result.setup.vacuumAnalyzeSeconds.toFixed(1)} s`);
+      this.checkInterrupted();
+
+      await this.measure(port);
+      this.checkInterrupted();
+      await this.readPeakRss();
+      await this.check();
+      result.ok = result.checks.ok === true;
+      if (!result.ok) result.error = `the case's stats do not match the letters table: ${result.checks.items.filter((item) => !item.ok).map((item) => item.name).join(', ')}`;
+    } catch (error) {
+      result.ok = false;
+      result.error = this.interrupted ? 'interrupted' : error instanceof Error ? error.message : String(error);
+      if (!this.interrupted && this.api) console.error(`\n--- api (pid ${this.api.pid ?? '-'}, ${this.api.describeExit()}), last lines of ${this.api.logFile}:\n${this.api.logTail()}`);
+      await this.readPeakRss().catch(() => undefined);
+    } finally {
+      await this.cleanUp();
+      result.finishedAt = new Date().toISOString();
+      result.peakRssMb.bench = mb(process.resourceUsage().maxRSS);
+      this.assessTargets();
+    }
+    return result;
+  }
+
+  /** One QALAM_ROLE=api process, with the environment `npm run bench` gives it; ready when the admin can log in. */
+  private async startApi(port: number): Promise<QalamApi> {
+    const env = this.qalam.env('api', {
+      // No worker runs: nothing is sent. Should anything be, it lands in the work directory.
+      OUTBOX_DIR: join(this.workDir, 'outbox'),
+      PORT: String(port),
+    });
+    const child = new BenchChild('api', process.execPath, [QALAM_MAIN], join(this.workDir, 'api.log'), env, this.workDir);
+    this.api = child;
+    const started = process.hrtime.bigint();
+    const api = await this.qalam.waitForApi(child, port);
+    this.log(`api (pid ${child.pid}) on port ${port}, migrated and logged in after ${elapsedSince(started).toFixed(1)} s`);
+    return api;
+  }
+
+  /** A case, its officials, a template and the draft appeals, through the API as a coordinator would. */
+  private async createCase(api: QalamApi): Promise<void> {
+    const { options, result } = this;
+    const campaign = await createCampaign(api, options.officials, options.appeals);
+    result.case = { caseId: campaign.caseId, appealIds: campaign.appealIds, officialIds: campaign.officialIds };
+    this.log(`case ${campaign.caseId}: ${options.officials} officials, ${options.appeals} appeals`);
+  }
+
+  /** Launches every appeal, one after the other; each signs every supporter and writes to every official. */
+  private async launchAll(api: QalamApi): Promise<void> {
+    const { result } = this;
+    if (!this.db) throw new Error('not started');
+    for (const appealId of result.case.appealIds) {
+      this.checkInterrupted();
+      this.log(`launching appeal ${result.launches.length + 1} of ${result.case.appealIds.length}`);
+      const started = process.hrtime.bigint();
+      await api.post(`/api/appeals/${appealId}/launch`);
+      const seconds = elapsedSince(started);
+      const letters = Object.values(await this.db.countsByStatus(appealId)).reduce((sum, count) => sum + count, 0);
+      result.launches.push({ appealId, seconds, letters, lettersPerSecond: letters / seconds });
+      this.log(`launch ${result.launches.length}: ${int(letters)} letters created and enqueued in ${seconds.toFixed(2)} s = ${int(letters / seconds)} letters/s`);
+      if (letters === 0) throw new Error('the launch created no letter');
+    }
+    result.letters.created = result.launches.reduce((sum, launch) => sum + launch.letters, 0);
+  }
+
+  /**
+   * The stats of the case and the baseline (/api/me), interleaved on one keep-alive
+   * connection: pair i asks for the stats first when i is even, the baseline first when odd,
+   * so neither always follows the other.
+   */
+  private async measure(port: number): Promise<void> {
+    const { options, result } = this;
+    const caseId = result.case.caseId;
+    if (!caseId) throw new Error('no case');
+    const statsPath = `/api/stats/cases/${caseId}`;
+    const baselinePath = '/api/me';
+    const client = QalamApi.keepAlive(`http://127.0.0.1:${port}`);
+    this.client = client;
+    await this.qalam.logIn(client);
+    this.log(`timing ${int(options.requests)} x GET ${statsPath} against ${int(options.requests)} x GET ${baselinePath}, after ${options.warmup} of each`);
+    const statsMs: number[] = [];
+    const baselineMs: number[] = [];
+    const bodies = new Set<string>();
+    const started = process.hrtime.bigint();
+    for (let index = 0; index < options.warmup + options.requests; index += 1) {
+      if (index % 50 === 0) this.checkInterrupted();
+      const timed = index >= options.warmup;
+      const order = index % 2 === 0 ? (['stats', 'baseline'] as const) : (['baseline', 'stats'] as const);
+      for (const kind of order) {
+        const response = await client.timedGet(kind === 'stats' ? statsPath : baselinePath);
+        if (!timed) continue;
+        if (kind === 'stats') {
+          statsMs.push(response.ms);
+          bodies.add(response.body);
+        } else {
+          baselineMs.push(response.ms);
+        }
+      }
+    }
+    const m = result.measurement;
+    m.seconds = elapsedSince(started);
+    m.stats = { path: statsPath, ms: summarise(statsMs) };
+    m.baseline = { path: baselinePath, ms: summarise(baselineMs) };
+    m.ratio = m.stats.ms.median / m.baseline.ms.median;
+    m.pairedRatioMedian = summarise(statsMs.map((value, index) => value / baselineMs[index])).median;
+    m.roundRatios = roundRatios(statsMs, baselineMs, ROUNDS);
+    m.roundRatioMedian = summarise(m.roundRatios).median;
+    m.distinctStatsBodies = bodies.size;
+    m.connectionsOpened = client.connectionsOpened;
+    this.log(
+      `stats median ${ms(m.stats.ms.median)} (p95 ${ms(m.stats.ms.p95)}, p99 ${ms(m.stats.ms.p99)}); ` +
+        `baseline median ${ms(m.baseline.ms.median)} (p95 ${ms(m.baseline.ms.p95)}, p99 ${ms(m.baseline.ms.p99)}); ratio ${m.ratio.toFixed(2)} x`,
+    );
+  }
+
+  /**
+   * The case's stats against the letter rows: every status count, the total and the distinct
+   * supporters, counted in SQL the slow way (also timed, to show what the counters save).
+   */
+  private async check(): Promise<void> {
+    const { result } = this;
+    const sql = this.sql;
+    const caseId = result.case.caseId;
+    if (!sql || !this.client || !caseId) throw new Error('not started');
+    const stats = JSON.parse((await this.client.timedGet(`/api/stats/cases/${caseId}`)).body) as CaseStats;
+    this.log('counting the letter rows in SQL to check the stats');
+
+    let started = process.hrtime.bigint();
+    const { rows: byStatus } = await sql.query<{ status: string; count: string }>(
+      `SELECT l.status, count(*) AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 GROUP BY l.status ORDER BY l.status`,
+      [caseId],
+    );
+    result.countingRows.caseCountsSeconds = elapsedSince(started);
+    started = process.hrtime.bigint();
+    const { rows: distinct } = await sql.query<{ letters: string; signatures: string }>(
+      `SELECT (SELECT count(DISTINCT l.supporter_id) FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1) AS letters,
+              (SELECT count(DISTINCT s.supporter_id) FROM signatures s JOIN appeals a ON a.id = s.appeal_id WHERE a.case_id = $1) AS signatures`,
+      [caseId],
+    );
+    result.countingRows.distinctSupportersSeconds = elapsedSince(started);
+    started = process.hrtime.bigint();
+    const { rows: table } = await sql.query<{ count: string }>('SELECT count(*) AS count FROM letters');
+    result.countingRows.tableCountSeconds = elapsedSince(started);
+    result.letters.inTable = Number(table[0].count);
+
+    const counted = Object.fromEntries(byStatus.map((row) => [row.status, Number(row.count)]));
+    const total = Object.values(counted).reduce((sum, count) => sum + count, 0);
+    const items: NumberCheck[] = [];
+    const item = (name: string, given: unknown, expected: number) => {
+      const value = typeof given === 'number' ? given : null;
+      items.push({ name, value, expected, ok: value === expected });
+    };
+    item('letters.total', stats.letters?.total, total);
+    // Every status either side names, so a status the stats leave out is caught too.
+    const statuses = new Set([...Object.keys(counted), ...Object.keys(stats.letters ?? {}).filter((key) => key !== 'total')]);
+    for (const status of ['queued', ...[...statuses].filter((status) => status !== 'queued').sort()]) item(`letters.${status}`, stats.letters?.[status], counted[status] ?? 0);
+    item('supporters (distinct, letters)', stats.supporters, Number(distinct[0].letters));
+    item('supporters (distinct, signatures)', stats.supporters, Number(distinct[0].signatures));
+    // The letter rows against the arithmetic: the launches wrote to every supporter and official.
+    item('letter rows of the case = supporters x officials x appeals', total, result.letters.expected);
+    result.checks = { ok: items.every((check) => check.ok), items };
+    for (const check of items.filter((candidate) => !candidate.ok)) this.log(`MISMATCH ${check.name}: ${check.value ?? 'nothing'}, expected ${check.expected}`);
+  }
+
+  private async readPeakRss(): Promise<void> {
+    const kb = await this.api?.peakRssKb();
+    if (kb !== undefined && kb !== null) this.result.peakRssMb.api = mb(kb);
+  }
+
+  private assessTargets(): void {
+    const { result } = this;
+    const stats = result.measurement.stats?.ms;
+    const note = result.letters.created !== null && result.letters.created < 10_000_000 ? `measured with ${int(result.letters.created)} letters, not 10,000,000` : undefined;
+    const target = (name: 'median' | 'p95', value: number | undefined) => ({
+      target: `${name} < ${TARGET_STATS_MS} ms with 10,000,000 letters`,
+      value: value ?? null,
+      met: value === undefined ? null : value < TARGET_STATS_MS,
+      ...(note ? { note } : {}),
+    });
+    result.targets = { median: target('median', stats?.median), p95: target('p95', stats?.p95) };
+  }
+
+  /** The api stopped (SIGTERM, SIGKILL after 10 s), connections closed; database, keys and work files gone unless --keep. */
+  private async cleanUp(): Promise<void> {
+    this.client?.close();
+    if (this.api) await this.api.stop().catch(() => undefined);
+    await this.db?.close().catch(() => undefined);
+    await this.sql?.end().catch(() => undefined);
+    await this.services?.close((message) => this.log(message));
+    if (!this.options.keep) {
+      if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
+    } else if (this.workDir) {
+      this.log(`kept: database, queue keys, and the api's log in ${this.workDir}`);
+    }
+  }
+
+  private checkInterrupted(): void {
+    if (this.interrupted) throw new Error('interrupted');
+  }
+
+  /** Ctrl-C: stop the api now; the run then fails, cleans up and reports. */
+  interrupt(): void {
+    this.interrupted = true;
+    if (this.api) void this.api.stop(2_000);
+  }
+}
+
+if (require.main === module) {
+  runProgram({
+    name: 'bench:stats',
+    usage: STATS_USAGE,
+    parse: parseStatsArgs,
+    start: (options) => new StatsRun(options),
+    write: (result) => writeResult(RESULTS_DIR, `stats-${result.letters.requested}`, result),
+    summary: formatStatsSummary,
+  });
+}
