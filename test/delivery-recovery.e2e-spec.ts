@@ -128,6 +128,37 @@ describe('delivery across processes and crashes', () => {
     expectSettledAndExactlyOnce(letters, sink);
   });
 
+  it('a batch whose first letter cannot go (official without email, suppressed address) sends every other letter, on a fresh worker', async () => {
+    app = await startTestApp('first-refused', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
+    await app.db.query(`INSERT INTO suppressions (address, reason) VALUES ('refused@tj-gov.example', '550 5.1.1 refused earlier')`);
+    await addAutoSigners(app.db, 20, 'first');
+    const noEmail = await anAppeal(app.api, app.adminToken, [{ email: undefined, postalAddress: 'Office of the Prosecutor General\n1 Rudaki Avenue\nDushanbe' }, { email: 'open-a@tj-gov.example' }]);
+    const suppressed = await anAppeal(app.api, app.adminToken, [{ email: 'refused@tj-gov.example' }, { email: 'open-b@tj-gov.example' }]);
+    // The claim reads an appeal's templates with its first letter (lowest id): make that the letter that cannot go.
+    for (const { appealId, officials } of [noEmail, suppressed]) {
+      const { rows } = await app.db.query<{ official_id: string }>(`SELECT official_id FROM letters WHERE appeal_id = $1 ORDER BY id LIMIT 1`, [appealId]);
+      if (rows[0].official_id !== officials[0].id) {
+        await app.db.query(`UPDATE letters SET official_id = CASE WHEN official_id = $2 THEN $3 ELSE $2 END WHERE appeal_id = $1`, [appealId, officials[0].id, officials[1].id]);
+      }
+      const { rows: first } = await app.db.query<{ official_id: string }>(`SELECT official_id FROM letters WHERE appeal_id = $1 ORDER BY id LIMIT 1`, [appealId]);
+      expect(first[0].official_id).toBe(officials[0].id);
+    }
+    // A worker that has cached no template of these appeals.
+    const fresh = new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker' }));
+    workers.push(fresh);
+    for (const [{ appealId, officials }, reason] of [
+      [noEmail, 'the official has no email address'],
+      [suppressed, 'the address was suppressed after a permanent refusal'],
+    ] as const) {
+      const letters = await settled(app.db, appealId);
+      expect(countBy(letters.filter((letter) => letter.official_id === officials[1].id))).toEqual({ sent: 20 });
+      const refused = letters.filter((letter) => letter.official_id === officials[0].id);
+      expect(countBy(refused)).toEqual({ failed: 20 });
+      expect(new Set(refused.map((letter) => letter.last_error))).toEqual(new Set([reason]));
+    }
+    expect(sink.messages.filter((message) => message.to[0] === 'open-a@tj-gov.example' || message.to[0] === 'open-b@tj-gov.example')).toHaveLength(40);
+  });
+
   it('an official with maxLettersPerHour gets no more than that across appeals; the rest wait', async () => {
     app = await startTestApp('pacing', { SMTP_URL: sink.url, ...FAST });
     const official = await app.api.post('/api/officials', { name: 'Paced', title: 'Prosecutor', country: 'TJ', email: 'paced@tj-gov.example', language: 'en', maxLettersPerHour: 5 }, app.adminToken);
