@@ -1,13 +1,14 @@
 import { INestApplication, INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { JsonLogger, levelsFrom } from './common/logging/json-logger';
 import { requestLogging } from './common/logging/request-logging';
 import { QalamConfig } from './config/config';
 import { ensureDatabase } from './database/ensure-database';
 import { mountQueueBoard } from './operations/queue-board';
+import { openApiDocument } from './openapi';
 
 export type QalamApp = { kind: 'http'; app: INestApplication } | { kind: 'worker'; app: INestApplicationContext };
 
@@ -35,8 +36,7 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   app.set('trust proxy', 'loopback');
   app.enableShutdownHooks();
   // The contract, generated from the controllers and DTOs: UI at /api/docs, JSON at /api/docs-json.
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('qalam').setDescription('Letter-writing campaign engine').addBearerAuth().build());
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
   return { kind: 'http', app };
 }
 

@@ -4,32 +4,15 @@ import { DataSource, In, Repository } from 'typeorm';
 import { Caller } from '../auth/current-supporter.decorator';
 import { Case } from '../cases/case.entity';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
+import { Page } from '../common/pagination';
 import { LETTER_STATUSES, LetterStatus } from '../delivery/letter.entity';
 import { LettersService } from '../delivery/letters.service';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
 import { Template } from '../templates/template.entity';
 import { Appeal, AppealStatus } from './appeal.entity';
-import { CreateAppealDto, SignAppealDto } from './dto/appeal.dto';
+import { AppealListQuery, AppealView, CreateAppealDto, SignAppealDto, SignatureResult } from './dto/appeal.dto';
 import { Signature } from './signature.entity';
-
-export interface AppealView {
-  id: string;
-  caseId: string;
-  title: string;
-  channel: 'email';
-  status: AppealStatus;
-  templateIds: string[];
-  officialIds: string[];
-  launchedAt: Date | null;
-  createdAt: Date;
-  letters: Record<LetterStatus | 'total', number>;
-}
-
-export interface SignatureResult {
-  signature: { id: string; appealId: string; supporterId: string; note: string | null; signatureStyle: string; createdAt: Date };
-  letters: { id: string; officialId: string; status: LetterStatus }[];
-}
 
 /** Which transitions a coordinator may make, and to what. */
 const TRANSITIONS: Record<'launch' | 'pause' | 'resume' | 'cancel', { from: AppealStatus[]; to: AppealStatus }> = {
@@ -94,11 +77,7 @@ export class AppealsService {
       `SELECT status, sum(count)::int AS count FROM letter_counts WHERE appeal_id = $1 GROUP BY status`,
       [id],
     );
-    const letters = Object.fromEntries([...LETTER_STATUSES, 'total'].map((status) => [status, 0])) as AppealView['letters'];
-    for (const { status, count } of counts) {
-      letters[status] = count;
-      letters.total += count;
-    }
+    const letters = letterCounts(counts);
     return {
       id: appeal.id,
       caseId: appeal.caseId,
@@ -111,6 +90,27 @@ export class AppealsService {
       createdAt: appeal.createdAt,
       letters,
     };
+  }
+
+  /** A page of appeals, oldest first, each with its links and letter counts (a fixed number of statements per page). */
+  async list(query: AppealListQuery): Promise<Page<AppealView>> {
+    const { page, limit } = query;
+    const filter = [query.status ?? null, query.caseId ?? null];
+    const where = `($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.case_id = $2)`;
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<(Omit<AppealView, 'letters'> & { counts: { status: LetterStatus; count: number }[] })[]>(
+        `SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.status, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
+                (SELECT coalesce(array_agg(t.template_id ORDER BY t.template_id), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
+                (SELECT coalesce(array_agg(o.official_id ORDER BY o.official_id), '{}') FROM appeal_officials o WHERE o.appeal_id = a.id) AS "officialIds",
+                (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')
+                   FROM (SELECT r.status, sum(r.count)::int AS count FROM letter_counts r WHERE r.appeal_id = a.id GROUP BY r.status) c) AS counts
+           FROM appeals a WHERE ${where} ORDER BY a.created_at, a.id LIMIT $3 OFFSET $4`,
+        [...filter, limit, (page - 1) * limit],
+      ),
+      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM appeals a WHERE ${where}`, filter),
+    ]);
+    const items = rows.map(({ counts, ...appeal }) => ({ ...appeal, letters: letterCounts(counts) }));
+    return { items, total, page, limit };
   }
 
   /**
@@ -171,4 +171,13 @@ export class AppealsService {
     const { id, note: savedNote, signatureStyle, createdAt } = signature;
     return { signature: { id, appealId, supporterId: caller.id, note: savedNote, signatureStyle, createdAt }, letters };
   }
+}
+
+function letterCounts(rows: { status: LetterStatus; count: number }[]): AppealView['letters'] {
+  const letters: AppealView['letters'] = Object.fromEntries([...LETTER_STATUSES, 'total'].map((status) => [status, 0])) as Record<LetterStatus | 'total', number>;
+  for (const { status, count } of rows) {
+    letters[status] = count;
+    letters.total += count;
+  }
+  return letters;
 }

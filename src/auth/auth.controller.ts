@@ -1,9 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../common/error-response.dto';
 import { AuthService } from './auth.service';
-import { LoginDto } from './dto/login.dto';
+import { LoginDto, LoginResponse } from './dto/login.dto';
 import { Public } from './roles.decorator';
 import { RateLimited } from '../rate-limit/rate-limit.guard';
 
+@ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
@@ -12,7 +15,10 @@ export class AuthController {
   @Post('login')
   @RateLimited('login')
   @HttpCode(200)
-  login(@Body() body: LoginDto) {
+  @ApiOperation({ summary: 'Sign in: an access token for the Bearer header, and who you are' })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Email or password is wrong, or the account is inactive' })
+  login(@Body() body: LoginDto): Promise<LoginResponse> {
     return this.auth.login(body.email, body.password);
   }
 }

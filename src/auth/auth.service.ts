@@ -4,7 +4,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { Supporter } from '../supporters/supporter.entity';
-import { SupporterView, toSupporterView } from '../supporters/dto/supporter.dto';
+import { toSupporterView } from '../supporters/dto/supporter.dto';
+import { LoginResponse } from './dto/login.dto';
 import type { Caller } from './current-supporter.decorator';
 import { hashPassword, verifyPassword } from './password';
 
@@ -33,7 +34,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /** Unknown email and wrong password answer alike, in about the same time. */
-  async login(email: string, password: string): Promise<{ accessToken: string; supporter: SupporterView }> {
+  async login(email: string, password: string): Promise<LoginResponse> {
     const supporter = await this.supporters.findOne({ where: { email: email.trim().toLowerCase() } });
     const valid = await verifyPassword(password, supporter?.passwordHash ?? null);
     if (!supporter || !valid || !supporter.active) throw new UnauthorizedException('Email or password is wrong');

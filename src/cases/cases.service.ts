@@ -8,17 +8,10 @@ import { reachableMember } from '../members/member-filters';
 import { MemberMailQueue } from '../members/member-mail.queue';
 import { CaseEvent } from './case-event.entity';
 import { Case, CaseStatus } from './case.entity';
-import { CreateCaseDto, CreateCaseEventDto, UpdateCaseDto } from './dto/case.dto';
+import { CaseEventView, CaseView, CaseWithEventsView, CreateCaseDto, CreateCaseEventDto, toCaseEventView, toCaseView, UpdateCaseDto } from './dto/case.dto';
 
 /** Statuses that end a case's appeals: its supporters are thanked once. */
 const OUTCOMES: readonly CaseStatus[] = ['released', 'deceased'];
-
-export type CaseView = Omit<Case, 'events'> & { events?: Omit<CaseEvent, 'case'>[] };
-
-function toView(record: Case): CaseView {
-  const { events, ...rest } = record;
-  return events ? { ...rest, events: events.map(({ case: _case, ...event }) => event) } : rest;
-}
 
 @Injectable()
 export class CasesService {
@@ -32,7 +25,7 @@ export class CasesService {
     @Inject(MemberMailQueue) private readonly memberMail: MemberMailQueue,
   ) {}
 
-  async create(input: CreateCaseDto): Promise<CaseView> {
+  async create(input: CreateCaseDto): Promise<CaseWithEventsView> {
     const saved = await this.cases.save(
       this.cases.create({ ...input, profession: input.profession ?? null, detainedOn: input.detainedOn ?? null, charges: input.charges ?? null, tags: input.tags ?? [] }),
     );
@@ -44,7 +37,7 @@ export class CasesService {
    * its letters still queued and queues one thank-you per supporter who wrote, in the same
    * transaction as the change; the case row is locked so two marks cannot both act.
    */
-  async update(id: string, input: UpdateCaseDto): Promise<CaseView> {
+  async update(id: string, input: UpdateCaseDto): Promise<CaseWithEventsView> {
     const thank = await this.db.transaction(async (manager) => {
       const [existing] = await manager.query<{ status: CaseStatus }[]>(`SELECT status FROM cases WHERE id = $1 FOR UPDATE`, [id]);
       if (!existing) throw new NotFoundError('Case');
@@ -87,18 +80,17 @@ export class CasesService {
 
   async list(page: number, limit: number): Promise<Page<CaseView>> {
     const [rows, total] = await this.cases.findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
-    return { items: rows.map(toView), total, page, limit };
+    return { items: rows.map(toCaseView), total, page, limit };
   }
 
-  async get(id: string): Promise<CaseView> {
+  async get(id: string): Promise<CaseWithEventsView> {
     const record = await this.cases.findOne({ where: { id }, relations: { events: true }, order: { events: { occurredOn: 'ASC', createdAt: 'ASC' } } });
     if (!record) throw new NotFoundError('Case');
-    return toView(record);
+    return { ...toCaseView(record), events: (record.events ?? []).map(toCaseEventView) };
   }
 
-  async addEvent(caseId: string, input: CreateCaseEventDto): Promise<Omit<CaseEvent, 'case'>> {
+  async addEvent(caseId: string, input: CreateCaseEventDto): Promise<CaseEventView> {
     if (!(await this.cases.exists({ where: { id: caseId } }))) throw new NotFoundError('Case');
-    const { case: _case, ...event } = await this.events.save(this.events.create({ ...input, caseId, sourceUrl: input.sourceUrl ?? null }));
-    return event;
+    return toCaseEventView(await this.events.save(this.events.create({ ...input, caseId, sourceUrl: input.sourceUrl ?? null })));
   }
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { AppealsService, SignatureResult } from '../appeals/appeals.service';
+import { AppealsService } from '../appeals/appeals.service';
+import { SignatureResult } from '../appeals/dto/appeal.dto';
 import { SignAppealDto } from '../appeals/dto/appeal.dto';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';

@@ -1,10 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator';
+import { ErrorResponse } from '../common/error-response.dto';
 import { RateLimited } from '../rate-limit/rate-limit.guard';
-import { SignupDto } from './dto/signup.dto';
+import { ConfirmedView, SignupAccepted, SignupDto, UnsubscribedView } from './dto/signup.dto';
+
+const ApiBadLink = () => ApiNotFoundResponse({ type: ErrorResponse, description: 'The link is tampered with, expired or not for this' });
 import { MembersService } from './members.service';
 
 /** Public: a person joining, confirming, or leaving; links from members' emails carry the token. */
+@ApiTags('members')
 @Controller('api')
 @Public()
 export class MembersController {
@@ -14,13 +19,18 @@ export class MembersController {
   @Post('signup')
   @RateLimited('signup')
   @HttpCode(202)
-  async signup(@Body() body: SignupDto) {
+  @ApiOperation({ summary: 'Join: a confirmation link is emailed (the same answer for a known address)' })
+  @ApiAcceptedResponse({ type: SignupAccepted })
+  async signup(@Body() body: SignupDto): Promise<SignupAccepted> {
     await this.members.signup(body);
     return { message: 'Thank you. Check your inbox: we sent you a link to confirm that you want to join.' };
   }
 
   @Post('signup/confirm/:token')
   @HttpCode(200)
+  @ApiOperation({ summary: "Confirm a signup with the emailed link's token" })
+  @ApiOkResponse({ type: ConfirmedView })
+  @ApiBadLink()
   confirm(@Param('token') token: string) {
     return this.members.confirm(token);
   }
@@ -31,6 +41,9 @@ export class MembersController {
    */
   @Post('unsubscribe/:token')
   @HttpCode(200)
+  @ApiOperation({ summary: 'One-click unsubscribe (RFC 8058)' })
+  @ApiOkResponse({ type: UnsubscribedView })
+  @ApiBadLink()
   unsubscribe(@Param('token') token: string) {
     return this.members.unsubscribe(token);
   }

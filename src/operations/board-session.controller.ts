@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, ForbiddenException, HttpCode, Inject, Post, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiNoContentResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../common/error-response.dto';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service';
@@ -25,6 +26,10 @@ export class BoardSessionController {
   @Post()
   @Public()
   @HttpCode(204)
+  @ApiOperation({ summary: 'Exchange an admin access token for the cookies of Bull Board and the dashboard' })
+  @ApiNoContentResponse({ description: 'The cookies are set' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'The token is not valid' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'The token is not an admin\'s' })
   async open(@Body() body: BoardSessionDto, @Res({ passthrough: true }) res: Response): Promise<void> {
     const caller = await this.auth.callerFromHeader(`Bearer ${body.accessToken}`);
     if (!caller) throw new UnauthorizedException('Sign in as an admin first');
@@ -37,6 +42,10 @@ export class BoardSessionController {
   @Post('dashboard')
   @Public()
   @HttpCode(204)
+  @ApiOperation({ summary: "Exchange a coordinator's or an admin's access token for the dashboard's cookie" })
+  @ApiNoContentResponse({ description: 'The cookie is set' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'The token is not valid' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'The token is a member\'s' })
   async openDashboard(@Body() body: BoardSessionDto, @Res({ passthrough: true }) res: Response): Promise<void> {
     const caller = await this.auth.callerFromHeader(`Bearer ${body.accessToken}`);
     if (!caller) throw new UnauthorizedException('Sign in first');
@@ -47,6 +56,8 @@ export class BoardSessionController {
   @Delete()
   @Public()
   @HttpCode(204)
+  @ApiOperation({ summary: 'Clear the cookies' })
+  @ApiNoContentResponse({ description: 'The cookies are cleared' })
   close(@Res({ passthrough: true }) res: Response): void {
     res.clearCookie(BOARD_COOKIE, { path: QUEUE_BOARD_PATH });
     res.clearCookie(DASHBOARD_COOKIE, { path: DASHBOARD_PATH });

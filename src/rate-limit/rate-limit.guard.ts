@@ -5,7 +5,7 @@ import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { RateLimitService } from './rate-limit.service';
 
 export type RateLimitKind = 'login' | 'signup' | 'signing';
-const RATE_LIMIT_KEY = 'qalam:rate-limit';
+export const RATE_LIMIT_KEY = 'qalam:rate-limit';
 
 /**
  * Requests a caller may make per minute, counted in Redis: logins per IP and per email

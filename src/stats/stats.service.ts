@@ -2,32 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Caller, isCoordinator } from '../auth/current-supporter.decorator';
 import { NotFoundError } from '../common/errors';
+import { LetterCountsView } from '../delivery/dto/letter-counts.dto';
 import { LETTER_STATUSES, LetterStatus } from '../delivery/letter.entity';
+import { DeliveryOverview, DeliveryStats, SupporterStats } from './dto/stats.dto';
 
-export type LetterCounts = Record<LetterStatus | 'total', number>;
-
-export interface DeliveryStats {
-  letters: LetterCounts;
-  supporters: number;
-  byDay: { date: string; sent: number }[];
-}
-
-export interface SupporterStats {
-  letters: LetterCounts;
-  cases: { caseId: string; name: string; sent: number }[];
-}
-
-export interface DeliveryOverview {
-  letters: LetterCounts;
-  throughput: {
-    /** Letters sent in the last 60 minutes, this one included. */
-    lastHour: number;
-    /** One entry per minute of the last hour, oldest first, zeros included. */
-    perMinute: { minute: string; sent: number }[];
-  };
-  /** The 20 most frequent reasons letters failed or ended unknown, with the SMTP code when the reason starts with one. */
-  failures: { status: 'failed' | 'unknown'; code: number | null; text: string; count: number }[];
-}
+export type LetterCounts = LetterCountsView;
 
 /** One row of the dashboard's per-case or per-appeal table. */
 export interface ScopeRow {
@@ -174,7 +153,7 @@ export class StatsService {
 }
 
 function countsOf(rows: { status: LetterStatus; count: number }[]): LetterCounts {
-  const counts = Object.fromEntries([...LETTER_STATUSES, 'total'].map((status) => [status, 0])) as LetterCounts;
+  const counts: LetterCounts = Object.fromEntries([...LETTER_STATUSES, 'total'].map((status) => [status, 0])) as Record<LetterStatus | 'total', number>;
   for (const { status, count } of rows) {
     counts[status] = count;
     counts.total += count;

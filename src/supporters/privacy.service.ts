@@ -3,28 +3,7 @@ import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Caller } from '../auth/current-supporter.decorator';
 import { NotFoundError } from '../common/errors';
-
-/** Everything qalam holds about one supporter, as they may take it away. */
-export interface SupporterExport {
-  exportedAt: string;
-  supporter: Record<string, unknown>;
-  consent: { version: string | null; consentedAt: Date | null };
-  signatures: Record<string, unknown>[];
-  letters: Record<string, unknown>[];
-  cycleInvitations: Record<string, unknown>[];
-  caseOutcomeMails: Record<string, unknown>[];
-}
-
-export interface DeletionReport {
-  /** Letters still queued, cancelled so none goes out in the name of someone who left. */
-  lettersCancelled: number;
-  /** Letters kept (and counted) with no supporter. */
-  lettersAnonymised: number;
-  signaturesAnonymised: number;
-  signaturesDeleted: number;
-  /** 'deleted' when nothing referred to the supporter row, else 'scrubbed'. */
-  supporter: 'deleted' | 'scrubbed';
-}
+import { DeletionReport, ExportedCycleInvitation, ExportedLetter, ExportedOutcomeMail, ExportedSignature, ExportedSupporter, SupporterExport } from './dto/privacy.dto';
 
 /**
  * A supporter's rights over their data: export it, and delete it. Deleting keeps their
@@ -47,7 +26,7 @@ export class PrivacyService {
 
   async export(caller: Caller, id: string): Promise<SupporterExport> {
     this.checkAccess(caller, id);
-    const [supporter] = await this.db.query<Record<string, unknown>[]>(
+    const [supporter] = await this.db.query<ExportedSupporter[]>(
       `SELECT id, email, name, country, city, language, role, auto_sign AS "autoSign", signature_style AS "signatureStyle", active,
               consent_version AS "consentVersion", consented_at AS "consentedAt", confirmed_at AS "confirmedAt",
               unsubscribed_at AS "unsubscribedAt", created_at AS "createdAt", updated_at AS "updatedAt"
@@ -56,26 +35,26 @@ export class PrivacyService {
     );
     if (!supporter) throw new NotFoundError('Supporter');
     const [signatures, letters, cycleInvitations, caseOutcomeMails] = await Promise.all([
-      this.db.query<Record<string, unknown>[]>(
+      this.db.query<ExportedSignature[]>(
         `SELECT s.id, a.id AS "appealId", a.title AS "appealTitle", c.id AS "caseId", c.name AS "caseName", s.note,
                 s.signature_style AS "signatureStyle", s.auto_signed AS "autoSigned", s.created_at AS "signedAt"
            FROM signatures s JOIN appeals a ON a.id = s.appeal_id JOIN cases c ON c.id = a.case_id
           WHERE s.supporter_id = $1 ORDER BY s.created_at, s.id`,
         [id],
       ),
-      this.db.query<Record<string, unknown>[]>(
+      this.db.query<ExportedLetter[]>(
         `SELECT l.id, a.id AS "appealId", c.id AS "caseId", c.name AS "caseName", o.name AS "officialName", o.title AS "officialTitle",
                 l.status, l.sent_at AS "sentAt", l.created_at AS "createdAt"
            FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases c ON c.id = a.case_id JOIN officials o ON o.id = l.official_id
           WHERE l.supporter_id = $1 ORDER BY l.created_at, l.id`,
         [id],
       ),
-      this.db.query<Record<string, unknown>[]>(
+      this.db.query<ExportedCycleInvitation[]>(
         `SELECT cy.id AS "cycleId", cy.month, cy.title, i.invited_at AS "invitedAt", i.reminded_at AS "remindedAt"
            FROM cycle_invitations i JOIN cycles cy ON cy.id = i.cycle_id WHERE i.supporter_id = $1 ORDER BY cy.month, cy.id`,
         [id],
       ),
-      this.db.query<Record<string, unknown>[]>(
+      this.db.query<ExportedOutcomeMail[]>(
         `SELECT m.case_id AS "caseId", c.name AS "caseName", m.queued_at AS "queuedAt", m.sent_at AS "sentAt"
            FROM case_outcome_mails m JOIN cases c ON c.id = m.case_id WHERE m.supporter_id = $1 ORDER BY m.queued_at`,
         [id],
@@ -84,7 +63,7 @@ export class PrivacyService {
     return {
       exportedAt: new Date().toISOString(),
       supporter,
-      consent: { version: (supporter.consentVersion as string | null) ?? null, consentedAt: (supporter.consentedAt as Date | null) ?? null },
+      consent: { version: supporter.consentVersion ?? null, consentedAt: supporter.consentedAt ?? null },
       signatures,
       letters,
       cycleInvitations,

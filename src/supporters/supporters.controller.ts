@@ -1,12 +1,16 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Headers, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/roles.decorator';
 import { Caller, CurrentCaller } from '../auth/current-supporter.decorator';
-import { PageQuery } from '../common/pagination';
+import { ErrorResponse } from '../common/error-response.dto';
+import { PageOf, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
-import { CreateSupporterDto } from './dto/supporter.dto';
+import { DeletionReport, SupporterExport } from './dto/privacy.dto';
+import { CreateSupporterDto, ImportReport, SupporterView } from './dto/supporter.dto';
 import { PrivacyService } from './privacy.service';
 import { SupportersService } from './supporters.service';
 
+@ApiTags('supporters')
 @Controller('api/supporters')
 export class SupportersController {
   constructor(
@@ -16,12 +20,19 @@ export class SupportersController {
 
   @Allow('coordinator')
   @Post()
+  @ApiOperation({ summary: 'Add a supporter (only an admin may set role)' })
+  @ApiCreatedResponse({ type: SupporterView })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'A supporter with this email already exists' })
   create(@CurrentCaller() caller: Caller, @Body() body: CreateSupporterDto) {
     return this.supporters.create(caller, body);
   }
 
   @Allow('coordinator')
   @Post('import')
+  @ApiOperation({ summary: 'Import members from CSV (good rows kept, bad ones reported by line)' })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'email,name,country,city,language,autoSign,signatureStyle\nrena@example.org,Rena,DE,Berlin,en,true,full' } })
+  @ApiCreatedResponse({ type: ImportReport })
   import(@Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
     if (!contentType?.startsWith('text/csv') || typeof body !== 'string') {
       throw new BadRequestException('Send the CSV as the body with Content-Type: text/csv');
@@ -31,12 +42,16 @@ export class SupportersController {
 
   @Allow('coordinator')
   @Get()
+  @ApiOperation({ summary: 'List supporters' })
+  @ApiOkResponse({ type: PageOf(SupporterView) })
   list(@Query() query: PageQuery) {
     return this.supporters.list(query.page, query.limit);
   }
 
   @Allow('member')
   @Get(':id')
+  @ApiOperation({ summary: 'One supporter (a member: only itself, else 404)' })
+  @ApiOkResponse({ type: SupporterView })
   get(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
     return this.supporters.get(caller, id);
   }
@@ -44,6 +59,8 @@ export class SupportersController {
   /** A supporter's data as JSON: an admin's, or a member's own (anyone else's id is 404). */
   @Allow('member')
   @Get(':id/export')
+  @ApiOperation({ summary: "Export a supporter's data (an admin, or the member itself)" })
+  @ApiOkResponse({ type: SupporterExport })
   export(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
     return this.privacy.export(caller, id);
   }
@@ -52,6 +69,8 @@ export class SupportersController {
   @Allow('member')
   @Delete(':id')
   @HttpCode(200)
+  @ApiOperation({ summary: "Delete a supporter's data, keeping their letters counted (an admin, or the member itself)" })
+  @ApiOkResponse({ type: DeletionReport })
   delete(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
     return this.privacy.delete(caller, id);
   }

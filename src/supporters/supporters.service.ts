@@ -5,7 +5,7 @@ import { hashPassword } from '../auth/password';
 import { Caller, isCoordinator } from '../auth/current-supporter.decorator';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
-import { CreateSupporterDto, ImportReport, SupporterView, toSupporterView } from './dto/supporter.dto';
+import { CreateSupporterDto, ImportReport, MyLetterView, SupporterView, toSupporterView } from './dto/supporter.dto';
 import { importSupporters } from './supporter-import';
 import { Supporter } from './supporter.entity';
 
@@ -77,18 +77,4 @@ export class SupportersService {
   importCsv(text: string): Promise<ImportReport> {
     return importSupporters(this.supporters.manager, text, { maxRows: MAX_IMPORT_ROWS });
   }
-}
-
-export interface MyLetterView {
-  id: string;
-  status: string;
-  appealId: string;
-  appealTitle: string;
-  caseId: string;
-  caseName: string;
-  officialId: string;
-  officialName: string;
-  officialTitle: string;
-  sentAt: Date | null;
-  createdAt: Date;
 }

@@ -6,7 +6,7 @@ import { InvalidError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
-import { CreateTemplateDto, PreviewTemplateDto } from './dto/template.dto';
+import { CreateTemplateDto, PreviewTemplateDto, TemplateView, toTemplateView } from './dto/template.dto';
 import { letterContext } from './letter-context';
 import { compileTemplate, RenderedLetter, validateTemplate } from './template-engine';
 import { Template } from './template.entity';
@@ -21,17 +21,23 @@ export class TemplatesService {
   ) {}
 
   /** Templates are code written by coordinators: refused when saved unless strictly valid. */
-  async create(input: CreateTemplateDto): Promise<Template> {
+  async create(input: CreateTemplateDto): Promise<TemplateView> {
     const problems = validateTemplate(input.kind, input.subject, input.body);
     if (problems.length > 0) {
       throw new InvalidError('template_invalid', problems.map((problem) => `${problem.field} line ${problem.line}: ${problem.message}`));
     }
-    return this.templates.save(this.templates.create(input));
+    return toTemplateView(await this.templates.save(this.templates.create(input)));
   }
 
-  async list(page: number, limit: number): Promise<Page<Template>> {
-    const [items, total] = await this.templates.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
-    return { items, total, page, limit };
+  async list(page: number, limit: number): Promise<Page<TemplateView>> {
+    const [rows, total] = await this.templates.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
+    return { items: rows.map(toTemplateView), total, page, limit };
+  }
+
+  async get(id: string): Promise<TemplateView> {
+    const template = await this.templates.findOne({ where: { id } });
+    if (!template) throw new NotFoundError('Template');
+    return toTemplateView(template);
   }
 
   async preview(id: string, input: PreviewTemplateDto): Promise<RenderedLetter> {

@@ -1,9 +1,12 @@
 import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { ViewsService } from './views.service';
 
 /** The pages' one stylesheet and the dashboard's scripts, from memory; its name changes with its content, so it is cached for good. */
+// A page for browsers (HTML, forms), not part of the JSON API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller('assets')
 @Public()
 export class AssetsController {

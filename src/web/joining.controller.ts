@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
@@ -18,6 +19,8 @@ const PUBLIC_LAYOUT = (title: string): LayoutModel => ({ title, nav: [], unsubsc
  * page whose one button unsubscribes). Opening a link never changes anything: mail
  * scanners open links too, so every change is a POST, through MembersService.
  */
+// A page for browsers (HTML, forms), not part of the JSON API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller()
 @Public()
 @UseFilters(WebExceptionFilter)

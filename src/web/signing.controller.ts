@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
@@ -15,6 +16,8 @@ import { CrossSiteError, LinkProblemError, WebExceptionFilter } from './web-exce
  * The month's signing page. The token in the address is the member's credential (a signed,
  * expiring link from their invitation): no password, no session, no cookie.
  */
+// A page for browsers (HTML, forms), not part of the JSON API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller('sign')
 @Public()
 @UseFilters(WebExceptionFilter)

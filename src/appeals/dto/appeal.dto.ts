@@ -1,6 +1,12 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
+import { PageQuery } from '../../common/pagination';
 import { OneLine, Trim } from '../../common/validation';
+import { LetterCountsView } from '../../delivery/dto/letter-counts.dto';
+import { LETTER_STATUSES, LetterStatus } from '../../delivery/letter.entity';
 import { SIGNATURE_STYLES, SignatureStyle } from '../../supporters/supporter.entity';
+import { APPEAL_STATUSES, AppealStatus } from '../appeal.entity';
 
 export class CreateAppealDto {
   @IsUUID('all', { message: 'caseId must be a UUID' }) caseId: string;
@@ -13,4 +19,45 @@ export class CreateAppealDto {
 export class SignAppealDto {
   @IsOptional() @IsString() @MaxLength(2000) note?: string;
   @IsOptional() @IsIn(SIGNATURE_STYLES, { message: `signatureStyle must be one of ${SIGNATURE_STYLES.join(', ')}` }) signatureStyle?: SignatureStyle;
+}
+
+/** GET /api/appeals: a page, optionally only one status or one case's appeals. */
+export class AppealListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: APPEAL_STATUSES })
+  @IsOptional() @IsIn(APPEAL_STATUSES, { message: `status must be one of ${APPEAL_STATUSES.join(', ')}` }) status?: AppealStatus;
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID('all', { message: 'caseId must be a UUID' }) caseId?: string;
+}
+
+export class AppealView {
+  @ApiId() id: string;
+  @ApiId() caseId: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: ['email'] }) channel: 'email';
+  @ApiProperty({ enum: APPEAL_STATUSES }) status: AppealStatus;
+  @ApiProperty({ type: [String], format: 'uuid' }) templateIds: string[];
+  @ApiProperty({ type: [String], format: 'uuid' }) officialIds: string[];
+  @ApiTimestamp({ nullable: true }) launchedAt: Date | null;
+  @ApiTimestamp() createdAt: Date;
+  @ApiProperty({ type: LetterCountsView }) letters: LetterCountsView;
+}
+
+export class SignatureView {
+  @ApiId() id: string;
+  @ApiId() appealId: string;
+  @ApiId() supporterId: string;
+  @ApiNullable() note: string | null;
+  @ApiProperty({ enum: SIGNATURE_STYLES }) signatureStyle: string;
+  @ApiTimestamp() createdAt: Date;
+}
+
+export class SignatureLetterView {
+  @ApiId() id: string;
+  @ApiId() officialId: string;
+  @ApiProperty({ enum: LETTER_STATUSES }) status: LetterStatus;
+}
+
+export class SignatureResult {
+  @ApiProperty({ type: SignatureView }) signature: SignatureView;
+  @ApiProperty({ type: [SignatureLetterView], description: 'One letter per official of the appeal' }) letters: SignatureLetterView[];
 }

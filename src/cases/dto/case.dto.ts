@@ -1,6 +1,9 @@
 import { ArrayMaxSize, IsArray, IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { OneLine, Trim, UpperCase } from '../../common/validation';
-import { CASE_STATUSES, CaseStatus } from '../case.entity';
+import type { CaseEvent } from '../case-event.entity';
+import { Case, CASE_STATUSES, CaseStatus } from '../case.entity';
 
 export class CreateCaseDto {
   @Trim() @IsString() @Length(1, 200) @OneLine() name: string;
@@ -33,4 +36,43 @@ export class CreateCaseEventDto {
   @Trim() @IsString() @Length(1, 50) @OneLine() kind: string;
   @Trim() @IsString() @Length(1, 5000) description: string;
   @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'sourceUrl must be an http(s) URL' }) @MaxLength(2000) sourceUrl?: string;
+}
+
+export class CaseEventView {
+  @ApiId() id: string;
+  @ApiId() caseId: string;
+  @ApiProperty({ format: 'date', example: '2024-05-14' }) occurredOn: string;
+  @ApiProperty({ example: 'arrest' }) kind: string;
+  @ApiProperty() description: string;
+  @ApiNullable({ format: 'uri' }) sourceUrl: string | null;
+  @ApiTimestamp() createdAt: Date;
+}
+
+export class CaseView {
+  @ApiId() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'TJ' }) country: string;
+  @ApiNullable() profession: string | null;
+  @ApiProperty({ enum: CASE_STATUSES }) status: CaseStatus;
+  @ApiProperty() summary: string;
+  @ApiNullable({ format: 'date' }) detainedOn: string | null;
+  @ApiNullable() charges: string | null;
+  @ApiProperty({ type: [String] }) tags: string[];
+  @ApiTimestamp() createdAt: Date;
+  @ApiTimestamp() updatedAt: Date;
+}
+
+/** A case with its timeline, oldest event first. */
+export class CaseWithEventsView extends CaseView {
+  @ApiProperty({ type: [CaseEventView] }) events: CaseEventView[];
+}
+
+export function toCaseEventView(event: CaseEvent): CaseEventView {
+  const { id, caseId, occurredOn, kind, description, sourceUrl, createdAt } = event;
+  return { id, caseId, occurredOn, kind, description, sourceUrl, createdAt };
+}
+
+export function toCaseView(record: Case): CaseView {
+  const { id, name, country, profession, status, summary, detainedOn, charges, tags, createdAt, updatedAt } = record;
+  return { id, name, country, profession, status, summary, detainedOn, charges, tags, createdAt, updatedAt };
 }

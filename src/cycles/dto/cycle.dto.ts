@@ -1,4 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiCount, ApiId, ApiTimestamp } from '../../common/api-properties';
 import { OneLine, Trim } from '../../common/validation';
 
 export class CreateCycleDto {
@@ -9,20 +11,27 @@ export class CreateCycleDto {
   @IsOptional() @IsInt() @Min(1) @Max(60) reminderAfterDays?: number;
 }
 
-export interface CycleView {
-  id: string;
-  month: string;
-  title: string;
-  status: string;
-  reminderAfterDays: number | null;
-  /** The cycle's appeals, in order. */
-  appealIds: string[];
-  openedAt: Date | null;
-  /** When the reminder round began. */
-  remindedAt: Date | null;
-  createdAt: Date;
-  /** Members to invite, invited (mail handed to the server or its outcome unknown) and reminded. */
-  invitations: { total: number; invited: number; reminded: number };
+export class InvitationCounts {
+  @ApiCount({ description: 'Members to invite' }) total: number;
+  @ApiCount({ description: 'Invited: mail handed to the server, or its outcome unknown' }) invited: number;
+  @ApiCount() reminded: number;
+}
+
+export class CycleView {
+  @ApiId() id: string;
+  @ApiProperty({ example: '2026-12' }) month: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ example: 'open' }) status: string;
+  @ApiProperty({ type: 'integer', nullable: true }) reminderAfterDays: number | null;
+  @ApiProperty({ type: [String], format: 'uuid', description: "The cycle's appeals, in order" }) appealIds: string[];
+  @ApiTimestamp({ nullable: true }) openedAt: Date | null;
+  @ApiTimestamp({ nullable: true, description: 'When the reminder round began' }) remindedAt: Date | null;
+  @ApiTimestamp() createdAt: Date;
+  @ApiProperty({ type: InvitationCounts }) invitations: InvitationCounts;
+}
+
+export class RemindResult {
+  @ApiCount({ description: 'Reminders queued' }) queued: number;
 }
 
 /** What one member sees of a cycle on its signing page. */

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Equals, IsEmail, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { LanguageCode, LowerCase, OneLine, Trim, UpperCase } from '../../common/validation';
 
@@ -27,3 +28,15 @@ export class SignupDto {
 }
 
 export type SignupInput = Pick<SignupDto, 'email' | 'name' | 'country' | 'city' | 'language' | 'consent' | 'consentVersion'>;
+
+export class SignupAccepted {
+  @ApiProperty({ example: 'Thank you. Check your inbox: we sent you a link to confirm that you want to join.' }) message: string;
+}
+
+export class ConfirmedView {
+  @ApiProperty({ enum: [true] }) confirmed: true;
+}
+
+export class UnsubscribedView {
+  @ApiProperty({ enum: [true] }) unsubscribed: true;
+}

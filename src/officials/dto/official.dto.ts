@@ -1,5 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsTimeZone, Length, Max, Min, ValidateIf } from 'class-validator';
+import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { LanguageCode, LowerCase, OneLine, Trim, UpperCase } from '../../common/validation';
+import type { Official } from '../official.entity';
 
 export class CreateOfficialDto {
   @Trim() @IsString() @Length(1, 200) @OneLine() name: string;
@@ -14,4 +17,46 @@ export class CreateOfficialDto {
   @LowerCase() @LanguageCode() language: string;
   @IsOptional() @IsTimeZone({ message: 'timezone must be an IANA time zone such as Asia/Tashkent' }) timezone?: string;
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxLettersPerHour?: number;
+}
+
+// A required field may be left out of a change but not set to null (a 400 naming it, not the
+// NOT NULL constraint); an optional one set to null is cleared.
+const PresentOrAbsent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+
+/** A change to an official: any of the fields of CreateOfficialDto; null clears an optional one. */
+export class UpdateOfficialDto {
+  @PresentOrAbsent() @Trim() @IsString() @Length(1, 200) @OneLine() name?: string;
+  @PresentOrAbsent() @Trim() @IsString() @Length(1, 200) @OneLine() title?: string;
+  @IsOptional() @Trim() @IsString() @Length(1, 200) @OneLine() salutation?: string | null;
+  @IsOptional() @Trim() @IsString() @Length(1, 200) @OneLine() organisation?: string | null;
+  @PresentOrAbsent() @UpperCase() @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code' }) country?: string;
+  @IsOptional() @LowerCase() @IsEmail({ allow_display_name: false, allow_ip_domain: false }, { message: 'email must be an email address' }) @Length(3, 254) email?: string | null;
+  @IsOptional() @Trim() @IsString() @Length(1, 1000) postalAddress?: string | null;
+  @PresentOrAbsent() @LowerCase() @LanguageCode() language?: string;
+  @IsOptional() @IsTimeZone({ message: 'timezone must be an IANA time zone such as Asia/Tashkent' }) timezone?: string | null;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxLettersPerHour?: number | null;
+}
+
+export class OfficialView {
+  @ApiId() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() title: string;
+  @ApiNullable({ example: 'Dear Prosecutor General' }) salutation: string | null;
+  @ApiNullable() organisation: string | null;
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'TJ' }) country: string;
+  @ApiNullable({ format: 'email' }) email: string | null;
+  @ApiNullable({ description: 'The address lines as printed, newline-separated, without the country' }) postalAddress: string | null;
+  @ApiProperty({ description: 'ISO 639-1', example: 'ru' }) language: string;
+  @ApiNullable({ example: 'Asia/Dushanbe' }) timezone: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, description: 'Letters per hour across every appeal; null: no limit' }) maxLettersPerHour: number | null;
+  @ApiNullable({ example: '09:00:00', description: "Office hours in the official's timezone" }) officeHoursStart: string | null;
+  @ApiNullable({ example: '18:00:00' }) officeHoursEnd: string | null;
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, nullable: true, description: 'ISO weekdays the office is open (1 = Monday); null: every day' }) officeDays: number[] | null;
+  @ApiTimestamp() createdAt: Date;
+  @ApiTimestamp() updatedAt: Date;
+}
+
+export function toOfficialView(official: Official): OfficialView {
+  const { id, name, title, salutation, organisation, country, email, postalAddress, language, timezone, maxLettersPerHour, officeHoursStart, officeHoursEnd, officeDays, createdAt, updatedAt } = official;
+  return { id, name, title, salutation, organisation, country, email, postalAddress, language, timezone, maxLettersPerHour, officeHoursStart, officeHoursEnd, officeDays, createdAt, updatedAt };
 }

@@ -1,5 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiCount, ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { ROLES, Role, SIGNATURE_STYLES, SignatureStyle, Supporter } from '../supporter.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -36,18 +38,18 @@ export class CreateSupporterDto {
 }
 
 /** What the API shows of a supporter: never the password hash. */
-export interface SupporterView {
-  id: string;
-  email: string;
-  name: string;
-  country: string;
-  city: string | null;
-  language: string;
-  role: Role;
-  autoSign: boolean;
-  signatureStyle: SignatureStyle;
-  active: boolean;
-  createdAt: Date;
+export class SupporterView {
+  @ApiId() id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'TJ' }) country: string;
+  @ApiNullable() city: string | null;
+  @ApiProperty({ description: 'ISO 639-1', example: 'en' }) language: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty() autoSign: boolean;
+  @ApiProperty({ enum: SIGNATURE_STYLES }) signatureStyle: SignatureStyle;
+  @ApiProperty() active: boolean;
+  @ApiTimestamp() createdAt: Date;
 }
 
 export function toSupporterView(supporter: Supporter): SupporterView {
@@ -55,9 +57,29 @@ export function toSupporterView(supporter: Supporter): SupporterView {
   return { id, email, name, country, city, language, role, autoSign, signatureStyle, active, createdAt };
 }
 
-export interface ImportReport {
-  created: number;
-  updated: number;
-  skipped: number;
-  errors: { line: number; message: string }[];
+export class ImportProblem {
+  @ApiProperty({ type: 'integer', description: "The CSV line, the header being line 1" }) line: number;
+  @ApiProperty() message: string;
+}
+
+export class ImportReport {
+  @ApiCount() created: number;
+  @ApiCount() updated: number;
+  @ApiCount() skipped: number;
+  @ApiProperty({ type: [ImportProblem] }) errors: ImportProblem[];
+}
+
+/** One of a supporter's own letters, with what it was for and to whom. */
+export class MyLetterView {
+  @ApiId() id: string;
+  @ApiProperty({ example: 'sent' }) status: string;
+  @ApiId() appealId: string;
+  @ApiProperty() appealTitle: string;
+  @ApiId() caseId: string;
+  @ApiProperty() caseName: string;
+  @ApiId() officialId: string;
+  @ApiProperty() officialName: string;
+  @ApiProperty() officialTitle: string;
+  @ApiTimestamp({ nullable: true }) sentAt: Date | null;
+  @ApiTimestamp() createdAt: Date;
 }
