@@ -128,11 +128,12 @@ describe('the signing pages', () => {
       const appeal = month.appeals.find((a) => a.appealId === letter.appeal_id)!;
       const official = appeal.officials.find((o) => o.id === letter.official_id)!;
       expect(message.to).toEqual([official.email]);
-      expect(message.subject).toBe(official.language === 'ru' ? `Обращение в защиту: ${appeal.caseName}` : `Appeal on behalf of ${appeal.caseName}`);
+      // Russian letters carry the case's Russian name (issue 10: no English word of the case in a Russian letter).
+      expect(message.subject).toBe(official.language === 'ru' ? `Обращение по делу: ${appeal.caseNameRu}` : `Appeal on behalf of ${appeal.caseName}`);
       if (appeal === first) {
         expect(message.text).toContain(NOTE);
         expect(message.text).toContain('Jane Quinn Doe');
-        expect(message.fromHeader).toContain('Jane Quinn Doe via Global Importune');
+        expect(message.fromHeader).toContain(official.language === 'ru' ? 'Jane Quinn Doe через Global Importune' : 'Jane Quinn Doe via Global Importune');
       } else {
         expect(message.text).not.toContain(NOTE);
         expect(message.text).toContain('J. Q. D.');

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AppealsService, SignatureResult } from '../appeals/appeals.service';
+import { assertTranslatedForLaunch } from '../appeals/appeal-languages';
 import { SignAppealDto } from '../appeals/dto/appeal.dto';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
@@ -104,6 +105,8 @@ export class CyclesService {
       if (closed.length > 0) {
         throw new ConflictError('cycle_appeal_status', `Cannot open: ${closed.map((appeal) => `appeal ${appeal.id} is ${appeal.status}`).join(', ')}; a cycle opens with draft or open appeals only`);
       }
+      // Its draft appeals are launched here: the same refusal as a launch of each.
+      await assertTranslatedForLaunch(manager, appeals.filter((appeal) => appeal.status === 'draft').map((appeal) => appeal.id));
       await manager.query(`UPDATE appeals SET status = 'open', launched_at = now(), updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'draft'`, [appealIds]);
       const letters = await this.letters.createForAutoSignersOfAppeals(manager, appealIds);
       // Staff accounts are not invited; auto-signers have signed already.

@@ -14,9 +14,10 @@ import { MembersMonth1764374400000 } from './migrations/1764374400000-MembersMon
 import { MembersConfirmedByDefault1764460800000 } from './migrations/1764460800000-MembersConfirmedByDefault';
 import { Outcomes1764547200000 } from './migrations/1764547200000-Outcomes';
 import { DeliveryOverview1764547260000 } from './migrations/1764547260000-DeliveryOverview';
+import { CaseLanguages1764633600000 } from './migrations/1764633600000-CaseLanguages';
 
 export const ENTITIES = [Supporter, Case, CaseEvent, Official, Template, Appeal, Signature, Letter, Cycle];
-export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000, MembersMonth1764374400000, MembersConfirmedByDefault1764460800000, Outcomes1764547200000, DeliveryOverview1764547260000];
+export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000, MembersMonth1764374400000, MembersConfirmedByDefault1764460800000, Outcomes1764547200000, DeliveryOverview1764547260000, CaseLanguages1764633600000];
 
 /** Options shared by the app and the CLI; migrations run at start, never `synchronize`. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
