@@ -85,7 +85,7 @@ describe('languages: a Russian letter reads as written in Russian', () => {
   it('delivers the Russian letter in Russian and its English twin in English, and invites a Russian member in Russian', async () => {
     const record = await app.api.post('/api/cases', aCase({ ...ENGLISH, gender: 'female', detainedOn: '2025-02-05', translations: { ru: RUSSIAN } }), coordinator);
     expect(record.status).toBe(201);
-    const officials = [];
+    const officials: { id: string; email: string }[] = [];
     for (const body of [anOfficial({ language: 'ru', email: 'prokuror@gov.example', title: 'Генеральный прокурор', name: 'Юсуф Рахмон', salutation: 'Уважаемый господин Генеральный прокурор', organisation: 'Генеральная прокуратура' }), anOfficial({ language: 'en', email: 'ambassador@gov.example' })]) {
       officials.push((await app.api.post('/api/officials', body, coordinator)).body as { id: string; email: string });
     }

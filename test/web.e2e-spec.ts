@@ -291,11 +291,12 @@ describe('the signing pages', () => {
     const link = new RegExp(`${app.config.publicUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/join/confirm/[A-Za-z0-9_.-]+)`).exec(mail.text)![1];
     const confirmPage = await getPage(base, link);
     expect(confirmPage.status).toBe(200);
-    expect(confirmPage.html).toContain('Confirm and join');
+    // The member chose Russian: their pages are in Russian (issue 10).
+    expect(confirmPage.html).toContain('Подтвердить и присоединиться');
     await expect(app.db.query(`SELECT confirmed_at FROM supporters WHERE email = $1`, [email])).resolves.toMatchObject({ rows: [{ confirmed_at: null }] });
     const confirmed = await postForm(base, link, [], { origin: base });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.html).toContain('<h1>Welcome</h1>');
+    expect(confirmed.html).toContain('<h1>Добро пожаловать</h1>');
     const after = await app.db.query(`SELECT confirmed_at FROM supporters WHERE email = $1`, [email]);
     expect(after.rows[0].confirmed_at).toBeInstanceOf(Date);
 

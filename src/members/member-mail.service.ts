@@ -8,7 +8,7 @@ import { MailTransportService, OutcomeKind } from '../delivery/mail-transport.se
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { DefaultTemplate, loadDefaultTemplates } from '../templates/default-templates';
 import { ContextParts, letterContext } from '../templates/letter-context';
-import { CompiledTemplate, compileTemplate, RenderedLetter, TemplateKind, UntranslatedError } from '../templates/template-engine';
+import { CompiledTemplate, compileTemplate, RenderedLetter, TemplateKind } from '../templates/template-engine';
 import { reachableMember } from './member-filters';
 import { catalogueOf } from '../common/i18n/messages';
 import { MemberTokenService } from './member-token.service';
@@ -335,9 +335,9 @@ export class MemberMailService {
   }
 
   /**
-   * Renders a member's mail in their language when there is a template in it and the case
-   * has the fields it uses translated; else in English (a Russian mail never carries the
-   * case in English words).
+   * Renders a member's mail with the template in their language (else English). A case
+   * field not translated into it is given in English: the member still reads about the case;
+   * letters to officials never mix languages (their launch is refused instead).
    */
   private renderIn(
     kind: 'invitation' | 'thank-you',
@@ -345,16 +345,9 @@ export class MemberMailService {
     memberLanguage: string,
     partsIn: (language: string) => ContextParts,
   ): { language: string; rendered: RenderedLetter } {
-    const candidates = [templates.get(memberLanguage), templates.get('en')].filter((template): template is InvitationTemplate => template !== undefined);
-    if (candidates.length === 0) throw new Error(`no ${kind} template in the member language or in English`);
-    for (const [index, template] of candidates.entries()) {
-      try {
-        return { language: template.language, rendered: this.compile(kind, template).render(letterContext(partsIn(template.language))) };
-      } catch (error) {
-        if (!(error instanceof UntranslatedError) || index === candidates.length - 1) throw error;
-      }
-    }
-    throw new Error(`no ${kind} template could be rendered`);
+    const template = templates.get(memberLanguage) ?? templates.get('en');
+    if (!template) throw new Error(`no ${kind} template in the member language or in English`);
+    return { language: template.language, rendered: this.compile(kind, template).render(letterContext({ ...partsIn(template.language), englishFallback: true })) };
   }
 
   private compile(kind: TemplateKind, template: InvitationTemplate): CompiledTemplate {

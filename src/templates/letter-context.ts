@@ -16,6 +16,11 @@ export interface ContextParts {
    * translation), dates, country names and every fixed phrase. Defaults to the official's.
    */
   language?: string;
+  /**
+   * Member mail only: a case field with no translation in the language is given in English
+   * rather than refused. A letter to an official never does this (its launch is refused).
+   */
+  englishFallback?: boolean;
   /** null in a preview without a supporter. */
   supporter: { name: string; city: string | null; country: string; signatureStyle: SignatureStyle } | null;
   note: string | null;
@@ -58,7 +63,10 @@ export function senderName(language: string, signature: string, orgName: string)
 export function letterContext(parts: ContextParts): LetterContext {
   const language = parts.language ?? parts.official.language;
   const supporterCountry = parts.supporter && parts.supporter.country !== 'ZZ' ? countryNameIn(parts.supporter.country, language) : '';
-  const { fields, untranslated } = caseFieldsIn(parts.case, language);
+  const translated = caseFieldsIn(parts.case, language);
+  const own = caseFieldsIn(parts.case, 'en').fields;
+  const fields = parts.englishFallback ? { name: translated.fields.name ?? own.name, profession: translated.fields.profession ?? own.profession, summary: translated.fields.summary ?? own.summary, charges: translated.fields.charges ?? own.charges } : translated.fields;
+  const untranslated = parts.englishFallback ? [] : translated.untranslated;
   return {
     case: {
       name: fields.name ?? '',
