@@ -128,11 +128,12 @@ describe('the signing pages', () => {
       const appeal = month.appeals.find((a) => a.appealId === letter.appeal_id)!;
       const official = appeal.officials.find((o) => o.id === letter.official_id)!;
       expect(message.to).toEqual([official.email]);
-      expect(message.subject).toBe(official.language === 'ru' ? `Обращение в защиту: ${appeal.caseName}` : `Appeal on behalf of ${appeal.caseName}`);
+      // Russian letters carry the case's Russian name (issue 10: no English word of the case in a Russian letter).
+      expect(message.subject).toBe(official.language === 'ru' ? `Обращение по делу: ${appeal.caseNameRu}` : `Appeal on behalf of ${appeal.caseName}`);
       if (appeal === first) {
         expect(message.text).toContain(NOTE);
         expect(message.text).toContain('Jane Quinn Doe');
-        expect(message.fromHeader).toContain('Jane Quinn Doe via Global Importune');
+        expect(message.fromHeader).toContain(official.language === 'ru' ? 'Jane Quinn Doe через Global Importune' : 'Jane Quinn Doe via Global Importune');
       } else {
         expect(message.text).not.toContain(NOTE);
         expect(message.text).toContain('J. Q. D.');
@@ -290,11 +291,12 @@ describe('the signing pages', () => {
     const link = new RegExp(`${app.config.publicUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/join/confirm/[A-Za-z0-9_.-]+)`).exec(mail.text)![1];
     const confirmPage = await getPage(base, link);
     expect(confirmPage.status).toBe(200);
-    expect(confirmPage.html).toContain('Confirm and join');
+    // The member chose Russian: their pages are in Russian (issue 10).
+    expect(confirmPage.html).toContain('Подтвердить и присоединиться');
     await expect(app.db.query(`SELECT confirmed_at FROM supporters WHERE email = $1`, [email])).resolves.toMatchObject({ rows: [{ confirmed_at: null }] });
     const confirmed = await postForm(base, link, [], { origin: base });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.html).toContain('<h1>Welcome</h1>');
+    expect(confirmed.html).toContain('<h1>Добро пожаловать</h1>');
     const after = await app.db.query(`SELECT confirmed_at FROM supporters WHERE email = $1`, [email]);
     expect(after.rows[0].confirmed_at).toBeInstanceOf(Date);
 

@@ -11,6 +11,7 @@ import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
 import { Template } from '../templates/template.entity';
 import { Appeal, AppealStatus } from './appeal.entity';
+import { assertTranslatedForLaunch } from './appeal-languages';
 import { AppealListQuery, AppealView, CreateAppealDto, SignAppealDto, SignatureResult } from './dto/appeal.dto';
 import { Signature } from './signature.entity';
 
@@ -121,6 +122,9 @@ export class AppealsService {
     const { from, to } = TRANSITIONS[action];
     const range = await this.db.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('appeal/' || $1::text, 0))`, [id]);
+      if (action === 'launch' && (await manager.query<{ status: AppealStatus }[]>(`SELECT status FROM appeals WHERE id = $1`, [id]))[0]?.status === 'draft') {
+        await assertTranslatedForLaunch(manager, [id]);
+      }
       const [rows] = await manager.query<[{ id: string }[], number]>(
         `UPDATE appeals SET status = $2, launched_at = CASE WHEN $3 THEN now() ELSE launched_at END, updated_at = now()
           WHERE id = $1 AND status = ANY($4::text[]) RETURNING id`,

@@ -7,7 +7,8 @@ import { LettersService } from '../delivery/letters.service';
 import { reachableMember } from '../members/member-filters';
 import { MemberMailQueue } from '../members/member-mail.queue';
 import { CaseEvent } from './case-event.entity';
-import { Case, CaseStatus } from './case.entity';
+import { Case, CaseStatus, CaseTranslations } from './case.entity';
+import { cleanTranslations, mergeTranslations } from './case-translations';
 import { CaseEventView, CaseView, CaseWithEventsView, CreateCaseDto, CreateCaseEventDto, toCaseEventView, toCaseView, UpdateCaseDto } from './dto/case.dto';
 
 /** Statuses that end a case's appeals: its supporters are thanked once. */
@@ -27,7 +28,15 @@ export class CasesService {
 
   async create(input: CreateCaseDto): Promise<CaseWithEventsView> {
     const saved = await this.cases.save(
-      this.cases.create({ ...input, profession: input.profession ?? null, detainedOn: input.detainedOn ?? null, charges: input.charges ?? null, tags: input.tags ?? [] }),
+      this.cases.create({
+        ...input,
+        profession: input.profession ?? null,
+        detainedOn: input.detainedOn ?? null,
+        charges: input.charges ?? null,
+        tags: input.tags ?? [],
+        gender: input.gender ?? null,
+        translations: cleanTranslations(input.translations ?? undefined),
+      }),
     );
     return this.get(saved.id);
   }
@@ -39,10 +48,12 @@ export class CasesService {
    */
   async update(id: string, input: UpdateCaseDto): Promise<CaseWithEventsView> {
     const thank = await this.db.transaction(async (manager) => {
-      const [existing] = await manager.query<{ status: CaseStatus }[]>(`SELECT status FROM cases WHERE id = $1 FOR UPDATE`, [id]);
+      const [existing] = await manager.query<{ status: CaseStatus; translations: CaseTranslations }[]>(`SELECT status, translations FROM cases WHERE id = $1 FOR UPDATE`, [id]);
       if (!existing) throw new NotFoundError('Case');
+      const { translations, ...fields } = input;
+      const change: Partial<Case> = { ...fields, ...(translations !== undefined ? { translations: mergeTranslations(existing.translations, translations) } : {}) };
       // An empty change is a no-op, not TypeORM's UpdateValuesMissingError.
-      if (Object.values(input).some((value) => value !== undefined)) await manager.update(Case, { id }, input);
+      if (Object.values(change).some((value) => value !== undefined)) await manager.update(Case, { id }, change);
       if (!input.status || !OUTCOMES.includes(input.status) || existing.status === input.status) return [];
       return this.closeForOutcome(manager, id, input.status);
     });

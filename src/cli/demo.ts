@@ -12,7 +12,6 @@ import { DEMO_CITIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES, SEED_CASES, SEED_OFFICI
 import { LETTERS_QUEUE } from '../delivery/jobs';
 import { redisConnection } from '../delivery/redis-connection';
 import { OfficialsService } from '../officials/officials.service';
-import { loadDefaultTemplates } from '../templates/default-templates';
 import { TemplatesService } from '../templates/templates.service';
 
 const MEMBERS = 1000;
@@ -75,9 +74,9 @@ async function main(): Promise<void> {
     officialIds.set(key, official.id);
   }
   const appealTemplateIds = new Map<string, string>();
-  for (const template of loadDefaultTemplates()) {
-    const saved = await templates.create({ name: `Default ${template.kind} (${template.language})`, ...template });
-    if (template.kind === 'appeal') appealTemplateIds.set(template.language, saved.id);
+  // The default templates were installed at boot (DefaultTemplatesInstaller): the demo uses them.
+  for (const template of (await templates.list(1, 100)).items) {
+    if (template.kind === 'appeal' && !appealTemplateIds.has(template.language)) appealTemplateIds.set(template.language, template.id);
   }
 
   // A thousand fictional members, in one statement.
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
 
   const appealIds: string[] = [];
   for (const seed of SEED_CASES) {
-    const created = await cases.create({ name: seed.name, country: seed.country, profession: seed.profession, status: seed.status, summary: seed.summary, detainedOn: seed.detainedOn ?? undefined, charges: seed.charges ?? undefined, tags: seed.tags });
+    const created = await cases.create({ name: seed.name, country: seed.country, profession: seed.profession, status: seed.status, summary: seed.summary, detainedOn: seed.detainedOn ?? undefined, charges: seed.charges ?? undefined, tags: seed.tags, gender: seed.gender, translations: seed.translations });
     for (const event of seed.events) await cases.addEvent(created.id, event);
     const appeal = await appeals.create({
       caseId: created.id,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { assertTranslatedForLaunch } from '../appeals/appeal-languages';
 import { AppealsService } from '../appeals/appeals.service';
 import { SignatureResult } from '../appeals/dto/appeal.dto';
 import { SignAppealDto } from '../appeals/dto/appeal.dto';
@@ -107,6 +108,8 @@ export class CyclesService {
       if (closed.length > 0) {
         throw new ConflictError('cycle_appeal_status', `Cannot open: ${closed.map((appeal) => `appeal ${appeal.id} is ${appeal.status}`).join(', ')}; a cycle opens with draft or open appeals only`);
       }
+      // Its draft appeals are launched here: the same refusal as a launch of each.
+      await assertTranslatedForLaunch(manager, appeals.filter((appeal) => appeal.status === 'draft').map((appeal) => appeal.id));
       await manager.query(`UPDATE appeals SET status = 'open', launched_at = now(), updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'draft'`, [appealIds]);
       const letters = await this.letters.createForAutoSignersOfAppeals(manager, appealIds);
       // Staff accounts are not invited; auto-signers have signed already.

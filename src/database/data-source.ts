@@ -15,9 +15,19 @@ import { MembersConfirmedByDefault1764460800000 } from './migrations/17644608000
 import { Outcomes1764547200000 } from './migrations/1764547200000-Outcomes';
 import { DeliveryOverview1764547260000 } from './migrations/1764547260000-DeliveryOverview';
 import { DeliverySurvivesRestarts1764633600000 } from './migrations/1764633600000-DeliverySurvivesRestarts';
+import { CaseLanguages1764720000000 } from './migrations/1764720000000-CaseLanguages';
 
 export const ENTITIES = [Supporter, Case, CaseEvent, Official, Template, Appeal, Signature, Letter, Cycle];
-export const MIGRATIONS = [InitialSchema1764201600000, DeliveryEngine1764288000000, MembersMonth1764374400000, MembersConfirmedByDefault1764460800000, Outcomes1764547200000, DeliveryOverview1764547260000, DeliverySurvivesRestarts1764633600000];
+export const MIGRATIONS = [
+  InitialSchema1764201600000,
+  DeliveryEngine1764288000000,
+  MembersMonth1764374400000,
+  MembersConfirmedByDefault1764460800000,
+  Outcomes1764547200000,
+  DeliveryOverview1764547260000,
+  DeliverySurvivesRestarts1764633600000,
+  CaseLanguages1764720000000,
+];
 
 /** Options shared by the app and the CLI; migrations run at start, never `synchronize`. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { CaseStatus } from '../cases/case.entity';
+import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
 import { outageOf, persist } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import type { SignatureStyle } from '../supporters/supporter.entity';
-import { letterContext } from '../templates/letter-context';
+import { letterContext, senderName } from '../templates/letter-context';
 import { CompiledTemplate, compileTemplate, TemplateKind } from '../templates/template-engine';
 import { DeliveryProgressService } from './delivery-progress.service';
 import { LetterWithheld, MailTransportService, OutcomeKind } from './mail-transport.service';
@@ -39,6 +39,8 @@ interface LetterRow {
   case_summary: string;
   case_charges: string | null;
   case_detained_on: string | null;
+  case_gender: CaseGender | null;
+  case_translations: CaseTranslations;
   /** On the first row of each appeal only, so a batch reads each template once. */
   templates: { id: string; language: string; kind: TemplateKind; subject: string; body: string; version: string }[] | null;
 }
@@ -86,6 +88,7 @@ const CLAIMED_COLUMNS = `c.id, c.attempts, c.retry_since, a.id AS appeal_id, a.t
   o.salutation AS official_salutation, o.organisation AS official_organisation, o.language AS official_language,
   k.name AS case_name, k.country AS case_country, k.profession AS case_profession, k.status AS case_status,
   k.summary AS case_summary, k.charges AS case_charges, to_char(k.detained_on, 'YYYY-MM-DD') AS case_detained_on,
+  k.gender AS case_gender, k.translations AS case_translations,
   CASE WHEN row_number() OVER (PARTITION BY a.id ORDER BY c.id) = 1 THEN (
     SELECT json_agg(json_build_object('id', tp.id, 'language', tp.language, 'kind', tp.kind, 'subject', tp.subject,
            'body', tp.body, 'version', tp.updated_at) ORDER BY tp.created_at, tp.id)
@@ -256,8 +259,11 @@ export class LetterSenderService {
     let letter: { subject: string; body: string };
     let fromName: string;
     try {
+      // The letter's language is its template's: the official's, or the appeal's fallback.
+      const template = this.templateFor(row);
       const context = letterContext({
-        case: { name: row.case_name, country: row.case_country, profession: row.case_profession, status: row.case_status, summary: row.case_summary, charges: row.case_charges, detainedOn: row.case_detained_on },
+        case: { name: row.case_name, country: row.case_country, profession: row.case_profession, status: row.case_status, summary: row.case_summary, charges: row.case_charges, detainedOn: row.case_detained_on, gender: row.case_gender, translations: row.case_translations },
+        language: template.language,
         official: { name: row.official_name, title: row.official_title, salutation: row.official_salutation, organisation: row.official_organisation, language: row.official_language },
         // A supporter who deleted their data signs as an anonymous supporter.
         supporter: row.supporter_name ? { name: row.supporter_name, city: row.supporter_city, country: row.supporter_country ?? 'ZZ', signatureStyle: row.signature_style } : { name: '', city: null, country: 'ZZ', signatureStyle: 'anonymous' },
@@ -265,8 +271,8 @@ export class LetterSenderService {
         appealTitle: row.appeal_title,
         date: new Date(),
       });
-      letter = this.templateFor(row).render(context);
-      fromName = `${context.supporter.signature} via ${this.config.orgName}`;
+      letter = template.compiled.render(context);
+      fromName = senderName(template.language, context.supporter.signature, this.config.orgName);
     } catch (error) {
       // A template that cannot render this letter will not render it on a retry either.
       return { id: row.id, status: 'failed', detail: `render error: ${(error as Error).message.slice(0, 200)}`, suppress: null };
@@ -296,7 +302,7 @@ export class LetterSenderService {
   }
 
   /** The appeal's template in the official's language when it has one, else its first. */
-  private templateFor(row: LetterRow): CompiledTemplate {
+  private templateFor(row: LetterRow): { language: string; compiled: CompiledTemplate } {
     if (row.templates) this.templatesOfAppeal.set(row.appeal_id, row.templates);
     const templates = (this.templatesOfAppeal.get(row.appeal_id) ?? []).filter((template) => template.kind === 'appeal');
     const chosen = templates.find((template) => template.language === row.official_language) ?? templates[0];
@@ -307,7 +313,7 @@ export class LetterSenderService {
       compiled = compileTemplate(chosen.kind, chosen.subject, chosen.body);
       this.compiled.set(key, compiled);
     }
-    return compiled;
+    return { language: chosen.language, compiled };
   }
 
   /**

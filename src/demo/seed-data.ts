@@ -38,6 +38,9 @@ export interface SeedCase {
   detainedOn: string | null;
   charges: string | null;
   tags: string[];
+  gender: 'female' | 'male';
+  /** The Russian letters' words for the case (the Russian template uses name, profession and charges). */
+  translations: { ru: { name: string; profession: string; charges?: string } };
   events: SeedCaseEvent[];
   officialKeys: string[];
 }
@@ -155,6 +158,8 @@ export const SEED_CASES: SeedCase[] = [
       'Complicity in high treason using her official position (Article 305, Part 2, ' +
       'Paragraph "c" of the Criminal Code of Tajikistan)',
     tags: ['journalist', 'press-freedom', 'treason', 'closed-trial', 'mother'],
+    gender: 'female',
+    translations: { ru: { name: 'Рухшона Хакимова', profession: 'журналист', charges: 'Соучастие в государственной измене с использованием служебного положения (статья 305, часть 2, пункт «в» Уголовного кодекса Таджикистана)' } },
     events: [
       {
         occurredOn: '2025-02-05',
@@ -216,6 +221,8 @@ export const SEED_CASES: SeedCase[] = [
       'Criminal activities related to banned religious groups (initially: participation in ' +
       'Hizb-ut-Tahrir), carrying two to five years\' imprisonment',
     tags: ['journalist', 'writer', 'bbc', 'torture-allegations'],
+    gender: 'male',
+    translations: { ru: { name: 'Урунбой Усмонов', profession: 'журналист Би-би-си и писатель', charges: 'Преступная деятельность, связанная с запрещёнными религиозными группами (первоначально: участие в «Хизб ут-Тахрир»), наказуемая лишением свободы на срок от двух до пяти лет' } },
     events: [
       {
         occurredOn: '2011-06-13',
@@ -246,6 +253,8 @@ export const SEED_CASES: SeedCase[] = [
     detainedOn: '2001-10-23',
     charges: 'Undermining the constitutional order (as reported)',
     tags: ['poet', 'writer', 'torture-allegations', 'anti-corruption'],
+    gender: 'male',
+    translations: { ru: { name: 'Юсуф Джумаев', profession: 'поэт', charges: 'Посягательство на конституционный строй (по имеющимся сведениям)' } },
     events: [
       {
         occurredOn: '2001-10-23',
@@ -275,6 +284,8 @@ export const SEED_CASES: SeedCase[] = [
     detainedOn: null,
     charges: 'Spying for an unnamed NATO member state; misusing UN funds',
     tags: ['torture', 'forced-confession', 'unfair-trial', 'write-for-rights'],
+    gender: 'male',
+    translations: { ru: { name: 'Эркин Мусаев', profession: 'бывший государственный служащий и сотрудник ООН', charges: 'Шпионаж в пользу неназванного государства — члена НАТО; нецелевое использование средств ООН' } },
     events: [],
     officialKeys: UZBEK_OFFICIALS,
   },
@@ -296,6 +307,8 @@ export const SEED_CASES: SeedCase[] = [
     detainedOn: null,
     charges: 'Involvement in a series of terrorist attacks in Tashkent in February 1999',
     tags: ['journalist', 'press-freedom', 'torture', 'opposition-family'],
+    gender: 'male',
+    translations: { ru: { name: 'Мухаммад Бекжанов', profession: 'журналист, редактор запрещённой газеты «Эрк»', charges: 'Причастность к серии терактов в Ташкенте в феврале 1999 года' } },
     events: [],
     officialKeys: UZBEK_OFFICIALS,
   },

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CaseStatus } from '../cases/case.entity';
+import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
 import { persist } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { REMINDER_DUE } from '../cycles/reminder-due';
@@ -8,10 +8,10 @@ import { JobName, JobOf } from '../delivery/jobs';
 import { MailTransportService, OutcomeKind } from '../delivery/mail-transport.service';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { DefaultTemplate, loadDefaultTemplates } from '../templates/default-templates';
-import { letterContext } from '../templates/letter-context';
-import { CompiledTemplate, compileTemplate, TemplateKind } from '../templates/template-engine';
+import { ContextParts, letterContext } from '../templates/letter-context';
+import { CompiledTemplate, compileTemplate, RenderedLetter, TemplateKind } from '../templates/template-engine';
 import { reachableMember } from './member-filters';
-import { memberMailTexts } from './member-mail-texts';
+import { catalogueOf } from '../common/i18n/messages';
 import { MemberTokenService } from './member-token.service';
 
 /** A member as their mail needs them, read when the job runs (never carried in it). */
@@ -35,6 +35,8 @@ interface CycleRow {
   summary: string;
   charges: string | null;
   detained_on: string | null;
+  gender: CaseGender | null;
+  translations: CaseTranslations;
 }
 
 /** The case of an outcome, as its thank-you needs it. */
@@ -98,7 +100,7 @@ export class MemberMailService {
     } else {
       if (!job.cycleId) throw new Error(`a ${job.kind} job names no cycle`);
       const [cycle] = await this.db.query<CycleRow[]>(
-        `SELECT c.title, k.name, k.country, k.profession, k.status, k.summary, k.charges, to_char(k.detained_on, 'YYYY-MM-DD') AS detained_on
+        `SELECT c.title, k.name, k.country, k.profession, k.status, k.summary, k.charges, to_char(k.detained_on, 'YYYY-MM-DD') AS detained_on, k.gender, k.translations
            FROM cycles c JOIN cycle_appeals ca ON ca.cycle_id = c.id JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
           WHERE c.id = $1 AND c.status = 'open' ORDER BY ca.position LIMIT 1`,
         [job.cycleId],
@@ -130,7 +132,7 @@ export class MemberMailService {
     const result: MemberMailResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0 };
     if (job.supporterIds.length === 0) return result;
     const [outcomeCase] = await this.db.query<OutcomeCaseRow[]>(
-      `SELECT name, country, profession, status, summary, charges, to_char(detained_on, 'YYYY-MM-DD') AS detained_on
+      `SELECT name, country, profession, status, summary, charges, to_char(detained_on, 'YYYY-MM-DD') AS detained_on, gender, translations
          FROM cases WHERE id = $1 AND status IN ('released', 'deceased')`,
       [job.caseId],
     );
@@ -172,11 +174,7 @@ export class MemberMailService {
     let rendered: { subject: string; body: string };
     let language: string;
     try {
-      const template = templates.get(member.language) ?? templates.get('en');
-      if (!template) throw new Error('no thank-you template in the member language or in English');
-      language = template.language;
-      rendered = this.compile('thank-you', template).render(
-        letterContext({
+      ({ language, rendered } = this.renderIn('thank-you', templates, member.language, (templateLanguage) => ({
           case: {
             name: outcomeCase.name,
             country: outcomeCase.country,
@@ -185,16 +183,18 @@ export class MemberMailService {
             summary: outcomeCase.summary,
             charges: outcomeCase.charges,
             detainedOn: outcomeCase.detained_on,
+            gender: outcomeCase.gender,
+            translations: outcomeCase.translations,
           },
-          // No official reads a thank-you: its language is the member's, for dates and country names.
-          official: { name: '', title: '', salutation: null, organisation: null, language },
+          // No official reads a thank-you: its language is its template's.
+          official: { name: '', title: '', salutation: null, organisation: null, language: templateLanguage },
           supporter: { name: member.name, city: member.city, country: member.country, signatureStyle: member.signature_style },
           note: null,
           appealTitle: '',
           date: new Date(),
           lettersSent: member.letters_sent,
-        }),
-      );
+          language: templateLanguage,
+        })));
     } catch (error) {
       this.logger.warn(`Cannot render the thank-you of case ${caseId} for supporter ${member.id}: ${(error as Error).message.slice(0, 200)}`);
       return { id: member.id, kind: 'failed' };
@@ -270,23 +270,20 @@ export class MemberMailService {
     let body: string;
     let language: string;
     try {
-      const template = templates.get(member.language) ?? templates.get('en');
-      if (!template) throw new Error('no invitation template in the member language or in English');
-      language = template.language;
       const signUrl = `${this.config.publicUrl}/sign/${this.tokens.issue('sign', { supporterId: member.id, cycleId })}`;
-      const rendered = this.compile('invitation', template).render(
-        letterContext({
-          case: { name: cycle.name, country: cycle.country, profession: cycle.profession, status: cycle.status, summary: cycle.summary, charges: cycle.charges, detainedOn: cycle.detained_on },
-          // No official reads an invitation: its language is the member's, for dates and country names.
-          official: { name: '', title: '', salutation: null, organisation: null, language },
+      let rendered: RenderedLetter;
+      ({ language, rendered } = this.renderIn('invitation', templates, member.language, (templateLanguage) => ({
+          case: { name: cycle.name, country: cycle.country, profession: cycle.profession, status: cycle.status, summary: cycle.summary, charges: cycle.charges, detainedOn: cycle.detained_on, gender: cycle.gender, translations: cycle.translations },
+          // No official reads an invitation: its language is its template's.
+          official: { name: '', title: '', salutation: null, organisation: null, language: templateLanguage },
           supporter: { name: member.name, city: member.city, country: member.country, signatureStyle: member.signature_style },
           note: null,
           appealTitle: cycle.title,
           date: new Date(),
           signUrl,
-        }),
-      );
-      subject = kind === 'reminder' ? `${memberMailTexts(language).reminderPrefix}${rendered.subject}` : rendered.subject;
+          language: templateLanguage,
+        })));
+      subject = kind === 'reminder' ? catalogueOf(language).t('mail.reminderSubject', { subject: rendered.subject }) : rendered.subject;
       body = rendered.body;
     } catch (error) {
       // A template that cannot render this mail will not render it on a retry either.
@@ -298,7 +295,9 @@ export class MemberMailService {
 
   private sendConfirmation(member: MemberRow): Promise<{ id: string; kind: OutcomeKind }> {
     const confirmUrl = `${this.config.publicUrl}/join/confirm/${this.tokens.issue('confirm', { supporterId: member.id })}`;
-    const { subject, body } = memberMailTexts(member.language).confirmation(this.config.orgName, confirmUrl);
+    const messages = catalogueOf(member.language);
+    const subject = messages.t('mail.confirmation.subject', { org: this.config.orgName });
+    const body = messages.t('mail.confirmation.body', { org: this.config.orgName, url: confirmUrl });
     // A new Message-ID per confirmation: a member who signs up again gets a fresh link.
     return this.send(`confirmation-${member.id}-${Date.now().toString(36)}`, member, member.language, subject, body);
   }
@@ -306,7 +305,7 @@ export class MemberMailService {
   /** Every member email carries the one-click unsubscribe headers (RFC 8058) and a visible link. */
   private async send(key: string, member: MemberRow, language: string, subject: string, body: string): Promise<{ id: string; kind: OutcomeKind }> {
     const token = this.tokens.issue('unsubscribe', { supporterId: member.id });
-    const text = `${body}\n\n${memberMailTexts(language).footer(this.config.orgName, `${this.config.publicUrl}/unsubscribe/${token}`)}`;
+    const text = `${body}\n\n${catalogueOf(language).t('mail.footer', { org: this.config.orgName, url: `${this.config.publicUrl}/unsubscribe/${token}` })}`;
     const letter = {
       letterId: `member-${key}`,
       // Derived from what is sent to whom, so a retry carries the same id and a receiver can drop a duplicate.
@@ -346,6 +345,22 @@ export class MemberMailService {
     );
     for (const row of saved) templates.set(row.language, { key: `${row.id}@${new Date(row.version).toISOString()}`, language: row.language, subject: row.subject, body: row.body });
     return templates;
+  }
+
+  /**
+   * Renders a member's mail with the template in their language (else English). A case
+   * field not translated into it is given in English: the member still reads about the case;
+   * letters to officials never mix languages (their launch is refused instead).
+   */
+  private renderIn(
+    kind: 'invitation' | 'thank-you',
+    templates: Map<string, InvitationTemplate>,
+    memberLanguage: string,
+    partsIn: (language: string) => ContextParts,
+  ): { language: string; rendered: RenderedLetter } {
+    const template = templates.get(memberLanguage) ?? templates.get('en');
+    if (!template) throw new Error(`no ${kind} template in the member language or in English`);
+    return { language: template.language, rendered: this.compile(kind, template).render(letterContext({ ...partsIn(template.language), englishFallback: true })) };
   }
 
   private compile(kind: TemplateKind, template: InvitationTemplate): CompiledTemplate {

@@ -12,7 +12,7 @@ describe('default templates', () => {
   it.each(loadDefaultTemplates().map((t) => [`${t.language}/${t.kind}`, t] as const))('%s passes strict validation and renders', (_name, template) => {
     expect(validateTemplate(template.kind, template.subject, template.body)).toEqual([]);
     const letter = compileTemplate(template.kind, template.subject, template.body).render({
-      case: { name: 'Yusuf Dzhumaev', country: 'UZ', countryName: 'Uzbekistan', profession: 'poet', status: 'detained', summary: 'Poet.', charges: null, detainedOn: null, released: false },
+      case: { name: 'Yusuf Dzhumaev', country: 'UZ', countryName: 'Uzbekistan', profession: 'poet', status: 'detained', summary: 'Poet.', charges: null, detainedOn: null, released: false, female: false, male: false },
       official: { name: 'N. Yuldashev', title: 'Prosecutor General', salutation: null, organisation: null },
       supporter: { signature: 'J. D.', city: null, country: 'CA', countryName: 'Canada' },
       note: 'A personal line.',
@@ -28,7 +28,7 @@ describe('default templates', () => {
   it.each(templates.filter((t) => t.kind === 'thank-you').map((t) => [t.language, t] as const))('%s thank-you speaks of a release only when the case is released', (_language, template) => {
     const render = (status: 'released' | 'deceased') =>
       compileTemplate('thank-you', template.subject, template.body).render({
-        case: { name: 'Yusuf Dzhumaev', country: 'UZ', countryName: 'Uzbekistan', profession: 'poet', status, summary: 'Poet.', charges: null, detainedOn: null, released: status === 'released' },
+        case: { name: 'Yusuf Dzhumaev', country: 'UZ', countryName: 'Uzbekistan', profession: 'poet', status, summary: 'Poet.', charges: null, detainedOn: null, released: status === 'released', female: false, male: true },
         official: { name: '', title: '', salutation: null, organisation: null },
         supporter: { signature: 'J. D.', city: null, country: 'CA', countryName: 'Canada' },
         note: null,

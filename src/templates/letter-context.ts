@@ -1,11 +1,26 @@
-import type { Case } from '../cases/case.entity';
+import type { Case, CaseGender, CaseTranslations } from '../cases/case.entity';
+import { caseFieldsIn } from '../cases/case-translations';
+import { catalogueOf } from '../common/i18n/messages';
 import type { Official } from '../officials/official.entity';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { countryName, LetterContext, signatureOf } from './template-engine';
 
 export interface ContextParts {
-  case: Pick<Case, 'name' | 'country' | 'profession' | 'status' | 'summary' | 'charges' | 'detainedOn'>;
+  case: Pick<Case, 'name' | 'country' | 'profession' | 'status' | 'summary' | 'charges' | 'detainedOn'> & {
+    gender?: CaseGender | null;
+    translations?: CaseTranslations | null;
+  };
   official: Pick<Official, 'name' | 'title' | 'salutation' | 'organisation' | 'language'>;
+  /**
+   * The letter's language: its template's. It decides the case's fields (their
+   * translation), dates, country names and every fixed phrase. Defaults to the official's.
+   */
+  language?: string;
+  /**
+   * Member mail only: a case field with no translation in the language is given in English
+   * rather than refused. A letter to an official never does this (its launch is refused).
+   */
+  englishFallback?: boolean;
   /** null in a preview without a supporter. */
   supporter: { name: string; city: string | null; country: string; signatureStyle: SignatureStyle } | null;
   note: string | null;
@@ -28,39 +43,67 @@ function countryNameIn(code: string, language: string): string {
   return name;
 }
 
+/**
+ * How a supporter signs in a language; the anonymous form names their country from the
+ * catalogue ("a supporter from Canada", "Сторонник (Канада)").
+ */
+export function supporterSignature(language: string, style: SignatureStyle, name: string, country: string): string {
+  const countryLabel = country === '' || country === 'ZZ' ? '' : countryNameIn(country, language);
+  const messages = catalogueOf(language);
+  const anonymous = countryLabel === '' ? messages.t('letter.anonymous') : messages.t('letter.anonymousFrom', { country: countryLabel });
+  return signatureOf(style, name, anonymous);
+}
+
+/** The display name of a letter's `From`: "Jane Doe via qalam", in the letter's language. */
+export function senderName(language: string, signature: string, orgName: string): string {
+  return catalogueOf(language).t('letter.fromName', { signature, org: orgName });
+}
+
 /** What a template sees: never the supporter's email, only how they sign. */
 export function letterContext(parts: ContextParts): LetterContext {
-  const language = parts.official.language;
-  const supporterCountry = parts.supporter ? countryNameIn(parts.supporter.country, language) : '';
+  const language = parts.language ?? parts.official.language;
+  const supporterCountry = parts.supporter && parts.supporter.country !== 'ZZ' ? countryNameIn(parts.supporter.country, language) : '';
+  const translated = caseFieldsIn(parts.case, language);
+  const own = caseFieldsIn(parts.case, 'en').fields;
+  const fields = parts.englishFallback ? { name: translated.fields.name ?? own.name, profession: translated.fields.profession ?? own.profession, summary: translated.fields.summary ?? own.summary, charges: translated.fields.charges ?? own.charges } : translated.fields;
+  const untranslated = parts.englishFallback ? [] : translated.untranslated;
   return {
     case: {
-      name: parts.case.name,
+      name: fields.name ?? '',
       country: parts.case.country,
       countryName: countryNameIn(parts.case.country, language),
-      profession: parts.case.profession,
+      profession: fields.profession,
       status: parts.case.status,
-      summary: parts.case.summary,
-      charges: parts.case.charges,
+      summary: fields.summary ?? '',
+      charges: fields.charges,
       detainedOn: parts.case.detainedOn ? formatDate(new Date(`${parts.case.detainedOn}T00:00:00Z`), language) : null,
       released: parts.case.status === 'released',
+      female: parts.case.gender === 'female',
+      male: parts.case.gender === 'male',
     },
     official: { name: parts.official.name, title: parts.official.title, salutation: parts.official.salutation, organisation: parts.official.organisation },
     supporter: parts.supporter
-      ? { signature: signatureOf(parts.supporter.signatureStyle, parts.supporter.name, supporterCountry), city: parts.supporter.signatureStyle === 'anonymous' ? null : parts.supporter.city, country: parts.supporter.country, countryName: supporterCountry }
-      : { signature: '[your name]', city: null, country: '', countryName: '' },
+      ? {
+          signature: supporterSignature(language, parts.supporter.signatureStyle, parts.supporter.name, parts.supporter.country),
+          city: parts.supporter.signatureStyle === 'anonymous' ? null : parts.supporter.city,
+          country: parts.supporter.country,
+          countryName: supporterCountry,
+        }
+      : { signature: catalogueOf(language).t('letter.yourName'), city: null, country: '', countryName: '' },
     note: parts.note,
     appeal: { title: parts.appealTitle },
     date: formatDate(parts.date, language),
     ...(parts.lettersSent !== undefined ? { lettersSent: parts.lettersSent } : {}),
     ...(parts.signUrl !== undefined ? { signUrl: parts.signUrl } : {}),
+    ...(untranslated.length > 0 ? { untranslated: untranslated.map((field) => `case.${field}`) } : {}),
   };
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const formattedDays = new Map<string, string>();
 
-/** A long date in the reader's language; the same day is formatted once. */
-function formatDate(date: Date, language: string): string {
+/** A long date in the letter's language ("2 December 2026", "2 декабря 2026 г."); the same day is formatted once. */
+export function formatDate(date: Date, language: string): string {
   const key = `${language}|${date.toISOString().slice(0, 10)}`;
   const known = formattedDays.get(key);
   if (known !== undefined) return known;

@@ -1,3 +1,4 @@
+import { supporterSignature } from './letter-context';
 import {
   compileTemplate,
   countryName,
@@ -21,6 +22,8 @@ function aLetterContext(overrides: Partial<LetterContext> = {}): LetterContext {
       charges: 'extremism',
       detainedOn: '2024-03-01',
       released: false,
+      female: false,
+      male: true,
     },
     official: { name: 'A. Official', title: 'Prosecutor General', salutation: 'Dear Prosecutor General', organisation: 'Office of the Prosecutor' },
     supporter: { signature: 'Jane Doe', city: 'Toronto', country: 'CA', countryName: 'Canada' },
@@ -253,11 +256,13 @@ describe('template engine', () => {
   });
 
   it('signs in each style', () => {
-    expect(signatureOf('full', '  Jane   Doe ', 'Canada')).toBe('Jane Doe');
-    expect(signatureOf('initials', 'Jane Doe', 'Canada')).toBe('J. D.');
-    expect(signatureOf('initials', 'jean-luc picard', 'France')).toBe('J.-L. P.');
-    expect(signatureOf('anonymous', 'Jane Doe', 'Canada')).toBe('a supporter from Canada');
-    expect(signatureOf('initials', '   ', 'Canada')).toBe('a supporter from Canada');
+    expect(signatureOf('full', '  Jane   Doe ', 'a supporter from Canada')).toBe('Jane Doe');
+    expect(signatureOf('initials', 'Jane Doe', 'a supporter from Canada')).toBe('J. D.');
+    expect(signatureOf('initials', 'jean-luc picard', 'a supporter from France')).toBe('J.-L. P.');
+    // The anonymous wording is the letter's language's (letter-context.ts, from locales/).
+    expect(supporterSignature('en', 'anonymous', 'Jane Doe', 'CA')).toBe('a supporter from Canada');
+    expect(supporterSignature('en', 'initials', '   ', 'CA')).toBe('a supporter from Canada');
+    expect(supporterSignature('ru', 'anonymous', 'Jane Doe', 'CA')).toBe('Сторонник (Канада)');
   });
 
   it('names countries from their ISO code, in a locale', () => {
@@ -265,5 +270,22 @@ describe('template engine', () => {
     expect(countryName('UZ', 'ru')).toBe('Узбекистан');
     expect(countryName('uz', 'fr')).toBe('Ouzbékistan');
     expect(countryName('not a code')).toBe('not a code');
+  });
+});
+
+describe('gender and the variables a template names', () => {
+  it('accepts case.female and case.male, and lists the variables it uses', () => {
+    const body = '{{#if case.female}}она{{else}}{{#if case.male}}он{{else}}этот человек{{/if}}{{/if}} — {{case.name}}';
+    expect(validateTemplate('appeal', 'S', body)).toEqual([]);
+    const template = compileTemplate('appeal', 'Обращение: {{case.name}}', body);
+    expect([...template.variables].sort()).toEqual(['case.female', 'case.male', 'case.name']);
+  });
+
+  it('refuses to render a variable its language has no translation for, naming it', () => {
+    const template = compileTemplate('appeal', 'S', '{{case.name}}');
+    const base = { case: { name: '', country: 'UZ', countryName: '', profession: null, status: 'detained', summary: '', charges: null, detainedOn: null, released: false, female: true, male: false }, official: { name: '', title: '', salutation: null, organisation: null }, supporter: { signature: '', city: null, country: '', countryName: '' }, note: null, appeal: { title: '' }, date: '' };
+    expect(() => template.render({ ...base, untranslated: ['case.name'] })).toThrow(/case\.name/);
+    // A field it does not use may stay untranslated.
+    expect(template.render({ ...base, untranslated: ['case.summary'] }).body).toBe('');
   });
 });

@@ -34,6 +34,9 @@ export interface LetterContext {
     detainedOn: string | null;
     /** Whether the case's status is `released`: a thank-you speaks of a release, or of a death. */
     released: boolean;
+    /** From the case's grammatical gender, for `{{#if case.female}}`; both false when it is unset. */
+    female: boolean;
+    male: boolean;
   };
   official: { name: string; title: string; salutation: string | null; organisation: string | null };
   supporter: { signature: string; city: string | null; country: string; countryName: string };
@@ -44,6 +47,11 @@ export interface LetterContext {
   lettersSent?: number;
   /** Invitation templates only. */
   signUrl?: string;
+  /**
+   * Variables the letter's language has no value for (a case field with no translation):
+   * rendering a template that uses one fails, naming them, rather than send a blank.
+   */
+  untranslated?: readonly string[];
 }
 
 export interface RenderedLetter {
@@ -52,7 +60,17 @@ export interface RenderedLetter {
 }
 
 export interface CompiledTemplate {
+  /** The variables the template names (`case.name`, `note`...). */
+  readonly variables: ReadonlySet<string>;
   render(context: LetterContext): RenderedLetter;
+}
+
+/** A letter that needs a case field its language has no translation for. */
+export class UntranslatedError extends Error {
+  constructor(readonly variables: readonly string[]) {
+    super(`no translation of ${variables.join(', ')} in the letter's language`);
+    this.name = 'UntranslatedError';
+  }
 }
 
 export class TemplateInvalidError extends Error {
@@ -68,7 +86,7 @@ export class TemplateInvalidError extends Error {
 // The shape of the render context; validation and rendering both derive from it, so a
 // variable cannot be allowed without also being guaranteed present when strict mode looks.
 const SHARED_FIELDS = {
-  case: ['name', 'country', 'countryName', 'profession', 'status', 'summary', 'charges', 'detainedOn', 'released'],
+  case: ['name', 'country', 'countryName', 'profession', 'status', 'summary', 'charges', 'detainedOn', 'released', 'female', 'male'],
   official: ['name', 'title', 'salutation', 'organisation'],
   supporter: ['signature', 'city', 'country', 'countryName'],
   appeal: ['title'],
@@ -148,8 +166,14 @@ export function validateTemplate(kind: TemplateKind, subject: string, body: stri
     problems.push({ field: 'body', line: 1, message: 'body is empty' });
   }
 
-  problems.push(...checkSource('subject', subject, allowed), ...checkSource('body', body, allowed));
+  problems.push(...checkSource('subject', subject, allowed).problems, ...checkSource('body', body, allowed).problems);
   return problems;
+}
+
+/** The allowed variables a template names, in subject or body (unknown ones are left out: validation reports them). */
+export function templateVariables(kind: TemplateKind, subject: string, body: string): Set<string> {
+  const allowed = allowedVariablesOf(kind);
+  return new Set([...checkSource('subject', subject, allowed).variables, ...checkSource('body', body, allowed).variables]);
 }
 
 /** Validates then compiles once; throws TemplateInvalidError (carrying the problems) if invalid. */
@@ -165,6 +189,7 @@ export function compileTemplate(kind: TemplateKind, subject: string, body: strin
   const subjectTemplate = env.compile<RenderContext>(subject, COMPILE_OPTIONS);
   const bodyTemplate = env.compile<RenderContext>(body, COMPILE_OPTIONS);
   const extras = KIND_TOP_LEVEL[kind];
+  const variables = templateVariables(kind, subject, body);
 
   // Handlebars compiles lazily on first call; render once now so the cost (and any surprise)
   // lands at save time, not in the middle of a send batch.
@@ -173,7 +198,10 @@ export function compileTemplate(kind: TemplateKind, subject: string, body: strin
   bodyTemplate(blank, RUNTIME_OPTIONS);
 
   return {
+    variables,
     render(context: LetterContext): RenderedLetter {
+      const missing = (context.untranslated ?? []).filter((variable) => variables.has(variable));
+      if (missing.length > 0) throw new UntranslatedError(missing);
       const data = toRenderContext(context, extras);
       return {
         subject: toHeaderLine(subjectTemplate(data, RUNTIME_OPTIONS)),
@@ -202,10 +230,11 @@ export function countryName(code: string, locale = 'en'): string {
 
 /**
  * How a supporter signs: `full` "Jane Doe", `initials` "J. D." (hyphenated names keep their
- * hyphen: "J.-L. P."), `anonymous` "a supporter from Canada". A name with nothing to sign
- * with falls back to the anonymous form rather than an empty signature.
+ * hyphen: "J.-L. P."), `anonymous` as the letter's language says it ("a supporter from
+ * Canada"). A name with nothing to sign with falls back to the anonymous form rather than
+ * an empty signature.
  */
-export function signatureOf(style: 'full' | 'initials' | 'anonymous', name: string, countryName: string): string {
+export function signatureOf(style: 'full' | 'initials' | 'anonymous', name: string, anonymous: string): string {
   const words = name.trim().split(/\s+/).filter((word) => word !== '');
   if (style === 'full' && words.length > 0) return words.join(' ');
   if (style === 'initials') {
@@ -221,8 +250,7 @@ export function signatureOf(style: 'full' | 'initials' | 'anonymous', name: stri
       .filter((initial) => initial !== '');
     if (initials.length > 0) return initials.join(' ');
   }
-  const country = countryName.trim();
-  return country === '' ? 'a supporter' : `a supporter from ${country}`;
+  return anonymous;
 }
 
 type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
@@ -280,16 +308,16 @@ function toBodyText(text: string): string {
 type Field = TemplateProblem['field'];
 type Node = hbs.AST.Node;
 
-function checkSource(field: Field, source: string, allowed: ReadonlySet<string>): TemplateProblem[] {
+function checkSource(field: Field, source: string, allowed: ReadonlySet<string>): { problems: TemplateProblem[]; variables: ReadonlySet<string> } {
   let program: hbs.AST.Program;
   try {
     program = Handlebars.parse(source);
   } catch (error) {
-    return [syntaxProblem(field, error)];
+    return { problems: [syntaxProblem(field, error)], variables: new Set() };
   }
   const checker = new TemplateChecker(field, source, allowed);
   checker.program(program);
-  return checker.problems;
+  return { problems: checker.problems, variables: checker.variables };
 }
 
 function syntaxProblem(field: Field, error: unknown): TemplateProblem {
@@ -344,6 +372,8 @@ function describeParseError(explanation: string): string {
 /** Walks a parsed template and records every construct outside the letter language. */
 class TemplateChecker {
   readonly problems: TemplateProblem[] = [];
+  /** The allowed variables met on the way. */
+  readonly variables = new Set<string>();
   private readonly lineStarts: number[];
 
   constructor(
@@ -433,6 +463,8 @@ class TemplateChecker {
     const text = this.textOf(node);
     if (node.type !== 'PathExpression' || !this.allowed.has(text)) {
       this.report(node, `unknown variable '${text}'`);
+    } else {
+      this.variables.add(text);
     }
   }
 

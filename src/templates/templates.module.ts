@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Case } from '../cases/case.entity';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
+import { DefaultTemplatesInstaller } from './default-templates.installer';
 import { Template } from './template.entity';
 import { TemplatesController } from './templates.controller';
 import { TemplatesService } from './templates.service';
@@ -10,7 +11,7 @@ import { TemplatesService } from './templates.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Template, Case, Official, Supporter])],
   controllers: [TemplatesController],
-  providers: [TemplatesService],
+  providers: [TemplatesService, DefaultTemplatesInstaller],
   exports: [TemplatesService],
 })
 export class TemplatesModule {}

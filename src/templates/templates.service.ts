@@ -55,6 +55,7 @@ export class TemplatesService {
       letterContext({
         case: record,
         official,
+        language: template.language,
         supporter,
         note: null,
         appealTitle: '[appeal title]',

@@ -1,16 +1,14 @@
 import { isEmail, isISO31661Alpha2 } from 'class-validator';
 import type { SignupInput } from '../members/dto/signup.dto';
+import { Catalogue, catalogueOf } from '../common/i18n/messages';
 import { countryLabel, nativeLanguageName } from './view-format';
 
 /**
- * The consent a member gives when joining, word for word as the form shows it. Its version
- * is stored with the member (and the time): change the text, change the version.
+ * The consent a member gives when joining, word for word as the form shows it (`join.consentText`
+ * in each catalogue, the same promise in every language). Its version is stored with the
+ * member (and the time): change the text, change the version.
  */
 export const CONSENT_VERSION = '2025-11-27';
-export const CONSENT_TEXT =
-  'I agree that this letter-writing group keeps my name, email address, country and city to send me each month’s appeals, ' +
-  'and sends letters in my name, signed the way I choose, to the officials named in the appeals I sign. ' +
-  'My email address is never shown to an official. I can leave at any time with the link at the end of every email.';
 
 export interface JoinFormProblem {
   field: 'name' | 'email' | 'country' | 'city' | 'language' | 'consent' | 'consentVersion';
@@ -22,13 +20,19 @@ export type JoinFormValues = Record<'name' | 'email' | 'country' | 'city' | 'lan
 
 export const EMPTY_JOIN_FORM: JoinFormValues = { name: '', email: '', country: '', city: '', language: 'en', consent: false };
 
+/** An empty form whose language of emails is the page's. */
+export function emptyJoinForm(language: string): JoinFormValues {
+  return { ...EMPTY_JOIN_FORM, language };
+}
+
 const CITY_MAX_LENGTH = 120;
 
-let countries: { code: string; name: string }[] | undefined;
+const countries = new Map<string, { code: string; name: string }[]>();
 
-/** Every ISO 3166-1 alpha-2 country, by English name. */
-export function countryChoices(): { code: string; name: string }[] {
-  if (!countries) {
+/** Every ISO 3166-1 alpha-2 country, by its name in `language`. */
+export function countryChoices(language = 'en'): { code: string; name: string }[] {
+  let choices = countries.get(language);
+  if (!choices) {
     const codes: string[] = [];
     for (let first = 65; first <= 90; first += 1) {
       for (let second = 65; second <= 90; second += 1) {
@@ -36,13 +40,14 @@ export function countryChoices(): { code: string; name: string }[] {
         if (isISO31661Alpha2(code)) codes.push(code);
       }
     }
-    countries = codes.map((code) => ({ code, name: countryLabel(code) })).sort((a, b) => a.name.localeCompare(b.name, 'en'));
+    choices = codes.map((code) => ({ code, name: countryLabel(code, language) })).sort((a, b) => a.name.localeCompare(b.name, language));
+    countries.set(language, choices);
   }
-  return countries;
+  return choices;
 }
 
 /** Reads and checks a posted join form; every problem names its field. Never throws. */
-export function parseJoinForm(body: unknown, languages: readonly string[]): { values: JoinFormValues; request: SignupInput | null; problems: JoinFormProblem[] } {
+export function parseJoinForm(body: unknown, languages: readonly string[], messages: Catalogue = catalogueOf('en')): { values: JoinFormValues; request: SignupInput | null; problems: JoinFormProblem[] } {
   const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const text = (name: string): string => (typeof fields[name] === 'string' ? (fields[name] as string).trim() : '');
   const values: JoinFormValues = {
@@ -50,19 +55,19 @@ export function parseJoinForm(body: unknown, languages: readonly string[]): { va
     email: text('email').toLowerCase(),
     country: text('country').toUpperCase(),
     city: text('city'),
-    language: text('language') || 'en',
+    language: text('language') || messages.language,
     consent: text('consent') === 'yes',
   };
   const problems: JoinFormProblem[] = [];
   const oneLine = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
-  if (values.name === '' || values.name.length > 200 || !oneLine(values.name)) problems.push({ field: 'name', message: 'Enter your name (up to 200 characters).' });
-  if (!isEmail(values.email) || values.email.length > 254) problems.push({ field: 'email', message: 'Enter your email address, like name@example.org.' });
-  if (!isISO31661Alpha2(values.country)) problems.push({ field: 'country', message: 'Choose the country you live in.' });
-  if (values.city.length > CITY_MAX_LENGTH || !oneLine(values.city)) problems.push({ field: 'city', message: `Enter your city in up to ${CITY_MAX_LENGTH} characters, or leave it empty.` });
-  if (!languages.includes(values.language)) problems.push({ field: 'language', message: 'Choose the language of your emails.' });
-  if (!values.consent) problems.push({ field: 'consent', message: 'Tick the box to agree, or we cannot send letters in your name.' });
+  if (values.name === '' || values.name.length > 200 || !oneLine(values.name)) problems.push({ field: 'name', message: messages.t('joinForm.name') });
+  if (!isEmail(values.email) || values.email.length > 254) problems.push({ field: 'email', message: messages.t('joinForm.email') });
+  if (!isISO31661Alpha2(values.country)) problems.push({ field: 'country', message: messages.t('joinForm.country') });
+  if (values.city.length > CITY_MAX_LENGTH || !oneLine(values.city)) problems.push({ field: 'city', message: messages.t('joinForm.city', { max: CITY_MAX_LENGTH }) });
+  if (!languages.includes(values.language)) problems.push({ field: 'language', message: messages.t('joinForm.language') });
+  if (!values.consent) problems.push({ field: 'consent', message: messages.t('joinForm.consent') });
   // The version the member read travels with the form: if the text changed since, they must read the new one.
-  if (text('consentVersion') !== CONSENT_VERSION) problems.push({ field: 'consentVersion', message: 'The consent text has changed since you opened this page: please read it again.' });
+  if (text('consentVersion') !== CONSENT_VERSION) problems.push({ field: 'consentVersion', message: messages.t('joinForm.consentVersion') });
 
   const request: SignupInput | null =
     problems.length === 0
@@ -80,7 +85,7 @@ export function parseJoinForm(body: unknown, languages: readonly string[]): { va
 }
 
 /** The view model of the join form. */
-export function joinFormView(values: JoinFormValues, problems: JoinFormProblem[], languages: readonly string[]) {
+export function joinFormView(values: JoinFormValues, problems: JoinFormProblem[], languages: readonly string[], messages: Catalogue = catalogueOf('en')) {
   const problemOf = (field: JoinFormProblem['field']) => problems.find((problem) => problem.field === field)?.message ?? null;
   const field = (name: 'name' | 'email' | 'city', label: string, type: string, autocomplete: string, required: boolean, maxLength: number) => ({
     name,
@@ -96,17 +101,18 @@ export function joinFormView(values: JoinFormValues, problems: JoinFormProblem[]
   });
   return {
     problems: problems.map((problem) => ({ message: problem.message, href: problem.field === 'consentVersion' ? '#join-consent' : `#join-${problem.field}` })),
+    action: messages.language === 'en' ? '/join' : `/join?lang=${messages.language}`,
     fields: [
-      field('name', 'Your name', 'text', 'name', true, 200),
-      field('email', 'Email address', 'email', 'email', true, 254),
-      field('city', 'City (optional)', 'text', 'address-level2', false, CITY_MAX_LENGTH),
+      field('name', messages.t('join.name'), 'text', 'name', true, 200),
+      field('email', messages.t('join.email'), 'email', 'email', true, 254),
+      field('city', messages.t('join.city'), 'text', 'address-level2', false, CITY_MAX_LENGTH),
     ],
     country: {
       value: values.country,
       problem: problemOf('country'),
-      choices: countryChoices().map((country) => ({ ...country, selected: country.code === values.country })),
+      choices: countryChoices(messages.language).map((country) => ({ ...country, selected: country.code === values.country })),
     },
     language: { problem: problemOf('language'), choices: languages.map((code) => ({ code, name: nativeLanguageName(code), selected: code === values.language })) },
-    consent: { checked: values.consent, problem: problemOf('consent') ?? problemOf('consentVersion'), text: CONSENT_TEXT, version: CONSENT_VERSION },
+    consent: { checked: values.consent, problem: problemOf('consent') ?? problemOf('consentVersion'), text: messages.t('join.consentText'), version: CONSENT_VERSION },
   };
 }

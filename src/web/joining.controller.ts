@@ -1,18 +1,27 @@
 import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { catalogueOf } from '../common/i18n/messages';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { MembersService } from '../members/members.service';
-import { EMPTY_JOIN_FORM, joinFormView, parseJoinForm } from './join-form';
+import { emptyJoinForm, joinFormView, parseJoinForm } from './join-form';
+import { languageLinks, visitorLanguage } from './page-language';
 import { MemberLinksService } from './member-links.service';
 import { MembershipPagesService } from './membership-pages.service';
 import { isCrossSite, pageHeaders } from './page-response';
 import { LayoutModel, ViewsService } from './views.service';
 import { CrossSiteError, LinkProblemError, WebExceptionFilter } from './web-exception.filter';
 
-const PUBLIC_LAYOUT = (title: string): LayoutModel => ({ title, nav: [], unsubscribeUrl: null });
+/** A public page in `language`, titled by a catalogue key. */
+const PUBLIC_LAYOUT = (titleKey: string, language: string, switchTo?: string): LayoutModel => ({
+  title: catalogueOf(language).t(titleKey),
+  nav: [],
+  unsubscribeUrl: null,
+  language,
+  ...(switchTo ? { languageLinks: languageLinks(switchTo, language) } : {}),
+});
 
 /**
  * Joining (a public form with explicit consent, then a confirmation link) and leaving (a
@@ -34,40 +43,46 @@ export class JoiningController {
   ) {}
 
   @Get('join')
-  joinForm(@Res({ passthrough: true }) response: Response): string {
+  joinForm(@Req() request: Request, @Res({ passthrough: true }) response: Response): string {
+    const language = visitorLanguage(request);
+    const form = emptyJoinForm(this.membership.languages.includes(language) ? language : 'en');
     pageHeaders(response, HttpStatus.OK);
-    return this.views.render('join', joinFormView(EMPTY_JOIN_FORM, [], this.membership.languages), PUBLIC_LAYOUT('Join the letter-writing group'));
+    return this.views.render('join', joinFormView(form, [], this.membership.languages, catalogueOf(language)), PUBLIC_LAYOUT('titles.join', language, '/join'));
   }
 
   @Post('join')
   @RateLimited('signup')
   async join(@Body() body: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     if (isCrossSite(request, this.config.publicUrl)) throw new CrossSiteError();
-    const { values, request: signup, problems } = parseJoinForm(body, this.membership.languages);
+    const language = visitorLanguage(request);
+    const messages = catalogueOf(language);
+    const { values, request: signup, problems } = parseJoinForm(body, this.membership.languages, messages);
     if (!signup) {
       pageHeaders(response, HttpStatus.BAD_REQUEST);
-      return this.views.render('join', joinFormView(values, problems, this.membership.languages), PUBLIC_LAYOUT('There is a problem: join the letter-writing group'));
+      return this.views.render('join', joinFormView(values, problems, this.membership.languages, messages), PUBLIC_LAYOUT('titles.joinProblem', language));
     }
     await this.members.signup(signup);
     // The same answer whether or not the address was known: the page tells no one who is a member.
     pageHeaders(response, HttpStatus.ACCEPTED);
-    return this.views.render('join-sent', { email: signup.email }, PUBLIC_LAYOUT('Check your email'));
+    return this.views.render('join-sent', { email: signup.email }, PUBLIC_LAYOUT('titles.joinSent', language));
   }
 
   @Get('join/confirm/:token')
-  confirmPage(@Param('token') token: string, @Res({ passthrough: true }) response: Response): string {
-    this.checkLink('confirm', token);
+  async confirmPage(@Param('token') token: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const claims = this.checkLink('confirm', token);
+    const language = (await this.membership.languageOf(claims.supporterId)) ?? visitorLanguage(request);
     pageHeaders(response, HttpStatus.OK);
-    return this.views.render('join-confirm', { action: `/join/confirm/${token}` }, PUBLIC_LAYOUT('Confirm your email address'));
+    return this.views.render('join-confirm', { action: `/join/confirm/${token}` }, PUBLIC_LAYOUT('titles.joinConfirm', language));
   }
 
   @Post('join/confirm/:token')
   async confirm(@Param('token') token: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     if (isCrossSite(request, this.config.publicUrl)) throw new CrossSiteError();
-    this.checkLink('confirm', token);
+    const claims = this.checkLink('confirm', token);
     await this.members.confirm(token);
+    const language = (await this.membership.languageOf(claims.supporterId)) ?? visitorLanguage(request);
     pageHeaders(response, HttpStatus.OK);
-    return this.views.render('join-confirmed', {}, PUBLIC_LAYOUT('Welcome'));
+    return this.views.render('join-confirmed', {}, PUBLIC_LAYOUT('titles.joinConfirmed', language));
   }
 
   @Get('unsubscribe/:token')
@@ -76,7 +91,7 @@ export class JoiningController {
     const page = await this.membership.unsubscribePage(token, claims.supporterId);
     if (!page) throw new LinkProblemError('invalid');
     pageHeaders(response, HttpStatus.OK);
-    return this.views.render('unsubscribe', page, PUBLIC_LAYOUT('Stop emails from the letter-writing group'));
+    return this.views.render('unsubscribe', page, PUBLIC_LAYOUT('titles.unsubscribe', page.language));
   }
 
   /**
@@ -86,10 +101,11 @@ export class JoiningController {
   @Post('unsubscribe/:token')
   async unsubscribe(@Param('token') token: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     if (isCrossSite(request, this.config.publicUrl)) throw new CrossSiteError();
-    this.checkLink('unsubscribe', token);
+    const claims = this.checkLink('unsubscribe', token);
     await this.members.unsubscribe(token);
+    const language = (await this.membership.languageOf(claims.supporterId)) ?? visitorLanguage(request);
     pageHeaders(response, HttpStatus.OK);
-    return this.views.render('unsubscribed', {}, PUBLIC_LAYOUT('You have left the mailing list'));
+    return this.views.render('unsubscribed', {}, PUBLIC_LAYOUT('titles.unsubscribed', language));
   }
 
   private checkLink(purpose: 'confirm' | 'unsubscribe', token: string) {

@@ -6,6 +6,8 @@ export interface UnsubscribePage {
   action: string;
   maskedEmail: string;
   alreadyUnsubscribed: boolean;
+  /** The member's language: the page's words. */
+  language: string;
 }
 
 /** What the joining and leaving pages read. */
@@ -23,12 +25,18 @@ export class MembershipPagesService {
 
   /** The leaving page of one member; null when the member no longer exists. Reading changes nothing. */
   async unsubscribePage(token: string, supporterId: string): Promise<UnsubscribePage | null> {
-    const [row] = await this.db.query<{ email: string; unsubscribed: boolean }[]>(
-      `SELECT email, unsubscribed_at IS NOT NULL AS unsubscribed FROM supporters WHERE id = $1`,
+    const [row] = await this.db.query<{ email: string; unsubscribed: boolean; language: string }[]>(
+      `SELECT email, unsubscribed_at IS NOT NULL AS unsubscribed, language FROM supporters WHERE id = $1`,
       [supporterId],
     );
     if (!row) return null;
-    return { action: `/unsubscribe/${token}`, maskedEmail: maskEmail(row.email), alreadyUnsubscribed: row.unsubscribed };
+    return { action: `/unsubscribe/${token}`, maskedEmail: maskEmail(row.email), alreadyUnsubscribed: row.unsubscribed, language: row.language };
+  }
+
+  /** A member's language, for the pages of their links; null when the member no longer exists. */
+  async languageOf(supporterId: string): Promise<string | null> {
+    const [row] = await this.db.query<{ language: string }[]>(`SELECT language FROM supporters WHERE id = $1`, [supporterId]);
+    return row?.language ?? null;
   }
 }
 

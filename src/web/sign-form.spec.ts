@@ -26,10 +26,10 @@ describe('parseSignForm', () => {
   });
 
   it('names what is wrong: no appeal, a malformed id, a note too long, an unknown style, two notes for one field', () => {
-    expect(parseSignForm({}).problems).toEqual([{ appealId: null, message: 'Choose a letter to sign.' }]);
+    expect(parseSignForm({}).problems).toEqual([{ appealId: null, key: 'signForm.chooseLetter', message: 'Choose a letter to sign.' }]);
     expect(parseSignForm({ appealIds: 'x' }).problems[0].message).toContain('not part of this month');
     const long = parseSignForm({ appealIds: A, [`note[${A}]`]: 'x'.repeat(2001) });
-    expect(long.problems).toEqual([{ appealId: A, message: 'Your note is 2,001 characters long: please keep it to 2,000.' }]);
+    expect(long.problems).toEqual([{ appealId: A, key: 'signForm.noteTooLong', params: { length: 2001, max: 2000 }, message: 'Your note is 2,001 characters long: please keep it to 2,000.' }]);
     expect(parseSignForm({ appealIds: A, note: 'x'.repeat(2000) }).problems).toEqual([]);
     expect(parseSignForm({ appealIds: A, signatureStyle: 'royal' }).problems[0].message).toContain('full name, initials or anonymously');
     expect(parseSignForm({ appealIds: A, note: ['one', 'two'] }).problems[0].message).toBe('Write one note per letter.');

@@ -1,3 +1,4 @@
+import { catalogueOf, Params } from '../common/i18n/messages';
 import { SIGNATURE_STYLES, SignatureStyle } from '../supporters/supporter.entity';
 
 /** The longest personal note, as the API allows. */
@@ -24,7 +25,15 @@ export interface SignRequest {
 export interface SignFormProblem {
   /** The appeal the problem belongs to; null for the form as a whole. */
   appealId: string | null;
+  /** The catalogue message the page shows, in the member's language. */
+  key: string;
+  params?: Params;
+  /** The message in English. */
   message: string;
+}
+
+function problem(appealId: string | null, key: string, params?: Params): SignFormProblem {
+  return { appealId, key, ...(params ? { params } : {}), message: catalogueOf('en').t(key, params) };
 }
 
 /** Reads a posted signing form (application/x-www-form-urlencoded, not extended). Never throws. */
@@ -37,9 +46,9 @@ export function parseSignForm(body: unknown): { request: SignRequest; problems: 
   if (ids.includes('all')) {
     request.appealIds = 'all';
   } else if (ids.length === 0) {
-    problems.push({ appealId: null, message: 'Choose a letter to sign.' });
+    problems.push(problem(null, 'signForm.chooseLetter'));
   } else if (ids.some((id) => !UUID.test(id))) {
-    problems.push({ appealId: null, message: 'One of the letters you chose is not part of this month’s letters.' });
+    problems.push(problem(null, 'signForm.notInMonth'));
   } else {
     request.appealIds = [...new Set(ids.map((id) => id.toLowerCase()))];
   }
@@ -79,14 +88,14 @@ function listOf(value: unknown): string[] {
 function noteOf(value: unknown, appealId: string | null, problems: SignFormProblem[]): string | null | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
-    problems.push({ appealId, message: 'Write one note per letter.' });
+    problems.push(problem(appealId, 'signForm.oneNote'));
     return undefined;
   }
   // Control characters other than line breaks and tabs have no place in a letter (and NUL
   // cannot be stored at all).
   const text = value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
   if (text.length > NOTE_MAX_LENGTH) {
-    problems.push({ appealId, message: `Your note is ${text.length.toLocaleString('en')} characters long: please keep it to ${NOTE_MAX_LENGTH.toLocaleString('en')}.` });
+    problems.push(problem(appealId, 'signForm.noteTooLong', { length: text.length, max: NOTE_MAX_LENGTH }));
     return undefined;
   }
   return text === '' ? null : text;
@@ -95,6 +104,6 @@ function noteOf(value: unknown, appealId: string | null, problems: SignFormProbl
 function styleOf(value: unknown, appealId: string | null, problems: SignFormProblem[]): SignatureStyle | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'string' && (SIGNATURE_STYLES as readonly string[]).includes(value)) return value as SignatureStyle;
-  problems.push({ appealId, message: 'Choose how to sign: full name, initials or anonymously.' });
+  problems.push(problem(appealId, 'signForm.chooseStyle'));
   return undefined;
 }

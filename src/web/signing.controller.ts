@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/roles.decorator';
+import { catalogueOf } from '../common/i18n/messages';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { RateLimited } from '../rate-limit/rate-limit.guard';
 import type { MemberTokenClaims } from '../members/member-token.service';
@@ -34,7 +35,7 @@ export class SigningController {
     const startedAt = performance.now();
     const claims = this.claimsOf(token);
     const page = await this.signing.page(token, claims);
-    const html = this.views.render('sign', page, this.layout(`${page.cycleTitle}: sign this month’s letters`, token, claims, 'page'));
+    const html = this.views.render('sign', page, this.layout(catalogueOf(page.language).t('titles.sign', { title: page.cycleTitle }), page.language, token, claims, 'page'));
     pageHeaders(response, 200, startedAt);
     return html;
   }
@@ -50,11 +51,11 @@ export class SigningController {
     const outcome = problems.length === 0 ? await this.signing.sign(token, claims, signRequest) : { problems };
     if ('problems' in outcome) {
       const page = await this.signing.page(token, claims, { request: signRequest, problems: outcome.problems });
-      const html = this.views.render('sign', page, this.layout(`There is a problem: ${page.cycleTitle}`, token, claims, 'page'));
+      const html = this.views.render('sign', page, this.layout(catalogueOf(page.language).t('titles.signProblem', { title: page.cycleTitle }), page.language, token, claims, 'page'));
       pageHeaders(response, 400, startedAt);
       return html;
     }
-    const html = this.views.render('signed', outcome.confirmation, this.layout('Thank you: your letters are on their way', token, claims, null));
+    const html = this.views.render('signed', outcome.confirmation, this.layout(catalogueOf(outcome.confirmation.language).t('titles.signed'), outcome.confirmation.language, token, claims, null));
     pageHeaders(response, 200, startedAt);
     return html;
   }
@@ -64,7 +65,7 @@ export class SigningController {
     const startedAt = performance.now();
     const claims = this.claimsOf(token);
     const history = await this.signing.history(token, claims);
-    const html = this.views.render('letters', history, this.layout('My letters', token, claims, 'letters'));
+    const html = this.views.render('letters', history, this.layout(catalogueOf(history.language).t('nav.letters'), history.language, token, claims, 'letters'));
     pageHeaders(response, 200, startedAt);
     return html;
   }
@@ -75,12 +76,14 @@ export class SigningController {
     return link.claims;
   }
 
-  private layout(title: string, token: string, claims: MemberTokenClaims, current: 'page' | 'letters' | null): LayoutModel {
+  private layout(title: string, language: string, token: string, claims: MemberTokenClaims, current: 'page' | 'letters' | null): LayoutModel {
+    const messages = catalogueOf(language);
     return {
       title,
+      language,
       nav: [
-        { href: `/sign/${token}`, label: 'This month’s letters', current: current === 'page' },
-        { href: `/sign/${token}/letters`, label: 'My letters', current: current === 'letters' },
+        { href: `/sign/${token}`, label: messages.t('nav.month'), current: current === 'page' },
+        { href: `/sign/${token}/letters`, label: messages.t('nav.letters'), current: current === 'letters' },
       ],
       unsubscribeUrl: this.links.unsubscribeUrl(claims.supporterId),
     };

@@ -1,28 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppealStatus } from '../appeals/appeal.entity';
-import type { CaseStatus } from '../cases/case.entity';
+import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { CyclesService } from '../cycles/cycles.service';
 import type { LetterStatus } from '../delivery/letter.entity';
 import type { MemberTokenClaims } from '../members/member-token.service';
 import { SIGNATURE_STYLES, SignatureStyle } from '../supporters/supporter.entity';
-import { ContextParts } from '../templates/letter-context';
-import { countryName, signatureOf } from '../templates/template-engine';
+import type { ContextParts } from '../templates/letter-context';
+import { supporterSignature } from '../templates/letter-context';
 import { AppealTemplate, LetterPreviewsService } from './letter-previews.service';
 import { choiceFor, NOTE_MAX_LENGTH, SignFormProblem, SignRequest } from './sign-form';
-import {
-  CASE_STATUS_LABELS,
-  countryLabel,
-  dayLabel,
-  dayOf,
-  languageName,
-  LETTER_STATUS_LABELS,
-  monthLabel,
-  paragraphs,
-  SIGNATURE_STYLE_LABELS,
-  webLink,
-} from './view-format';
+import { caseFieldsIn } from '../cases/case-translations';
+import { Catalogue, catalogueOf } from '../common/i18n/messages';
+import { caseStatusLabel, countryLabel, dayLabel, dayOf, languageName, letterStatusLabel, monthLabel, paragraphs, signatureStyleLabel, webLink } from './view-format';
 
 /*
  * The read side of the members' month, straight from the schema (cycles, cycle_appeals,
@@ -65,6 +56,8 @@ interface AppealRow {
   case_summary: string;
   case_detained_on: string | null;
   case_charges: string | null;
+  case_gender: CaseGender | null;
+  case_translations: CaseTranslations;
 }
 
 interface EventRow {
@@ -135,6 +128,8 @@ export interface AppealView {
   caseName: string;
   countryName: string;
   profession: string | null;
+  /** Set when the summary is not in the page's language (no translation): its own language, for `lang`. */
+  summaryLanguage: string | null;
   statusLabel: string;
   /** Detention date and charges, when known. */
   facts: { label: string; value: string }[];
@@ -161,6 +156,8 @@ export interface AppealView {
 }
 
 export interface SigningPage {
+  /** The member's language: the page's words. */
+  language: string;
   formAction: string;
   lettersUrl: string;
   cycleTitle: string;
@@ -175,6 +172,7 @@ export interface SigningPage {
 }
 
 export interface ConfirmationPage {
+  language: string;
   pageUrl: string;
   lettersUrl: string;
   cycleTitle: string;
@@ -191,6 +189,7 @@ export interface ConfirmationPage {
 }
 
 export interface HistoryPage {
+  language: string;
   pageUrl: string;
   total: number;
   summary: string;
@@ -228,6 +227,8 @@ export class SigningService {
     const signatures = new Map(data.signatures.map((signature) => [signature.appeal_id, signature]));
     const total = data.appeals.length;
     const problems = submitted?.problems ?? [];
+    const language = supporter.language;
+    const messages = catalogueOf(language);
 
     const appeals = data.appeals.map((appeal, index): AppealView => {
       const officials = data.officials.filter((official) => official.appeal_id === appeal.id);
@@ -238,40 +239,42 @@ export class SigningService {
       const style = signature?.signature_style ?? choice.signatureStyle ?? supporter.signature_style;
       const events = data.events.filter((event) => event.case_id === appeal.case_id);
       const headingId = `appeal-${index + 1}`;
+      const own = caseInLanguage(appeal, language);
       return {
         id: appeal.id,
         number: index + 1,
         total,
         headingId,
         title: appeal.title,
-        caseName: appeal.case_name,
-        countryName: countryLabel(appeal.case_country),
-        profession: appeal.case_profession,
-        statusLabel: CASE_STATUS_LABELS[appeal.case_status] ?? appeal.case_status,
+        caseName: own.name,
+        countryName: countryLabel(appeal.case_country, language),
+        profession: own.profession,
+        summaryLanguage: own.summaryLanguage,
+        statusLabel: caseStatusLabel(appeal.case_status, language),
         facts: [
-          ...(appeal.case_detained_on ? [{ label: 'Detained', value: dayLabel(appeal.case_detained_on) }] : []),
-          ...(appeal.case_charges ? [{ label: 'Charges', value: appeal.case_charges }] : []),
+          ...(appeal.case_detained_on ? [{ label: messages.t('appeal.detained'), value: dayLabel(appeal.case_detained_on, language) }] : []),
+          ...(own.charges ? [{ label: messages.t('appeal.charges'), value: own.charges }] : []),
         ],
-        summary: paragraphs(appeal.case_summary),
+        summary: paragraphs(own.summary),
         photo: null,
         timeline: events.map((event) => ({
           date: event.occurred_on,
-          dateLabel: dayLabel(event.occurred_on),
+          dateLabel: dayLabel(event.occurred_on, language),
           kind: event.kind,
           description: event.description,
           source: webLink(event.source_url),
         })),
         letters: officials.map((official, officialIndex) =>
-          this.letterView(appeal, official, templates, supporter, signature ? { note: signature.note, style: signature.signature_style } : { note: null, style }, officialIndex === 0),
+          this.letterView(appeal, official, templates, supporter, signature ? { note: signature.note, style: signature.signature_style } : { note: null, style }, officialIndex === 0, messages),
         ),
         signed: signature
           ? {
-              dayLabel: dayOf(signature.created_at),
-              styleLabel: SIGNATURE_STYLE_LABELS[signature.signature_style],
+              dayLabel: dayOf(signature.created_at, language),
+              styleLabel: signatureStyleLabel(signature.signature_style, language),
               note: signature.note,
               letters: signature.letters.map((letter) => {
                 const official = officials.find((candidate) => candidate.id === letter.officialId);
-                return { to: official ? addressee(official) : 'An official', statusLabel: LETTER_STATUS_LABELS[letter.status], status: letter.status };
+                return { to: official ? addressee(official) : messages.t('sign.anOfficial'), statusLabel: letterStatusLabel(letter.status, language), status: letter.status };
               }),
             }
           : null,
@@ -282,28 +285,29 @@ export class SigningService {
               noteHintId: `note-hint-${index + 1}`,
               note: choice.note ?? '',
               noteMaxLength: NOTE_MAX_LENGTH,
-              noteMaxLengthLabel: NOTE_MAX_LENGTH.toLocaleString('en'),
+              noteMaxLengthLabel: NOTE_MAX_LENGTH.toLocaleString(language),
               styleName: `signatureStyle[${appeal.id}]`,
               styles: SIGNATURE_STYLES.map((value) => ({
                 id: `style-${index + 1}-${value}`,
                 value,
-                label: SIGNATURE_STYLE_LABELS[value],
-                example: signatureOf(value, supporter.name, countryName(supporter.country, 'en')),
+                label: signatureStyleLabel(value, language),
+                example: supporterSignature(language, value, supporter.name, supporter.country),
                 checked: value === style,
               })),
             }
           : null,
-        closedMessage: signature || signable ? null : closedMessageFor(appeal),
-        problems: problems.filter((problem) => problem.appealId === appeal.id).map((problem) => problem.message),
+        closedMessage: signature || signable ? null : closedMessageFor(appeal, own.name, messages),
+        problems: problems.filter((problem) => problem.appealId === appeal.id).map((problem) => messages.t(problem.key, problem.params)),
       };
     });
 
     const signableCount = appeals.filter((appeal) => appeal.form !== null).length;
     return {
+      language,
       formAction: `/sign/${token}`,
       lettersUrl: `/sign/${token}/letters`,
       cycleTitle: cycle.title,
-      month: monthLabel(cycle.month),
+      month: monthLabel(cycle.month, language),
       memberName: supporter.name,
       appeals,
       signedCount: data.signatures.length,
@@ -311,7 +315,8 @@ export class SigningService {
       offerSignAll: signableCount > 1,
       problems: problems.map((problem) => {
         const appeal = appeals.find((candidate) => candidate.id === problem.appealId);
-        return { message: appeal ? `${appeal.caseName}: ${problem.message}` : problem.message, href: appeal?.form ? `#${appeal.form.noteId}` : '#letters' };
+        const message = messages.t(problem.key, problem.params);
+        return { message: appeal ? `${appeal.caseName}: ${message}` : message, href: appeal?.form ? `#${appeal.form.noteId}` : '#letters' };
       }),
     };
   }
@@ -328,8 +333,8 @@ export class SigningService {
       this.cycles.memberOfSignLink(token),
       this.supporter(claims.supporterId),
       this.cycle(cycleId),
-      this.db.query<{ id: string; status: AppealStatus; case_name: string; title: string }[]>(
-        `SELECT a.id, a.status, k.name AS case_name, a.title
+      this.db.query<{ id: string; status: AppealStatus; case_name: string; case_translations: CaseTranslations; title: string }[]>(
+        `SELECT a.id, a.status, k.name AS case_name, k.translations AS case_translations, a.title
            FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
           WHERE ca.cycle_id = $1 ORDER BY ca.position, a.id`,
         [cycleId],
@@ -348,7 +353,7 @@ export class SigningService {
     } else {
       const ids = request.appealIds;
       if (ids.some((id) => !appeals.some((appeal) => appeal.id === id))) {
-        return { problems: [{ appealId: null, message: 'One of the letters you chose is not part of this month’s letters.' }] };
+        return { problems: [signProblem(null, 'signForm.notInMonth')] };
       }
       chosen = appeals.filter((appeal) => ids.includes(appeal.id));
     }
@@ -386,27 +391,30 @@ export class SigningService {
     ]);
     const signedNow = [...outcomes.values()].filter((outcome) => outcome === 'signed').length;
     const lettersNow = letters.filter((letter) => outcomes.get(letter.appeal_id) === 'signed').length;
+    const language = supporter.language;
+    const messages = catalogueOf(language);
     const confirmation: ConfirmationPage = {
+      language,
       pageUrl: `/sign/${token}`,
       lettersUrl: `/sign/${token}/letters`,
       cycleTitle: cycle.title,
       signedNow,
       summary:
         signedNow === 0
-          ? 'Nothing new was signed: every letter you chose was already signed or is closed.'
-          : `You signed ${plural(signedNow, 'appeal')}: ${plural(lettersNow, 'letter')} in your name ${lettersNow === 1 ? 'is' : 'are'} on ${lettersNow === 1 ? 'its' : 'their'} way.`,
+          ? messages.t('signed.nothingNew')
+          : `${messages.t('signed.summaryAppeals', { count: signedNow })}: ${messages.t('signed.summaryLetters', { count: lettersNow })}`,
       appeals: chosen.map((appeal) => {
         const outcome = outcomes.get(appeal.id) ?? 'closed';
         const signature = signatures.find((row) => row.appeal_id === appeal.id);
         return {
-          caseName: appeal.case_name,
+          caseName: caseInLanguage({ case_name: appeal.case_name, case_translations: appeal.case_translations }, language).name,
           title: appeal.title,
-          outcome: outcome === 'signed' ? 'Signed now' : outcome === 'already' ? 'You had already signed this letter' : 'Not signed: this appeal is closed',
+          outcome: messages.t(`signed.outcome.${outcome}`),
           note: signature?.note ?? null,
-          styleLabel: signature ? SIGNATURE_STYLE_LABELS[signature.signature_style] : null,
+          styleLabel: signature ? signatureStyleLabel(signature.signature_style, language) : null,
           letters: letters
             .filter((letter) => letter.appeal_id === appeal.id)
-            .map((letter) => ({ to: addressee(letter), organisation: letter.organisation, languageName: languageName(letter.language), statusLabel: LETTER_STATUS_LABELS[letter.status] })),
+            .map((letter) => ({ to: addressee(letter), organisation: letter.organisation, languageName: languageName(letter.language, language), statusLabel: letterStatusLabel(letter.status, language) })),
         };
       }),
     };
@@ -417,8 +425,8 @@ export class SigningService {
   async history(token: string, claims: MemberTokenClaims): Promise<HistoryPage> {
     const [supporter, letters, [{ total }]] = await Promise.all([
       this.supporter(claims.supporterId),
-      this.db.query<{ case_id: string; case_name: string; appeal_title: string; status: LetterStatus; sent_at: Date | null; created_at: Date; name: string; title: string; organisation: string | null; language: string }[]>(
-        `SELECT k.id AS case_id, k.name AS case_name, a.title AS appeal_title, l.status, l.sent_at, l.created_at,
+      this.db.query<{ case_id: string; case_name: string; case_translations: CaseTranslations; appeal_title: string; status: LetterStatus; sent_at: Date | null; created_at: Date; name: string; title: string; organisation: string | null; language: string }[]>(
+        `SELECT k.id AS case_id, k.name AS case_name, k.translations AS case_translations, a.title AS appeal_title, l.status, l.sent_at, l.created_at,
                 o.name, o.title, o.organisation, o.language
            FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases k ON k.id = a.case_id JOIN officials o ON o.id = l.official_id
           WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2`,
@@ -427,28 +435,34 @@ export class SigningService {
       this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM letters WHERE supporter_id = $1`, [claims.supporterId]),
     ]);
     if (!supporter || !supporter.active) throw new SignLinkGoneError();
+    const language = supporter.language;
+    const messages = catalogueOf(language);
     const cases = new Map<string, HistoryPage['cases'][number]>();
     for (const letter of letters) {
       let entry = cases.get(letter.case_id);
       if (!entry) {
-        entry = { name: letter.case_name, letters: [] };
+        entry = { name: caseInLanguage(letter, language).name, letters: [] };
         cases.set(letter.case_id, entry);
       }
       entry.letters.push({
         appealTitle: letter.appeal_title,
         to: addressee(letter),
         organisation: letter.organisation,
-        languageName: languageName(letter.language),
+        languageName: languageName(letter.language, language),
         status: letter.status,
-        statusLabel: LETTER_STATUS_LABELS[letter.status],
-        dayLabel: dayOf(letter.sent_at ?? letter.created_at),
+        statusLabel: letterStatusLabel(letter.status, language),
+        dayLabel: dayOf(letter.sent_at ?? letter.created_at, language),
       });
     }
     return {
+      language,
       pageUrl: `/sign/${token}`,
       total,
-      summary: `You have signed ${plural(total, 'letter')} for ${plural(cases.size, 'case')}${total > letters.length ? ' (the latest shown)' : ''}.`,
-      truncated: total > letters.length ? `Only your latest ${letters.length.toLocaleString('en')} letters are shown here.` : null,
+      summary: messages.t(total > letters.length ? 'letters.summaryLatest' : 'letters.summary', {
+        letters: messages.t('letters.letterCount', { count: total }),
+        cases: messages.t('letters.caseCount', { count: cases.size }),
+      }),
+      truncated: total > letters.length ? messages.t('letters.truncated', { count: letters.length }) : null,
       cases: [...cases.values()],
     };
   }
@@ -461,7 +475,8 @@ export class SigningService {
       this.cycle(cycleId),
       this.db.query<AppealRow[]>(
         `SELECT a.id, a.title, a.status, k.id AS case_id, k.name AS case_name, k.country AS case_country, k.profession AS case_profession,
-                k.status AS case_status, k.summary AS case_summary, to_char(k.detained_on, 'YYYY-MM-DD') AS case_detained_on, k.charges AS case_charges
+                k.status AS case_status, k.summary AS case_summary, to_char(k.detained_on, 'YYYY-MM-DD') AS case_detained_on, k.charges AS case_charges,
+                k.gender AS case_gender, k.translations AS case_translations
            FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
           WHERE ca.cycle_id = $1 ORDER BY ca.position, a.id`,
         [cycleId],
@@ -519,13 +534,14 @@ export class SigningService {
     supporter: SupporterRow,
     signing: { note: string | null; style: SignatureStyle },
     open: boolean,
+    messages: Catalogue,
   ): LetterView {
     const view: LetterView = {
       open,
       to: addressee(official),
       organisation: official.organisation,
       language: official.language,
-      languageName: languageName(official.language),
+      languageName: languageName(official.language, messages.language),
       subject: '',
       body: '',
       error: null,
@@ -541,8 +557,11 @@ export class SigningService {
         summary: appeal.case_summary,
         charges: appeal.case_charges,
         detainedOn: appeal.case_detained_on,
+        gender: appeal.case_gender,
+        translations: appeal.case_translations,
       },
-      official: { name: official.name, title: official.title, salutation: official.salutation, organisation: official.organisation, language },
+      official: { name: official.name, title: official.title, salutation: official.salutation, organisation: official.organisation, language: official.language },
+      language,
       supporter: { name: supporter.name, city: supporter.city, country: supporter.country, signatureStyle: signing.style },
       note: signing.note,
       appealTitle: appeal.title,
@@ -550,49 +569,67 @@ export class SigningService {
     });
     const template = this.previews.templateFor(templates, official.language);
     if (!template) {
-      view.error = 'This appeal has no letter yet.';
+      view.error = messages.t('letterView.none');
       return view;
     }
     try {
-      const letter = this.previews.render(template, parts(official.language));
+      const letter = this.previews.render(template, parts(template.language));
       view.subject = letter.subject;
       view.body = letter.body;
       // The language the official reads is the template's, which is theirs or the fallback.
       view.language = template.language;
-      view.languageName = languageName(template.language);
+      view.languageName = languageName(template.language, messages.language);
     } catch (error) {
       this.logger.warn(`Appeal ${appeal.id}: letter to official ${official.id} cannot be rendered: ${(error as Error).message.slice(0, 200)}`);
-      view.error = 'This letter cannot be shown: the coordinators have been told.';
+      view.error = messages.t('letterView.cannotShow');
       return view;
     }
     if (template.language !== supporter.language) {
       const own = templates.find((candidate) => candidate.language === supporter.language);
       if (own) {
         try {
-          const letter = this.previews.render(own, parts(supporter.language));
-          view.translation = { language: own.language, languageName: languageName(own.language), subject: letter.subject, body: letter.body };
+          const letter = this.previews.render(own, parts(own.language));
+          view.translation = { language: own.language, languageName: languageName(own.language, messages.language), subject: letter.subject, body: letter.body };
         } catch {
-          view.noTranslation = `This letter cannot be shown in ${languageName(supporter.language)}.`;
+          view.noTranslation = messages.t('letterView.cannotShowIn', { language: languageName(supporter.language, messages.language) });
         }
       } else {
-        view.noTranslation = `This letter has no ${languageName(supporter.language)} version.`;
+        view.noTranslation = messages.t('letterView.noVersionIn', { language: languageName(supporter.language, messages.language) });
       }
     }
     return view;
   }
 }
 
-function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
+/** The case as a member reads it: its translation in their language where there is one, else its own (English) fields. */
+function caseInLanguage(
+  row: Partial<Pick<AppealRow, 'case_profession' | 'case_summary' | 'case_charges'>> & Pick<AppealRow, 'case_name' | 'case_translations'>,
+  language: string,
+): { name: string; profession: string | null; summary: string; summaryLanguage: string | null; charges: string | null } {
+  const { fields } = caseFieldsIn(
+    { name: row.case_name, profession: row.case_profession ?? null, summary: row.case_summary ?? '', charges: row.case_charges ?? null, translations: row.case_translations },
+    language,
+  );
+  return {
+    name: fields.name ?? row.case_name,
+    profession: fields.profession ?? row.case_profession ?? null,
+    summary: fields.summary ?? row.case_summary ?? '',
+    summaryLanguage: fields.summary === null && language !== 'en' ? 'en' : null,
+    charges: fields.charges ?? row.case_charges ?? null,
+  };
+}
+
+function signProblem(appealId: string | null, key: string): SignFormProblem {
+  return { appealId, key, message: catalogueOf('en').t(key) };
 }
 
 function addressee(official: { name: string; title: string }): string {
   return `${official.title} ${official.name}`;
 }
 
-function closedMessageFor(appeal: AppealRow): string {
-  if (appeal.case_status === 'released') return `Good news: ${appeal.case_name} has been released. This appeal takes no more signatures.`;
-  if (appeal.status === 'draft') return 'This appeal is not open yet.';
-  if (appeal.status === 'cancelled') return 'This appeal was withdrawn and takes no more signatures.';
-  return 'This appeal is closed and takes no more signatures.';
+function closedMessageFor(appeal: AppealRow, caseName: string, messages: Catalogue): string {
+  if (appeal.case_status === 'released') return messages.t('closed.released', { name: caseName });
+  if (appeal.status === 'draft') return messages.t('closed.draft');
+  if (appeal.status === 'cancelled') return messages.t('closed.cancelled');
+  return messages.t('closed.closed');
 }

@@ -1,45 +1,71 @@
 import type { CaseStatus } from '../cases/case.entity';
 import type { LetterStatus } from '../delivery/letter.entity';
 import type { SignatureStyle } from '../supporters/supporter.entity';
+import { catalogueOf } from '../common/i18n/messages';
 import { countryName } from '../templates/template-engine';
 
 /*
- * Words and formats of the pages. The pages speak English for now; letters are shown in
+ * Formats and labels of the pages, in the page's language (the member's, or the visitor's
+ * best match); words come from the message catalogues in locales/. Letters are shown in
  * their own languages, marked with `lang` so that screen readers switch voice.
  */
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+const formats = new Map<string, Intl.DateTimeFormat>();
+const languageNames = new Map<string, Intl.DisplayNames>();
 
-/** "2024-11-01" -> "1 November 2024". */
-export function dayLabel(isoDate: string): string {
+function formatOf(language: string, kind: 'day' | 'month'): Intl.DateTimeFormat {
+  const key = `${language}|${kind}`;
+  let format = formats.get(key);
+  if (!format) {
+    // British English writes "1 November 2024", as the pages always have.
+    const locale = language === 'en' ? 'en-GB' : language;
+    const options: Intl.DateTimeFormatOptions = kind === 'day' ? { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' } : { month: 'long', year: 'numeric', timeZone: 'UTC' };
+    try {
+      format = new Intl.DateTimeFormat(locale, options);
+    } catch {
+      format = new Intl.DateTimeFormat('en-GB', options);
+    }
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** "2024-11-01" -> "1 November 2024" ("1 ноября 2024 г."). */
+export function dayLabel(isoDate: string, language = 'en'): string {
   const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? isoDate : dayFormat.format(date);
+  return Number.isNaN(date.getTime()) ? isoDate : formatOf(language, 'day').format(date);
 }
 
 /** A moment as the day it fell on (UTC), e.g. "27 November 2025". */
-export function dayOf(moment: Date | string): string {
+export function dayOf(moment: Date | string, language = 'en'): string {
   const date = new Date(moment);
-  return Number.isNaN(date.getTime()) ? '' : dayFormat.format(date);
+  return Number.isNaN(date.getTime()) ? '' : formatOf(language, 'day').format(date);
 }
 
-/** "2025-11" -> "November 2025". */
-export function monthLabel(month: string): string {
+/** "2025-11" -> "November 2025" ("ноябрь 2025 г."). */
+export function monthLabel(month: string, language = 'en'): string {
   const date = new Date(`${month}-01T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? month : monthFormat.format(date);
+  if (Number.isNaN(date.getTime())) return month;
+  // Russian wants the month's own (nominative) name here: "ноябрь 2025 г.", not "ноября".
+  const label = formatOf(language, 'month').format(date);
+  return label.charAt(0).toLocaleUpperCase(language) + label.slice(1);
 }
 
-/** "ru" -> "Russian". */
-export function languageName(code: string): string {
+/** "ru" -> "Russian" (in `language`: "русский"). */
+export function languageName(code: string, language = 'en'): string {
   try {
-    return languageNames.of(code) ?? code;
+    let names = languageNames.get(language);
+    if (!names) {
+      names = new Intl.DisplayNames([language], { type: 'language', fallback: 'code' });
+      languageNames.set(language, names);
+    }
+    return names.of(code) ?? code;
   } catch {
     return code;
   }
 }
 
-/** "ru" -> "русский": how a language calls itself, for choosing one. */
+/** "ru" -> "Русский": how a language calls itself, for choosing one. */
 export function nativeLanguageName(code: string): string {
   try {
     const name = new Intl.DisplayNames([code], { type: 'language', fallback: 'code' }).of(code) ?? code;
@@ -49,35 +75,23 @@ export function nativeLanguageName(code: string): string {
   }
 }
 
-export function countryLabel(code: string): string {
-  return countryName(code, 'en');
+export function countryLabel(code: string, language = 'en'): string {
+  return countryName(code, language);
 }
 
-export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
-  detained: 'Detained',
-  'on-trial': 'On trial',
-  sentenced: 'Sentenced',
-  'at-risk': 'At risk',
-  released: 'Released',
-  deceased: 'Deceased',
-};
+/** A case's status as a member reads it. */
+export function caseStatusLabel(status: CaseStatus, language: string): string {
+  return catalogueOf(language).t(`caseStatus.${status}`);
+}
 
 /** What a letter's status means to the member who signed it. */
-export const LETTER_STATUS_LABELS: Record<LetterStatus, string> = {
-  queued: 'Waiting to be sent',
-  sending: 'Being sent',
-  sent: 'Delivered',
-  failed: 'Could not be delivered',
-  unknown: 'Sent, delivery not confirmed',
-  cancelled: 'Not sent: the appeal ended',
-  bounced: 'Returned by the recipient’s mail server',
-};
+export function letterStatusLabel(status: LetterStatus, language: string): string {
+  return catalogueOf(language).t(`letterStatus.${status}`);
+}
 
-export const SIGNATURE_STYLE_LABELS: Record<SignatureStyle, string> = {
-  full: 'Full name',
-  initials: 'Initials only',
-  anonymous: 'Anonymously',
-};
+export function signatureStyleLabel(style: SignatureStyle, language: string): string {
+  return catalogueOf(language).t(`signatureStyle.${style}`);
+}
 
 /** Text with blank lines between paragraphs, as paragraphs. */
 export function paragraphs(text: string | null): string[] {

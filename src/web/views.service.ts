@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
+import { catalogueOf, Params } from '../common/i18n/messages';
 
 /** The repository's views/ folder, from src/ (tests) or dist/ (built). */
 export const VIEWS_DIR = join(__dirname, '..', '..', 'views');
@@ -16,6 +17,10 @@ export interface LayoutModel {
   unsubscribeUrl: string | null;
   /** Same-origin script addresses, at the end of the body (the dashboard's only). */
   scripts?: string[];
+  /** The language of the page's words (locales/<language>.json); English when unset. */
+  language?: string;
+  /** Links to the same page in other languages, on public pages. */
+  languageLinks?: { href: string; label: string; language: string }[];
 }
 
 type PageTemplate = HandlebarsTemplateDelegate<Record<string, unknown>>;
@@ -43,6 +48,12 @@ export class ViewsService {
 
   constructor() {
     const env = Handlebars.create();
+    // {{t "key" name=value}}: a message of the page's language (the render's `lang`), escaped as any value.
+    env.registerHelper('t', function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
+      const root = (options.data as { root?: { lang?: unknown } } | undefined)?.root;
+      const language = typeof root?.lang === 'string' ? root.lang : 'en';
+      return catalogueOf(language).t(String(key), options.hash as Params);
+    });
     const options: CompileOptions = { strict: true, preventIndent: true };
     const partials = join(VIEWS_DIR, 'partials');
     for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
@@ -67,8 +78,9 @@ export class ViewsService {
   render(page: string, model: object, layout: LayoutModel): string {
     const template = this.pages.get(page);
     if (!template) throw new Error(`no view named '${page}'`);
-    const content = template(model as Record<string, unknown>);
-    return this.layout({ scripts: [], ...layout, stylesheetPath: this.stylesheetPath, content });
+    const lang = layout.language ?? 'en';
+    const content = template({ ...(model as Record<string, unknown>), lang });
+    return this.layout({ scripts: [], languageLinks: [], ...layout, lang, stylesheetPath: this.stylesheetPath, content });
   }
 }
 

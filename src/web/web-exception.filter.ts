@@ -1,8 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { Catalogue, catalogueOf } from '../common/i18n/messages';
 import { DomainError, NotFoundError } from '../common/errors';
 import { OUTAGE_RETRY_AFTER_SECONDS, outageOf } from '../common/outage';
 import { LinkInvalidError } from '../members/member-errors';
+import { visitorLanguage } from './page-language';
 import { pageHeaders } from './page-response';
 import { ViewsService } from './views.service';
 
@@ -40,66 +42,41 @@ export class WebExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
-    const page = this.describe(exception);
+    // The visitor's language: an error page knows no member (the link may name none).
+    const language = visitorLanguage(host.switchToHttp().getRequest<Request>());
+    const page = this.describe(exception, catalogueOf(language));
     pageHeaders(response, page.status);
     if (page.status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
-    response.send(this.views.render('problem', page, { title: page.heading, nav: [], unsubscribeUrl: null }));
+    response.send(this.views.render('problem', page, { title: page.heading, nav: [], unsubscribeUrl: null, language }));
   }
 
-  private describe(exception: unknown): ProblemPage {
+  private describe(exception: unknown, messages: Catalogue): ProblemPage {
+    const page = (status: number, key: string, paragraphs: string[]): ProblemPage => ({ status, heading: messages.t(`problem.${key}.heading`), paragraphs });
     if (exception instanceof LinkProblemError && exception.kind === 'expired') {
-      return {
-        status: HttpStatus.GONE,
-        heading: 'This link has expired',
-        paragraphs: [
-          'For your safety, the links in our emails work for a limited time, and this one is too old. Nothing was signed or changed.',
-          'A new link arrives with every month’s invitation. If you need one now, reply to the latest email from us and we will send it.',
-        ],
-      };
+      return page(HttpStatus.GONE, 'expired', [messages.t('problem.expired.text1'), messages.t('problem.expired.text2')]);
     }
     if (exception instanceof LinkInvalidError) {
       // The backend's own refusal of a link (its member left, its cycle closed...): its message says what to do.
-      return { status: HttpStatus.NOT_FOUND, heading: 'This link does not work', paragraphs: [exception.message, 'Nothing was signed or changed.'] };
+      return page(HttpStatus.NOT_FOUND, 'invalid', [messages.t(`problem.linkInvalid.${exception.purpose}`), messages.t('problem.nothingChanged')]);
     }
     if (exception instanceof LinkProblemError || exception instanceof NotFoundError) {
-      return {
-        status: HttpStatus.NOT_FOUND,
-        heading: 'This link does not work',
-        paragraphs: [
-          'The address may have been cut or changed on its way to you. Nothing was signed or changed.',
-          'Open the link straight from the email again, or copy the whole address into your browser. If it still does not work, reply to the email and we will help.',
-        ],
-      };
+      return page(HttpStatus.NOT_FOUND, 'invalid', [messages.t('problem.invalid.text1'), messages.t('problem.invalid.text2')]);
     }
     if (exception instanceof CrossSiteError) {
-      return {
-        status: HttpStatus.FORBIDDEN,
-        heading: 'This form came from another website',
-        paragraphs: ['To protect your signature, we only accept this form from our own pages. Nothing was signed or changed.', 'Open the link from your email and sign there.'],
-      };
+      return page(HttpStatus.FORBIDDEN, 'crossSite', [messages.t('problem.crossSite.text1'), messages.t('problem.crossSite.text2')]);
     }
     if (exception instanceof DomainError && exception.status < 500) {
-      return { status: exception.status, heading: 'This cannot be done now', paragraphs: [exception.message] };
+      // The domain speaks English: in another language the page says what it can in the member's own words.
+      return page(exception.status, 'cannotNow', [messages.language === 'en' ? exception.message : messages.t('problem.cannotNow.text')]);
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
-      if (status === HttpStatus.NOT_FOUND) {
-        return { status, heading: 'Page not found', paragraphs: ['There is no page at this address. Check the link in your email.'] };
-      }
-      return { status, heading: 'This request could not be handled', paragraphs: ['Please go back and try again.'] };
+      if (status === HttpStatus.NOT_FOUND) return page(status, 'notFound', [messages.t('problem.notFound.text')]);
+      return page(status, 'badRequest', [messages.t('problem.badRequest.text')]);
     }
-    if (outageOf(exception)) {
-      return {
-        status: HttpStatus.SERVICE_UNAVAILABLE,
-        heading: 'We will be back in a moment',
-        paragraphs: ['Our servers are restarting. Nothing was signed or changed: please try again in a minute.'],
-      };
-    }
+    // Postgres or Redis restarting: the member can come back in a minute.
+    if (outageOf(exception)) return page(HttpStatus.SERVICE_UNAVAILABLE, 'unavailable', [messages.t('problem.unavailable.text')]);
     this.logger.error(exception instanceof Error ? `${exception.name}: ${exception.message.slice(0, 200)}` : 'Unknown error', exception instanceof Error ? exception.stack : undefined);
-    return {
-      status: HttpStatus.INTERNAL_SERVER_ERROR,
-      heading: 'Something went wrong on our side',
-      paragraphs: ['Nothing you did caused this. Please try again in a few minutes; if you were signing, check “My letters” first: what was signed stays signed.'],
-    };
+    return page(HttpStatus.INTERNAL_SERVER_ERROR, 'server', [messages.t('problem.server.text')]);
   }
 }

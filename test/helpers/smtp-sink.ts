@@ -94,7 +94,8 @@ export class SmtpSink {
   }
 
   private async handleLight(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
-    const head = raw.slice(0, Math.max(0, raw.indexOf('\r\n\r\n')) || raw.length);
+    // Headers unfolded (RFC 5322: a long Message-ID continues on the next line).
+    const head = raw.slice(0, Math.max(0, raw.indexOf('\r\n\r\n')) || raw.length).replace(/\r?\n[ \t]+/g, ' ');
     const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
     const message: ReceivedMessage = {
       raw: '',

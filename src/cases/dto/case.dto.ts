@@ -3,7 +3,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { OneLine, Trim, UpperCase } from '../../common/validation';
 import type { CaseEvent } from '../case-event.entity';
-import { Case, CASE_STATUSES, CaseStatus } from '../case.entity';
+import { Case, CASE_GENDERS, CASE_STATUSES, CaseGender, CaseStatus } from '../case.entity';
+import { IsCaseTranslations, TranslationsChange } from '../case-translations';
 
 export class CreateCaseDto {
   @Trim() @IsString() @Length(1, 200) @OneLine() name: string;
@@ -14,6 +15,9 @@ export class CreateCaseDto {
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }, { message: 'detainedOn must be a date (YYYY-MM-DD)' }) @Length(10, 10, { message: 'detainedOn must be a date (YYYY-MM-DD)' }) detainedOn?: string;
   @IsOptional() @Trim() @IsString() @Length(1, 2000) charges?: string;
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true }) tags?: string[];
+  @IsOptional() @IsIn(CASE_GENDERS, { message: `gender must be one of ${CASE_GENDERS.join(', ')}` }) gender?: CaseGender;
+  /** `{"<language>": {name?, profession?, summary?, charges?}}`, the case's fields in other languages than English. */
+  @IsOptional() @IsCaseTranslations(false) translations?: TranslationsChange;
 }
 
 // A column that cannot be empty may be left out of a change, but not set to null: null would
@@ -29,6 +33,10 @@ export class UpdateCaseDto {
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }, { message: 'detainedOn must be a date (YYYY-MM-DD)' }) @Length(10, 10, { message: 'detainedOn must be a date (YYYY-MM-DD)' }) detainedOn?: string;
   @IsOptional() @Trim() @IsString() @Length(1, 2000) charges?: string;
   @PresentOrAbsent() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true }) tags?: string[];
+  /** null clears it: the templates then use wording that needs no gender. */
+  @IsOptional() @IsIn(CASE_GENDERS, { message: `gender must be one of ${CASE_GENDERS.join(', ')}` }) gender?: CaseGender | null;
+  /** Merged into the stored translations: null for a language or a field clears it, null for the whole clears all. */
+  @IsOptional() @IsCaseTranslations(true) translations?: TranslationsChange | null;
 }
 
 export class CreateCaseEventDto {

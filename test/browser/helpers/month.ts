@@ -22,6 +22,8 @@ export interface MonthAppeal {
   appealId: string;
   caseId: string;
   caseName: string;
+  /** The case's name in its Russian translation (Russian letters carry no English word of the case). */
+  caseNameRu: string;
   officials: MonthOfficial[];
 }
 
@@ -37,6 +39,7 @@ export interface Member {
 }
 
 const CASE_NAMES = ['Rukhshona Khakimova', 'Ahmad Ibrohimov', 'Daler Imomali', 'Abdullo Ghurbati', 'Zavqibek Saidamini'];
+const CASE_NAMES_RU = ['Рухшона Хакимова', 'Ахмад Иброхимов', 'Далер Имомали', 'Абдулло Гурбати', 'Завкибек Саидамини'];
 
 async function created<T = any>(what: string, response: Promise<{ status: number; body: T }>): Promise<T> {
   const { status, body } = await response;
@@ -63,7 +66,12 @@ export async function aMonth(api: Api, token: string, count: number, label: stri
   const appeals: MonthAppeal[] = [];
   for (let i = 0; i < count; i += 1) {
     const caseName = CASE_NAMES[i % CASE_NAMES.length];
-    const record = await created('case', api.post('/api/cases', aCase({ name: caseName, summary: `${caseName} is a journalist.\n\nSentenced after a closed trial <b>in secret</b>.` }), token));
+    const caseNameRu = CASE_NAMES_RU[i % CASE_NAMES_RU.length];
+    const translations = { ru: { name: caseNameRu, profession: 'журналист', charges: 'Государственная измена (статья 305 Уголовного кодекса)', summary: `${caseNameRu} — журналист.` } };
+    const record = await created(
+      'case',
+      api.post('/api/cases', aCase({ name: caseName, summary: `${caseName} is a journalist.\n\nSentenced after a closed trial <b>in secret</b>.`, gender: i % CASE_NAMES.length === 0 ? 'female' : 'male', translations }), token),
+    );
     await created('event', api.post(`/api/cases/${record.id}/events`, { occurredOn: '2024-11-01', kind: 'arrested', description: 'Arrested at home by security services.', sourceUrl: 'https://news.example.org/arrest' }, token));
     await created('event', api.post(`/api/cases/${record.id}/events`, { occurredOn: '2025-02-10', kind: 'sentenced', description: 'Sentenced to 8 years <script>alert(1)</script>' }, token));
     const officials: MonthOfficial[] = [];
@@ -78,7 +86,7 @@ export async function aMonth(api: Api, token: string, count: number, label: stri
     const appeal = await created('appeal', api.post('/api/appeals', { caseId: record.id, title: `Free ${caseName}`, templateIds: [templates.en, templates.ru], officialIds: officials.map((o) => o.id) }, token));
     const launched = await api.post(`/api/appeals/${appeal.id}/launch`, undefined, token);
     if (launched.status !== 200) throw new Error(`launch: ${launched.status} ${JSON.stringify(launched.body)}`);
-    appeals.push({ appealId: appeal.id, caseId: record.id, caseName, officials });
+    appeals.push({ appealId: appeal.id, caseId: record.id, caseName, caseNameRu, officials });
   }
   return { templates: { en: templates.en, ru: templates.ru }, appeals };
 }
