@@ -132,7 +132,10 @@ describe('delivery across processes and crashes', () => {
     app = await startTestApp('first-refused', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
     await app.db.query(`INSERT INTO suppressions (address, reason) VALUES ('refused@tj-gov.example', '550 5.1.1 refused earlier')`);
     await addAutoSigners(app.db, 20, 'first');
-    const noEmail = await anAppeal(app.api, app.adminToken, [{ email: undefined, postalAddress: 'Office of the Prosecutor General\n1 Rudaki Avenue\nDushanbe' }, { email: 'open-a@tj-gov.example' }]);
+    const noEmail = await anAppeal(app.api, app.adminToken, [{ email: 'moved@tj-gov.example', postalAddress: 'Office of the Prosecutor General\n1 Rudaki Avenue\nDushanbe' }, { email: 'open-a@tj-gov.example' }]);
+    // The appeal was launched while the official had an email; it is gone by the time its letters are sent.
+    const cleared = await app.api.patch(`/api/officials/${noEmail.officials[0].id}`, { email: null }, app.adminToken);
+    expect(cleared.status).toBe(200);
     const suppressed = await anAppeal(app.api, app.adminToken, [{ email: 'refused@tj-gov.example' }, { email: 'open-b@tj-gov.example' }]);
     // The claim reads an appeal's templates with its first letter (lowest id): make that the letter that cannot go.
     for (const { appealId, officials } of [noEmail, suppressed]) {

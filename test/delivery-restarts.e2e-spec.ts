@@ -68,7 +68,6 @@ describe('delivery across restarts of Postgres, Redis and the SMTP server', () =
   }, 120_000);
 
   afterAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(`restart figures:\n  ${figures.join('\n  ')}`);
     if (process.env.KEEP_APP_LOG) writeFileSync(process.env.KEEP_APP_LOG, app?.output ?? '');
     await app?.stop();

@@ -104,8 +104,10 @@ describe('signing the month’s letters in a browser', () => {
       const official = appeal.officials.find((candidate) => candidate.id === letter.official_id)!;
       expect(message.to).toEqual([official.email]);
       if (official.language === 'ru') {
-        expect(message.subject).toBe(`Обращение в защиту: ${appeal.caseName}`);
+        // The Russian letter names the case in Russian (issue 10): no English word of the case.
+        expect(message.subject).toBe(`Обращение по делу: ${appeal.caseNameRu}`);
         expect(message.text).toContain('С уважением');
+        expect(message.text).not.toContain(appeal.caseName);
       } else {
         expect(message.subject).toBe(`Appeal on behalf of ${appeal.caseName}`);
         expect(message.text).toContain('Yours respectfully');

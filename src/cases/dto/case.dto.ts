@@ -56,6 +56,14 @@ export class CaseEventView {
   @ApiTimestamp() createdAt: Date;
 }
 
+/** The case fields in one language. */
+export class CaseTranslationView {
+  @ApiProperty({ required: false }) name?: string;
+  @ApiProperty({ required: false }) profession?: string;
+  @ApiProperty({ required: false }) summary?: string;
+  @ApiProperty({ required: false }) charges?: string;
+}
+
 export class CaseView {
   @ApiId() id: string;
   @ApiProperty() name: string;
@@ -66,6 +74,17 @@ export class CaseView {
   @ApiNullable({ format: 'date' }) detainedOn: string | null;
   @ApiNullable() charges: string | null;
   @ApiProperty({ type: [String] }) tags: string[];
+  @ApiNullable({ enum: CASE_GENDERS, description: 'female or male; null: wording that needs none' }) gender: CaseGender | null;
+  @ApiProperty({
+    description: 'Per language: the case fields in that language, given by the coordinator',
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { name: { type: 'string' }, profession: { type: 'string' }, summary: { type: 'string' }, charges: { type: 'string' } },
+    },
+    example: { ru: { name: 'Рухшона Хакимова', profession: 'журналист' } },
+  })
+  translations: Record<string, CaseTranslationView>;
   @ApiTimestamp() createdAt: Date;
   @ApiTimestamp() updatedAt: Date;
 }
@@ -81,6 +100,6 @@ export function toCaseEventView(event: CaseEvent): CaseEventView {
 }
 
 export function toCaseView(record: Case): CaseView {
-  const { id, name, country, profession, status, summary, detainedOn, charges, tags, createdAt, updatedAt } = record;
-  return { id, name, country, profession, status, summary, detainedOn, charges, tags, createdAt, updatedAt };
+  const { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations, createdAt, updatedAt } = record;
+  return { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations: translations ?? {}, createdAt, updatedAt };
 }
