@@ -141,7 +141,11 @@ describe('delivery across processes and crashes', () => {
     for (const { appealId, officials } of [noEmail, suppressed]) {
       const { rows } = await app.db.query<{ official_id: string }>(`SELECT official_id FROM letters WHERE appeal_id = $1 ORDER BY id LIMIT 1`, [appealId]);
       if (rows[0].official_id !== officials[0].id) {
-        await app.db.query(`UPDATE letters SET official_id = CASE WHEN official_id = $2 THEN $3 ELSE $2 END WHERE appeal_id = $1`, [appealId, officials[0].id, officials[1].id]);
+        // Swapped in three steps: (supporter, appeal, official) is unique at every row.
+        const parked = '00000000-0000-4000-8000-000000000000';
+        for (const [from, to] of [[officials[0].id, parked], [officials[1].id, officials[0].id], [parked, officials[1].id]]) {
+          await app.db.query(`UPDATE letters SET official_id = $3 WHERE appeal_id = $1 AND official_id = $2`, [appealId, from, to]);
+        }
       }
       const { rows: first } = await app.db.query<{ official_id: string }>(`SELECT official_id FROM letters WHERE appeal_id = $1 ORDER BY id LIMIT 1`, [appealId]);
       expect(first[0].official_id).toBe(officials[0].id);
