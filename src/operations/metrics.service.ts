@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { watchRedis } from '../common/outage';
 import { DeliveryMetrics } from '../delivery/delivery-metrics';
 import { LETTERS_QUEUE } from '../delivery/jobs';
-import { LETTER_STATUSES } from '../delivery/letter.entity';
+import { LETTER_STATUSES } from '../letters/letter.entity';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 

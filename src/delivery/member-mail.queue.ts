@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { watchRedis } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS, MEMBER_MAIL_BATCH_SIZE, MemberMailKind } from '../delivery/jobs';
+import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS, MEMBER_MAIL_BATCH_SIZE, MemberMailKind } from './jobs';
 
 /** Jobs are added this many at a time. */
 const JOBS_PER_ADD = 200;
