@@ -84,12 +84,24 @@ export class ConnectionWatch {
   }
 }
 
-/** Listens to an ioredis client (or a BullMQ Queue or Worker, which re-emit its errors): errors become one state line. */
-export function watchRedis(client: { on(event: 'error', listener: (error: Error) => void): unknown; on(event: string, listener: () => void): unknown }, name: string, logger: Logger): ConnectionWatch {
+type Emitter = { on(event: 'error', listener: (error: Error) => void): unknown; on(event: string, listener: () => void): unknown };
+
+/** Listens to an ioredis client: its errors become one state line when it goes, one when it is back. */
+export function watchRedis(client: Emitter, name: string, logger: Logger): ConnectionWatch {
   const watch = new ConnectionWatch(name, logger);
   client.on('error', (error: Error) => watch.lost(error));
   client.on('ready', () => watch.back());
   return watch;
+}
+
+/**
+ * A BullMQ Queue or Worker re-emits its client's errors but not its reconnections: they are
+ * told to the watch of a plain client of the same Redis, whose `ready` says when it is back.
+ */
+export function watchQueue(queue: Emitter, watch: ConnectionWatch, logger: Logger): void {
+  // Other errors (a job whose key went with a Redis that restarted empty) come in bursts: one line a minute.
+  const other = new ConnectionWatch('Queue errors', logger);
+  queue.on('error', (error: Error) => (outageOf(error) ? watch.lost(error) : other.lost(error)));
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ConnectionWatch, outageOf } from './outage';
 
 /**
  * A job a worker repeats every few seconds (reconciling, reminders): one run at a time in
@@ -9,16 +10,24 @@ import { DataSource, EntityManager } from 'typeorm';
 export class PeriodicTask {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  /** While Postgres or Redis is away, one line when the runs start failing and one when they succeed again. */
+  private readonly outage: ConnectionWatch;
 
   constructor(
     private readonly name: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.outage = new ConnectionWatch(`${name}: its servers`, logger);
+  }
 
   start(everySeconds: number, run: () => Promise<unknown>): void {
     this.timer = setInterval(() => {
       this.running ??= run()
-        .catch((error: Error) => this.logger.warn(`${this.name} failed: ${error.message}`))
+        .then(() => this.outage.back())
+        .catch((error: Error) => {
+          if (outageOf(error)) this.outage.lost(error);
+          else this.logger.warn(`${this.name} failed: ${error.message}`);
+        })
         .finally(() => (this.running = null));
     }, everySeconds * 1000);
     this.timer.unref();

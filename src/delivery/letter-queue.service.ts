@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { watchRedis } from '../common/outage';
+import { watchQueue } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { DeliveryRedisService } from './delivery-redis.service';
 import { jobIdOf, JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS } from './jobs';
@@ -26,7 +26,7 @@ export class LetterQueueService {
     @Inject(DeliveryRedisService) private readonly redis: DeliveryRedisService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {
-    watchRedis(queue, 'Redis (letters queue)', new Logger(LetterQueueService.name));
+    watchQueue(queue, redis.watch, new Logger(LetterQueueService.name));
   }
 
   /** Enqueues every batch in the range that still has queued letters. */

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DelayedError, Job, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { outageOf, watchRedis } from '../common/outage';
+import { outageOf, watchQueue } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { DeliveryRedisService } from './delivery-redis.service';
 import { MemberMailService } from './member-mail.service';
 import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS } from './jobs';
 import { BatchBusyError, LetterSenderService } from './letter-sender.service';
@@ -35,6 +36,7 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
     @Inject(MemberMailService) private readonly memberMail: MemberMailService,
     @Inject(WorkerRegistryService) private readonly registry: WorkerRegistryService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+    @Inject(DeliveryRedisService) private readonly redis: DeliveryRedisService,
   ) {
     this.handlers = {
       [JobName.SendLetters]: async (job, token) => {
@@ -92,7 +94,7 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
       this.logger.warn(`Job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
     });
     // Redis away: one line when it goes, one when it is back (the worker reconnects by itself).
-    watchRedis(this.worker, 'Redis (worker)', this.logger);
+    watchQueue(this.worker, this.redis.watch, this.logger);
   }
 
   /** SIGTERM: finish the batches in flight before the database and the transport close. */

@@ -4,7 +4,7 @@ import { MemberMailQueue, memberMailJobId } from './member-mail.queue';
 
 function setup() {
   const addBulk = jest.fn(async (_jobs: { name: string; data: unknown; opts: { jobId: string } }[]) => []);
-  const sut = new MemberMailQueue({ addBulk, on: jest.fn() } as unknown as ConstructorParameters<typeof MemberMailQueue>[0], { retryDelayMs: 1000 } as QalamConfig);
+  const sut = new MemberMailQueue({ addBulk, on: jest.fn() } as unknown as ConstructorParameters<typeof MemberMailQueue>[0], { retryDelayMs: 1000 } as QalamConfig, { watch: { lost: jest.fn() } } as unknown as ConstructorParameters<typeof MemberMailQueue>[2]);
   return { sut, mocks: { addBulk } };
 }
 

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { watchRedis } from '../common/outage';
+import { watchQueue } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { DeliveryRedisService } from './delivery-redis.service';
 import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS, MEMBER_MAIL_BATCH_SIZE, MemberMailKind } from './jobs';
 
 /** Jobs are added this many at a time. */
@@ -20,8 +21,9 @@ export class MemberMailQueue {
   constructor(
     @InjectQueue(LETTERS_QUEUE) private readonly queue: Queue<JobOf<JobName.SendMemberMail> | JobOf<JobName.SendThankYous>, unknown, JobName>,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+    @Inject(DeliveryRedisService) redis: DeliveryRedisService,
   ) {
-    watchRedis(queue, 'Redis (member mail queue)', new Logger(MemberMailQueue.name));
+    watchQueue(queue, redis.watch, new Logger(MemberMailQueue.name));
   }
 
   /** Returns how many jobs it added. */

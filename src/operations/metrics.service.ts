@@ -3,8 +3,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { watchRedis } from '../common/outage';
+import { watchQueue } from '../common/outage';
 import { DeliveryMetrics } from '../delivery/delivery-metrics';
+import { DeliveryRedisService } from '../delivery/delivery-redis.service';
 import { LETTERS_QUEUE } from '../delivery/jobs';
 import { LETTER_STATUSES } from '../letters/letter.entity';
 
@@ -17,8 +18,9 @@ export class MetricsService {
     @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
     @Inject(DataSource) db: DataSource,
     @InjectQueue(LETTERS_QUEUE) queue: Queue,
+    @Inject(DeliveryRedisService) redis: DeliveryRedisService,
   ) {
-    watchRedis(queue, 'Redis (metrics queue)', new Logger(MetricsService.name));
+    watchQueue(queue, redis.watch, new Logger(MetricsService.name));
     new Gauge({
       name: 'qalam_letters',
       help: 'Letters by status (from the letter_counts rollup)',

@@ -32,6 +32,8 @@ export class SmtpSink {
   reply: (message: ReceivedMessage, attempt: number) => Reply | Promise<Reply> = () => ({ accept: true });
   private server: SMTPServer;
   port = 0;
+  private draining = false;
+  private inFlight = 0;
 
   /** `light`: headers read by pattern, no MIME parsing (for runs of a hundred thousand letters). */
   constructor(private readonly options: { light?: boolean } = {}) {}
@@ -45,9 +47,11 @@ export class SmtpSink {
       size: 10 * 1024 * 1024,
       onData: (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) => {
         const chunks: Buffer[] = [];
+        // From the first byte of its data to its answer, a message is in flight: a shutdown waits for it.
+        this.inFlight += 1;
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
-          void this.handle(Buffer.concat(chunks).toString('utf8'), session, callback);
+          void this.handle(Buffer.concat(chunks).toString('utf8'), session, callback).finally(() => (this.inFlight -= 1));
         });
       },
     });
@@ -63,7 +67,16 @@ export class SmtpSink {
   }
 
   private async handle(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
-    if (this.options.light) return this.handleLight(raw, session, callback);
+    if (this.draining) {
+      // Shutting down, as Postfix does: a message that arrives now is refused for later.
+      const error = new Error('421 4.3.2 Service shutting down, try again later') as Error & { responseCode: number };
+      error.responseCode = 421;
+      return callback(error);
+    }
+    await (this.options.light ? this.handleLight(raw, session, callback) : this.handleParsed(raw, session, callback));
+  }
+
+  private async handleParsed(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
     const parsed = await simpleParser(raw);
     const message: ReceivedMessage = {
       raw,
@@ -126,6 +139,18 @@ export class SmtpSink {
     const counts = new Map<string, number>();
     for (const message of this.messages) counts.set(message.letterId ?? '', (counts.get(message.letterId ?? '') ?? 0) + 1);
     return [...counts].filter(([, count]) => count > 1).map(([id]) => id);
+  }
+
+  /**
+   * Stops as a mail server shuts down: messages being answered get their answer, new ones
+   * a 421 (try later), then every connection is closed and the port is free.
+   */
+  async shutdown(): Promise<void> {
+    this.draining = true;
+    // A client that died mid-data never ends its message: wait two seconds at most.
+    for (const deadline = Date.now() + 2000; this.inFlight > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.stop();
+    this.draining = false;
   }
 
   async stop(): Promise<void> {
