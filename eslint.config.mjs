@@ -15,6 +15,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'error',
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.' }],
+      // A global module hides who depends on it: a module imports what it uses (DESIGN.md, layers).
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Decorator[expression.callee.name='Global']", message: 'No global modules: import the module where it is used.' },
+        { selector: "Property[key.name='global'][value.value=true]", message: 'No global modules: import the module where it is used.' },
+      ],
     },
   },
   { files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-properties': 'off' } },

@@ -13,11 +13,12 @@ import { CycleRemindersModule } from './cycles/cycle-reminders.module';
 import { CyclesModule } from './cycles/cycles.module';
 import { dataSourceOptions } from './database/data-source';
 import { DeliveryModule } from './delivery/delivery.module';
-import { redisConnection } from './delivery/redis-connection';
+import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
+import { redisConnection } from './common/redis-connection';
 import { MembersModule } from './members/members.module';
 import { OfficialsModule } from './officials/officials.module';
 import { OperationsModule } from './operations/operations.module';
-import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { OutcomesModule } from './outcomes/outcomes.module';
 import { StatsModule } from './stats/stats.module';
 import { SupportersModule } from './supporters/supporters.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -32,14 +33,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        ConfigModule.bind(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         // Producers fail fast while Redis is away (the request answers 503, or the reconciler
         // enqueues later) instead of waiting for it; the worker builds its own blocking connection.
         BullModule.forRoot({ connection: { ...redisConnection(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.queuePrefix }),
-        DeliveryModule.forRole(config),
-        ...(serves ? [AuthModule, SupportersModule, CasesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, WebModule, OperationsModule, RateLimitModule] : []),
-        ...(sends ? [CycleRemindersModule] : []),
+        DeliveryModule,
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, WebModule, OperationsModule] : []),
+        ...(sends ? [DeliveryWorkerModule, CycleRemindersModule] : []),
       ],
       providers: serves
         ? [

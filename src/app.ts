@@ -12,17 +12,25 @@ import { openApiDocument } from './openapi';
 
 export type QalamApp = { kind: 'http'; app: INestApplication } | { kind: 'worker'; app: INestApplicationContext };
 
+/** Apps are built one at a time: ConfigModule reads the configuration bound for the app being built. */
+let building: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(build: () => Promise<T>): Promise<T> {
+  const next = building.then(build, build);
+  building = next.catch(() => undefined);
+  return next;
+}
+
 /** Builds qalam for its role: an HTTP app (api or all) or a worker without HTTP. */
 export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   await ensureDatabase(config.databaseUrl);
   // Every role logs JSON lines to stdout at LOG_LEVEL.
   const logger = new JsonLogger(levelsFrom(config.logLevel));
   if (config.role === 'worker') {
-    const app = await NestFactory.createApplicationContext(AppModule.forConfig(config), { logger });
+    const app = await oneAtATime(() => NestFactory.createApplicationContext(AppModule.forConfig(config), { logger }));
     app.enableShutdownHooks();
     return { kind: 'worker', app };
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bodyParser: false });
+  const app = await oneAtATime(() => NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bodyParser: false }));
   // First: every later middleware, guard and handler logs under this request's id.
   app.use(requestLogging());
   app.useBodyParser('json', { limit: '256kb' });

@@ -4,10 +4,10 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { Access, ACCESS_KEY } from './auth/roles.decorator';
+import { Access, ACCESS_KEY } from './common/auth/roles.decorator';
 import { ErrorResponse } from './common/error-response.dto';
 import { UuidParam } from './common/uuid.pipe';
-import { RATE_LIMIT_KEY } from './rate-limit/rate-limit.guard';
+import { RATE_LIMIT_KEY } from './common/rate-limit/rate-limit.guard';
 
 /** What the guards and pipes of one handler do, read from the same metadata they act on. */
 interface RouteFacts {

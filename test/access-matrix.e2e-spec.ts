@@ -1,8 +1,8 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
-import { Access, ACCESS_KEY } from '../src/auth/roles.decorator';
-import type { Role } from '../src/supporters/supporter.entity';
+import { Access, ACCESS_KEY } from '../src/common/auth/roles.decorator';
+import type { Role } from '../src/common/auth/roles';
 import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
 import { ApiResponse, startTestApp, TestApp } from './helpers/test-app';
 

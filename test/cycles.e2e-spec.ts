@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CyclesService } from '../src/cycles/cycles.service';
 import { createDataSource } from '../src/database/data-source';
-import { LinkInvalidError } from '../src/members/member-errors';
+import { LinkInvalidError } from '../src/supporters/member-errors';
 import { anAppeal, LaunchedAppeal } from './helpers/delivery';
 import { aSupporter } from './helpers/factories';
 import { headerOf, kindOf, letters, memberMails, memberTokens, QueueWatch, tokenIn } from './helpers/member-mail';

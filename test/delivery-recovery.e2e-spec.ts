@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { Queue } from 'bullmq';
-import { redisConnection } from '../src/delivery/redis-connection';
+import { redisConnection } from '../src/common/redis-connection';
 import { addAutoSigners, anAppeal, countBy, expectSettledAndExactlyOnce, lettersOf, settled } from './helpers/delivery';
 import { envOf, QalamProcess } from './helpers/processes';
 import { SmtpSink } from './helpers/smtp-sink';

@@ -7,8 +7,8 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import * as ts from 'typescript';
-import { Access, ACCESS_KEY } from '../src/auth/roles.decorator';
-import { LETTER_STATUSES } from '../src/delivery/letter.entity';
+import { Access, ACCESS_KEY } from '../src/common/auth/roles.decorator';
+import { LETTER_STATUSES } from '../src/letters/letter.entity';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const run = promisify(execFile);

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Caller, CurrentCaller } from '../auth/current-supporter.decorator';
-import { Allow } from '../auth/roles.decorator';
+import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
+import { Allow } from '../common/auth/roles.decorator';
 import { ErrorResponse } from '../common/error-response.dto';
 import { PageOf } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
-import { RateLimited } from '../rate-limit/rate-limit.guard';
+import { RateLimited } from '../common/rate-limit/rate-limit.guard';
 import { AppealsService } from './appeals.service';
 import { AppealListQuery, AppealView, CreateAppealDto, SignAppealDto, SignatureResult } from './dto/appeal.dto';
 

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '../config/config.module';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Case } from '../cases/case.entity';
 import { Official } from '../officials/official.entity';
@@ -7,10 +10,10 @@ import { Template } from '../templates/template.entity';
 import { Appeal } from './appeal.entity';
 import { AppealsController } from './appeals.controller';
 import { AppealsService } from './appeals.service';
-import { Signature } from './signature.entity';
+import { Signature } from '../letters/signature.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter])],
+  imports: [ConfigModule, TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter]), DeliveryModule, RateLimitModule],
   controllers: [AppealsController],
   providers: [AppealsService],
   exports: [AppealsService],

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import { Caller } from '../auth/current-supporter.decorator';
+import { Caller } from '../common/auth/current-supporter.decorator';
 import { Case } from '../cases/case.entity';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
-import { LETTER_STATUSES, LetterStatus } from '../delivery/letter.entity';
+import { LETTER_STATUSES, LetterStatus } from '../letters/letter.entity';
 import { LettersService } from '../delivery/letters.service';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
@@ -13,7 +13,7 @@ import { Template } from '../templates/template.entity';
 import { Appeal, AppealStatus } from './appeal.entity';
 import { assertTranslatedForLaunch } from './appeal-languages';
 import { AppealListQuery, AppealView, CreateAppealDto, SignAppealDto, SignatureResult } from './dto/appeal.dto';
-import { Signature } from './signature.entity';
+import { Signature } from '../letters/signature.entity';
 
 /** Which transitions a coordinator may make, and to what. */
 const TRANSITIONS: Record<'launch' | 'pause' | 'resume' | 'cancel', { from: AppealStatus[]; to: AppealStatus }> = {

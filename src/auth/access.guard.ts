@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ROLES, Role } from '../supporters/supporter.entity';
+import { ROLES, Role } from '../common/auth/roles';
 import { AuthService } from './auth.service';
-import type { Caller } from './current-supporter.decorator';
-import { Access, ACCESS_KEY } from './roles.decorator';
+import type { Caller } from '../common/auth/current-supporter.decorator';
+import { Access, ACCESS_KEY } from '../common/auth/roles.decorator';
 import { authorizationOf } from './session-cookie';
 
 const RANK: Record<Role, number> = { member: 1, coordinator: 2, admin: 3 };

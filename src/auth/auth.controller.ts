@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@
 import { ErrorResponse } from '../common/error-response.dto';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponse } from './dto/login.dto';
-import { Public } from './roles.decorator';
-import { RateLimited } from '../rate-limit/rate-limit.guard';
+import { Public } from '../common/auth/roles.decorator';
+import { RateLimited } from '../common/rate-limit/rate-limit.guard';
 
 @ApiTags('auth')
 @Controller('api/auth')

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '../config/config.module';
 import { APP_GUARD } from '@nestjs/core';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
@@ -10,8 +12,11 @@ import { AuthService } from './auth.service';
 
 @Module({
   imports: [
+    ConfigModule,
     TypeOrmModule.forFeature([Supporter]),
+    RateLimitModule,
     JwtModule.registerAsync({
+      imports: [ConfigModule],
       inject: [QALAM_CONFIG],
       // Access tokens are for the API only: links in emails carry other audiences.
       useFactory: (config: QalamConfig) => ({

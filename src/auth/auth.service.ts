@@ -6,8 +6,8 @@ import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { Supporter } from '../supporters/supporter.entity';
 import { toSupporterView } from '../supporters/dto/supporter.dto';
 import { LoginResponse } from './dto/login.dto';
-import type { Caller } from './current-supporter.decorator';
-import { hashPassword, verifyPassword } from './password';
+import type { Caller } from '../common/auth/current-supporter.decorator';
+import { hashPassword, verifyPassword } from '../common/auth/password';
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../auth/roles.decorator';
+import { Allow } from '../common/auth/roles.decorator';
 import { PageOf, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
 import { CasesService } from './cases.service';
-import { CaseEventView, CaseView, CaseWithEventsView, CreateCaseDto, CreateCaseEventDto, UpdateCaseDto } from './dto/case.dto';
+import { CaseEventView, CaseView, CaseWithEventsView, CreateCaseDto, CreateCaseEventDto } from './dto/case.dto';
 
+/** Cases and their timelines. PATCH /api/cases/:id is in outcomes/: a release or a death closes appeals and thanks writers. */
 @ApiTags('cases')
 @Controller('api/cases')
 export class CasesController {
@@ -17,14 +18,6 @@ export class CasesController {
   @ApiCreatedResponse({ type: CaseWithEventsView })
   create(@Body() body: CreateCaseDto) {
     return this.cases.create(body);
-  }
-
-  @Allow('coordinator')
-  @Patch(':id')
-  @ApiOperation({ summary: 'Change a case (released or deceased closes its appeals and thanks its writers)' })
-  @ApiOkResponse({ type: CaseWithEventsView })
-  update(@Param('id', UuidParam) id: string, @Body() body: UpdateCaseDto) {
-    return this.cases.update(id, body);
   }
 
   @Allow('member')

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MemberMailModule } from '../members/member-mail.module';
 import { CaseEvent } from './case-event.entity';
 import { Case } from './case.entity';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Case, CaseEvent]), MemberMailModule],
+  imports: [TypeOrmModule.forFeature([Case, CaseEvent])],
   controllers: [CasesController],
   providers: [CasesService],
   exports: [CasesService],

@@ -10,7 +10,7 @@ import { ConfigError, QalamConfig } from '../config/config';
 import { configFromEnvironment } from '../config/env';
 import { DEMO_CITIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES, SEED_CASES, SEED_OFFICIALS } from '../demo/seed-data';
 import { LETTERS_QUEUE } from '../delivery/jobs';
-import { redisConnection } from '../delivery/redis-connection';
+import { redisConnection } from '../common/redis-connection';
 import { OfficialsService } from '../officials/officials.service';
 import { TemplatesService } from '../templates/templates.service';
 

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { reachableMember } from '../members/member-filters';
-import { MemberMailQueue } from '../members/member-mail.queue';
-import { REMINDER_DUE } from './reminder-due';
+import { reachableMember } from '../supporters/member-filters';
+import { MemberMailQueue } from '../delivery/member-mail.queue';
+import { REMINDER_DUE } from '../delivery/reminder-due';
 
 /** Supporter ids are read from Postgres this many at a time. */
 const PAGE = 10_000;

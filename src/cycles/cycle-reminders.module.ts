@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { MemberMailModule } from '../members/member-mail.module';
+import { ConfigModule } from '../config/config.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { CycleMailService } from './cycle-mail.service';
 import { CycleRemindersTimer } from './cycle-reminders.timer';
 
 /** The workers' part of cycles: the periodic check that sends due reminders and requeues lost invitations. */
 @Module({
-  imports: [MemberMailModule],
+  imports: [ConfigModule, DeliveryModule],
   providers: [CycleMailService, CycleRemindersTimer],
   exports: [CycleRemindersTimer],
 })

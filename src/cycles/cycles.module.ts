@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '../config/config.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppealsModule } from '../appeals/appeals.module';
-import { MemberMailModule } from '../members/member-mail.module';
-import { MemberTokensModule } from '../members/member-tokens.module';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { MemberTokensModule } from '../supporters/member-tokens.module';
 import { CycleMailService } from './cycle-mail.service';
 import { Cycle } from './cycle.entity';
 import { CyclesController } from './cycles.controller';
@@ -10,7 +11,7 @@ import { CyclesService } from './cycles.service';
 
 /** The coordinator's cycles API and the services the signing pages call (CyclesService). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Cycle]), AppealsModule, MemberTokensModule, MemberMailModule],
+  imports: [ConfigModule, TypeOrmModule.forFeature([Cycle]), AppealsModule, MemberTokensModule, DeliveryModule],
   controllers: [CyclesController],
   providers: [CyclesService, CycleMailService],
   exports: [CyclesService, MemberTokensModule],

@@ -1,13 +1,4 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { Appeal } from '../appeals/appeal.entity';
-import { Signature } from '../appeals/signature.entity';
-import { CaseEvent } from '../cases/case-event.entity';
-import { Cycle } from '../cycles/cycle.entity';
-import { Case } from '../cases/case.entity';
-import { Letter } from '../delivery/letter.entity';
-import { Official } from '../officials/official.entity';
-import { Supporter } from '../supporters/supporter.entity';
-import { Template } from '../templates/template.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-InitialSchema';
 import { DeliveryEngine1764288000000 } from './migrations/1764288000000-DeliveryEngine';
 import { MembersMonth1764374400000 } from './migrations/1764374400000-MembersMonth';
@@ -17,7 +8,6 @@ import { DeliveryOverview1764547260000 } from './migrations/1764547260000-Delive
 import { DeliverySurvivesRestarts1764633600000 } from './migrations/1764633600000-DeliverySurvivesRestarts';
 import { CaseLanguages1764720000000 } from './migrations/1764720000000-CaseLanguages';
 
-export const ENTITIES = [Supporter, Case, CaseEvent, Official, Template, Appeal, Signature, Letter, Cycle];
 export const MIGRATIONS = [
   InitialSchema1764201600000,
   DeliveryEngine1764288000000,
@@ -29,12 +19,15 @@ export const MIGRATIONS = [
   CaseLanguages1764720000000,
 ];
 
-/** Options shared by the app and the CLI; migrations run at start, never `synchronize`. */
+/**
+ * Options shared by the app and the CLI; migrations run at start, never `synchronize`. The
+ * entities are not listed here (this folder sits below the records that own them): each
+ * module registers its own with TypeOrmModule.forFeature and the app loads them from there.
+ */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsRun: true,
     migrationsTransactionMode: 'each',

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import Redis, { RedisOptions } from 'ioredis';
 import { ConnectionWatch, watchRedis } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { redisConnection } from './redis-connection';
+import { redisConnection } from '../common/redis-connection';
 
 /** A Redis connection of qalam's own, beside BullMQ's, for delivery progress and job lookups. */
 @Injectable()

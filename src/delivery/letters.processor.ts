@@ -3,11 +3,11 @@ import { DelayedError, Job, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { outageOf, watchQueue } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { MemberMailService } from '../members/member-mail.service';
 import { DeliveryRedisService } from './delivery-redis.service';
+import { MemberMailService } from './member-mail.service';
 import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS } from './jobs';
 import { BatchBusyError, LetterSenderService } from './letter-sender.service';
-import { redisConnection } from './redis-connection';
+import { redisConnection } from '../common/redis-connection';
 import { retryDelayMs } from './retry-policy';
 import { WorkerRegistryService } from './worker-registry.service';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
-import { reachableMember } from '../members/member-filters';
+import { reachableMember } from '../supporters/member-filters';
 import { BATCH_BLOCK, LETTER_BATCH_SIZE } from './jobs';
 import { BatchRange, LetterQueueService } from './letter-queue.service';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/roles.decorator';
+import { Public } from '../common/auth/roles.decorator';
 import { ErrorResponse } from '../common/error-response.dto';
-import { RateLimited } from '../rate-limit/rate-limit.guard';
+import { RateLimited } from '../common/rate-limit/rate-limit.guard';
 import { ConfirmedView, SignupAccepted, SignupDto, UnsubscribedView } from './dto/signup.dto';
 
 const ApiBadLink = () => ApiNotFoundResponse({ type: ErrorResponse, description: 'The link is tampered with, expired or not for this' });

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
-import { MemberMailModule } from './member-mail.module';
-import { MemberTokensModule } from './member-tokens.module';
+import { ConfigModule } from '../config/config.module';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { MemberTokensModule } from '../supporters/member-tokens.module';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 
 /** Joining (signup, confirm) and leaving (unsubscribe); MembersService is what the pages call. */
 @Module({
-  imports: [MemberTokensModule, MemberMailModule],
+  imports: [ConfigModule, MemberTokensModule, DeliveryModule, RateLimitModule],
   controllers: [MembersController],
   providers: [MembersService],
   exports: [MembersService, MemberTokensModule],

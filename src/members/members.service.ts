@@ -5,9 +5,9 @@ import { DataSource } from 'typeorm';
 import { InvalidError } from '../common/errors';
 import { LettersService } from '../delivery/letters.service';
 import { SignupDto, SignupInput } from './dto/signup.dto';
-import { LinkInvalidError } from './member-errors';
-import { MemberMailQueue } from './member-mail.queue';
-import { MemberTokenService } from './member-token.service';
+import { LinkInvalidError } from '../supporters/member-errors';
+import { MemberMailQueue } from '../delivery/member-mail.queue';
+import { MemberTokenService } from '../supporters/member-token.service';
 
 /**
  * Joining and leaving, for the public API and the pages built on it.

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../auth/roles.decorator';
+import { Allow } from '../common/auth/roles.decorator';
 import { PageOf, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
 import { CreateOfficialDto, OfficialView, UpdateOfficialDto } from './dto/official.dto';

@@ -4,7 +4,7 @@ import { ErrorResponse } from '../common/error-response.dto';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service';
-import { Public } from '../auth/roles.decorator';
+import { Public } from '../common/auth/roles.decorator';
 import { BOARD_COOKIE, DASHBOARD_COOKIE, DASHBOARD_PATH, QUEUE_BOARD_PATH } from './queue-board';
 
 export class BoardSessionDto {

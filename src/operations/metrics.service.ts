@@ -7,7 +7,7 @@ import { watchQueue } from '../common/outage';
 import { DeliveryMetrics } from '../delivery/delivery-metrics';
 import { DeliveryRedisService } from '../delivery/delivery-redis.service';
 import { LETTERS_QUEUE } from '../delivery/jobs';
-import { LETTER_STATUSES } from '../delivery/letter.entity';
+import { LETTER_STATUSES } from '../letters/letter.entity';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 

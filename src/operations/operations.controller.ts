@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { Public } from '../auth/roles.decorator';
+import { Public } from '../common/auth/roles.decorator';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { DeliveryRedisService } from '../delivery/delivery-redis.service';
 import { MetricsService } from './metrics.service';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Caller, isCoordinator } from '../auth/current-supporter.decorator';
+import { Caller, isCoordinator } from '../common/auth/current-supporter.decorator';
 import { NotFoundError } from '../common/errors';
 import { LetterCountsView } from '../delivery/dto/letter-counts.dto';
-import { LETTER_STATUSES, LetterStatus } from '../delivery/letter.entity';
+import { LETTER_STATUSES, LetterStatus } from '../letters/letter.entity';
 import { DeliveryOverview, DeliveryStats, SupporterStats } from './dto/stats.dto';
 
 export type LetterCounts = LetterCountsView;

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Inject, Query } from '@nestjs/common';
-import { Caller, CurrentCaller } from '../auth/current-supporter.decorator';
+import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../auth/roles.decorator';
+import { Allow } from '../common/auth/roles.decorator';
 import { PageOf, PageQuery } from '../common/pagination';
 import { DeletionReport, SupporterExport } from './dto/privacy.dto';
 import { MyLetterView, SupporterView } from './dto/supporter.dto';

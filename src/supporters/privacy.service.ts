@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Caller } from '../auth/current-supporter.decorator';
+import { Caller } from '../common/auth/current-supporter.decorator';
 import { NotFoundError } from '../common/errors';
 import { DeletionReport, ExportedCycleInvitation, ExportedLetter, ExportedOutcomeMail, ExportedSignature, ExportedSupporter, SupporterExport } from './dto/privacy.dto';
 

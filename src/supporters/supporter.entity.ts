@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Role } from '../common/auth/roles';
 
-export const ROLES = ['member', 'coordinator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 export const SIGNATURE_STYLES = ['full', 'initials', 'anonymous'] as const;
 export type SignatureStyle = (typeof SIGNATURE_STYLES)[number];
 

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Headers, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow } from '../auth/roles.decorator';
-import { Caller, CurrentCaller } from '../auth/current-supporter.decorator';
+import { Allow } from '../common/auth/roles.decorator';
+import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { ErrorResponse } from '../common/error-response.dto';
 import { PageOf, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { hashPassword } from '../auth/password';
-import { Caller, isCoordinator } from '../auth/current-supporter.decorator';
+import { hashPassword } from '../common/auth/password';
+import { Caller, isCoordinator } from '../common/auth/current-supporter.decorator';
 import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { CreateSupporterDto, ImportReport, MyLetterView, SupporterView, toSupporterView } from './dto/supporter.dto';

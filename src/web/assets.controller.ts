@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/roles.decorator';
+import { Public } from '../common/auth/roles.decorator';
 import { ViewsService } from './views.service';
 
 /** The pages' one stylesheet and the dashboard's scripts, from memory; its name changes with its content, so it is cached for good. */

@@ -1,10 +1,10 @@
 import { Controller, Get, HttpStatus, Inject, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Caller, CurrentCaller } from '../auth/current-supporter.decorator';
-import { Allow } from '../auth/roles.decorator';
+import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
+import { Allow } from '../common/auth/roles.decorator';
 import { UuidParam } from '../common/uuid.pipe';
-import { LETTER_STATUSES } from '../delivery/letter.entity';
+import { LETTER_STATUSES } from '../letters/letter.entity';
 import { StatsService } from '../stats/stats.service';
 import { pageHeaders } from './page-response';
 import { LayoutModel, ViewsService } from './views.service';

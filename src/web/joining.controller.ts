@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Req, Res, UseFi
 import { ApiExcludeController } from '@nestjs/swagger';
 import { catalogueOf } from '../common/i18n/messages';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/roles.decorator';
+import { Public } from '../common/auth/roles.decorator';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { RateLimited } from '../rate-limit/rate-limit.guard';
+import { RateLimited } from '../common/rate-limit/rate-limit.guard';
 import { MembersService } from '../members/members.service';
 import { emptyJoinForm, joinFormView, parseJoinForm } from './join-form';
 import { languageLinks, visitorLanguage } from './page-language';

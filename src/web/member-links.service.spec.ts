@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import { MemberTokenService } from '../members/member-token.service';
+import { MemberTokenService } from '../supporters/member-token.service';
 import { MemberLinksService } from './member-links.service';
 
 const SECRET = 'unit-test-secret-that-is-long-enough-0123';

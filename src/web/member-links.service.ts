@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { MemberTokenClaims, MemberTokenPurpose, MemberTokenService } from '../members/member-token.service';
+import { MemberTokenClaims, MemberTokenPurpose, MemberTokenService } from '../supporters/member-token.service';
 
 export type MemberLink = { kind: 'valid'; claims: MemberTokenClaims } | { kind: 'expired' } | { kind: 'invalid' };
 

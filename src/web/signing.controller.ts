@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/roles.decorator';
+import { Public } from '../common/auth/roles.decorator';
 import { catalogueOf } from '../common/i18n/messages';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { RateLimited } from '../rate-limit/rate-limit.guard';
-import type { MemberTokenClaims } from '../members/member-token.service';
+import { RateLimited } from '../common/rate-limit/rate-limit.guard';
+import type { MemberTokenClaims } from '../supporters/member-token.service';
 import { MemberLinksService } from './member-links.service';
 import { isCrossSite, pageHeaders } from './page-response';
 import { parseSignForm } from './sign-form';

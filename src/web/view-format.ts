@@ -1,5 +1,5 @@
 import type { CaseStatus } from '../cases/case.entity';
-import type { LetterStatus } from '../delivery/letter.entity';
+import type { LetterStatus } from '../letters/letter.entity';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { catalogueOf } from '../common/i18n/messages';
 import { countryName } from '../templates/template-engine';

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { Catalogue, catalogueOf } from '../common/i18n/messages';
 import { DomainError, NotFoundError } from '../common/errors';
 import { OUTAGE_RETRY_AFTER_SECONDS, outageOf } from '../common/outage';
-import { LinkInvalidError } from '../members/member-errors';
+import { LinkInvalidError } from '../supporters/member-errors';
 import { visitorLanguage } from './page-language';
 import { pageHeaders } from './page-response';
 import { ViewsService } from './views.service';

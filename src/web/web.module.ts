@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '../config/config.module';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { AuthModule } from '../auth/auth.module';
 import { CyclesModule } from '../cycles/cycles.module';
 import { MembersModule } from '../members/members.module';
@@ -18,7 +20,7 @@ import { WebExceptionFilter } from './web-exception.filter';
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [CyclesModule, MembersModule, AuthModule, StatsModule],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule],
   controllers: [SigningController, JoiningController, AssetsController, DashboardController],
   providers: [ViewsService, SigningService, LetterPreviewsService, MemberLinksService, MembershipPagesService, WebExceptionFilter],
 })

@@ -2,8 +2,8 @@ import { JwtService } from '@nestjs/jwt';
 import { Queue } from 'bullmq';
 import type { QalamConfig } from '../../src/config/config';
 import { LETTERS_QUEUE } from '../../src/delivery/jobs';
-import { redisConnection } from '../../src/delivery/redis-connection';
-import { MemberTokenService } from '../../src/members/member-token.service';
+import { redisConnection } from '../../src/common/redis-connection';
+import { MemberTokenService } from '../../src/supporters/member-token.service';
 import type { ReceivedMessage, SmtpSink } from './smtp-sink';
 import { waitFor } from './wait';
 

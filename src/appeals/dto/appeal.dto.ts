@@ -4,7 +4,7 @@ import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { PageQuery } from '../../common/pagination';
 import { OneLine, Trim } from '../../common/validation';
 import { LetterCountsView } from '../../delivery/dto/letter-counts.dto';
-import { LETTER_STATUSES, LetterStatus } from '../../delivery/letter.entity';
+import { LETTER_STATUSES, LetterStatus } from '../../letters/letter.entity';
 import { SIGNATURE_STYLES, SignatureStyle } from '../../supporters/supporter.entity';
 import { APPEAL_STATUSES, AppealStatus } from '../appeal.entity';
 

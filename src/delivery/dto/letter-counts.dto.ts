@@ -1,5 +1,5 @@
 import { ApiCount } from '../../common/api-properties';
-import type { LetterStatus } from '../letter.entity';
+import type { LetterStatus } from '../../letters/letter.entity';
 
 /** Letters by status, every status present (zero when none), and their total. */
 export class LetterCountsView {

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiCount, ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
-import { ROLES, SIGNATURE_STYLES } from '../supporter.entity';
+import { ROLES } from '../../common/auth/roles';
+import { SIGNATURE_STYLES } from '../supporter.entity';
 
 export class ExportedSupporter {
   @ApiId() id: string;

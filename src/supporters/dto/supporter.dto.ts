@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
 import { ApiCount, ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
-import { ROLES, Role, SIGNATURE_STYLES, SignatureStyle, Supporter } from '../supporter.entity';
+import { ROLES, Role } from '../../common/auth/roles';
+import { SIGNATURE_STYLES, SignatureStyle, Supporter } from '../supporter.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);

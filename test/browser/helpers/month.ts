@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import { MemberTokenService } from '../../../src/members/member-token.service';
+import { MemberTokenService } from '../../../src/supporters/member-token.service';
 import { loadDefaultTemplates } from '../../../src/templates/default-templates';
 import { aCase, anOfficial, aSupporter } from '../../helpers/factories';
 import { Api } from '../../helpers/test-app';

@@ -1,7 +1,7 @@
 import { applyDecorators, CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { QALAM_CONFIG, QalamConfig } from '../../config/config';
 import { RateLimitService } from './rate-limit.service';
 
 export type RateLimitKind = 'login' | 'signup' | 'signing';

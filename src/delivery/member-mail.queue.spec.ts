@@ -1,5 +1,5 @@
 import type { QalamConfig } from '../config/config';
-import { JobName } from '../delivery/jobs';
+import { JobName } from './jobs';
 import { MemberMailQueue, memberMailJobId } from './member-mail.queue';
 
 function setup() {

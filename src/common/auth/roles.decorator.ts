@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '../supporters/supporter.entity';
+import type { Role } from './roles';
 
 export const ACCESS_KEY = 'qalam:access';
 export type Access = { kind: 'public' } | { kind: 'role'; role: Role };

@@ -4,8 +4,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { watchQueue } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { DeliveryRedisService } from '../delivery/delivery-redis.service';
-import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS, MEMBER_MAIL_BATCH_SIZE, MemberMailKind } from '../delivery/jobs';
+import { DeliveryRedisService } from './delivery-redis.service';
+import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS, MEMBER_MAIL_BATCH_SIZE, MemberMailKind } from './jobs';
 
 /** Jobs are added this many at a time. */
 const JOBS_PER_ADD = 200;

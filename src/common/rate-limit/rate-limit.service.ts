@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
-import { watchRedis } from '../common/outage';
-import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { redisConnection } from '../delivery/redis-connection';
+import { watchRedis } from '../outage';
+import { QALAM_CONFIG, QalamConfig } from '../../config/config';
+import { redisConnection } from '../redis-connection';
 
 export interface RateLimitOutcome {
   allowed: boolean;

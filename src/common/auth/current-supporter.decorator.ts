@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Role } from '../supporters/supporter.entity';
+import type { Role } from './roles';
 
 /** Who is calling, as the access token says. */
 export interface Caller {

@@ -1,10 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '../../config/config.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitService } from './rate-limit.service';
 
-/** Global, so that any controller can use @RateLimited without importing it. */
-@Global()
+/** Redis-backed rate limits: a module whose controllers use @RateLimited imports it. */
 @Module({
+  imports: [ConfigModule],
   providers: [RateLimitService, RateLimitGuard],
   exports: [RateLimitService, RateLimitGuard],
 })

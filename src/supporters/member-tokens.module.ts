@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '../config/config.module';
 import { JwtModule } from '@nestjs/jwt';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { MemberTokenService } from './member-token.service';
@@ -10,7 +11,9 @@ import { MemberTokenService } from './member-token.service';
  */
 @Module({
   imports: [
+    ConfigModule,
     JwtModule.registerAsync({
+      imports: [ConfigModule],
       inject: [QALAM_CONFIG],
       useFactory: (config: QalamConfig) => ({
         secret: config.appSecret,

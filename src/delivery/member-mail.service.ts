@@ -3,16 +3,16 @@ import { DataSource } from 'typeorm';
 import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
 import { persist } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { REMINDER_DUE } from '../cycles/reminder-due';
-import { JobName, JobOf } from '../delivery/jobs';
-import { MailTransportService, OutcomeKind } from '../delivery/mail-transport.service';
+import { REMINDER_DUE } from './reminder-due';
+import { JobName, JobOf } from './jobs';
+import { MailTransportService, OutcomeKind } from './mail-transport.service';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { DefaultTemplate, loadDefaultTemplates } from '../templates/default-templates';
 import { ContextParts, letterContext } from '../templates/letter-context';
 import { CompiledTemplate, compileTemplate, RenderedLetter, TemplateKind } from '../templates/template-engine';
-import { reachableMember } from './member-filters';
+import { reachableMember } from '../supporters/member-filters';
 import { catalogueOf } from '../common/i18n/messages';
-import { MemberTokenService } from './member-token.service';
+import { MemberTokenService } from '../supporters/member-token.service';
 
 /** A member as their mail needs them, read when the job runs (never carried in it). */
 interface MemberRow {
