@@ -128,6 +128,43 @@ describe('delivery across processes and crashes', () => {
     expectSettledAndExactlyOnce(letters, sink);
   });
 
+  it('letters left sending by a live worker that no longer runs their batch are resolved from their marks, never resent', async () => {
+    app = await startTestApp('live-orphans', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
+    await addAutoSigners(app.db, 30, 'orphan');
+    const orphaned = await anAppeal(app.api, app.adminToken, [{ email: 'orphaned@tj-gov.example' }]);
+    const held = await anAppeal(app.api, app.adminToken, [{ email: 'held@tj-gov.example' }]);
+    const redis = new Redis(redisConnection(app.config.redisUrl) as object);
+    // As a worker whose record failed leaves them: claimed, some sent (marked), one mid-exchange,
+    // the rest not begun; their jobs gone. Its heartbeat goes on, and it runs the second batch only.
+    const [{ batch_id: orphanBatch }] = (await app.db.query<{ batch_id: string }>(`SELECT DISTINCT batch_id FROM letters WHERE appeal_id = $1`, [orphaned.appealId])).rows;
+    const [{ batch_id: heldBatch }] = (await app.db.query<{ batch_id: string }>(`SELECT DISTINCT batch_id FROM letters WHERE appeal_id = $1`, [held.appealId])).rows;
+    await redis.del(...(await redis.keys(`${app.config.queuePrefix}:*`)));
+    await app.db.query(`INSERT INTO delivery_workers (id, host, pid, batches) VALUES ('ghost', 'ghost', 1, ARRAY[$1::bigint])`, [heldBatch]);
+    await app.db.query(
+      `UPDATE letters SET status = 'sending', claimed_by = 'ghost', claimed_at = now() - interval '10 seconds', attempts = 1 WHERE appeal_id = ANY($1::uuid[])`,
+      [[orphaned.appealId, held.appealId]],
+    );
+    const ids = (await lettersOf(app.db, orphaned.appealId)).map((letter) => letter.id);
+    const [sent, started] = [ids.slice(0, 10), ids[10]];
+    await redis.hset(`${app.config.queuePrefix}:progress:${orphanBatch}`, '_', 'ghost', ...sent.flatMap((id) => [id, 'd250 2.0.0 queued as GHOST']), started, 's');
+    const heartbeat = setInterval(() => void app.db.query(`UPDATE delivery_workers SET seen_at = now() WHERE id = 'ghost'`).catch(() => undefined), 300);
+    try {
+      workers.push(new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker' })));
+      const letters = await settled(app.db, orphaned.appealId);
+      expect(countBy(letters)).toEqual({ sent: 29, unknown: 1 });
+      for (const letter of letters.filter((l) => sent.includes(l.id))) expect(letter.smtp_response).toBe('250 2.0.0 queued as GHOST');
+      expect(letters.find((letter) => letter.id === started)?.last_error).toMatch(/during the SMTP exchange/);
+      // Marked sent or begun: never sent again. Never begun: sent now, once.
+      const received = sink.messages.filter((message) => message.to[0] === 'orphaned@tj-gov.example').map((message) => message.letterId);
+      expect(received.sort()).toEqual(ids.slice(11).sort());
+      // The batch the live worker still runs is left to it.
+      expect(countBy(await lettersOf(app.db, held.appealId))).toEqual({ sending: 30 });
+    } finally {
+      clearInterval(heartbeat);
+      redis.disconnect();
+    }
+  });
+
   it('a batch whose first letter cannot go (official without email, suppressed address) sends every other letter, on a fresh worker', async () => {
     app = await startTestApp('first-refused', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
     await app.db.query(`INSERT INTO suppressions (address, reason) VALUES ('refused@tj-gov.example', '550 5.1.1 refused earlier')`);
