@@ -10,7 +10,9 @@
  *   base      config/, common/, database/
  *
  * A folder imports only folders of lower layers, plus, inside a layer, the edges named
- * here: cycles -> appeals and operations -> auth among features; templates (the one
+ * here: cycles -> appeals, outcomes; outcomes -> appeals (appeal statuses and their lock);
+ * members -> cycles, outcomes (a supporter's rows there, for export and deletion) and
+ * operations -> auth among features; templates (the one
  * rendering path) -> cases, officials, supporters and letters -> supporters among records;
  * common -> config and database -> config, common in the base. No cycle of files either.
  */
@@ -54,7 +56,7 @@ module.exports = {
       to: { circular: true },
     },
     ...upward,
-    ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations'], { cycles: ['appeals'], operations: ['auth'] }),
+    ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations'], { cycles: ['appeals', 'outcomes'], outcomes: ['appeals'], members: ['cycles', 'outcomes'], operations: ['auth'] }),
     ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters'] }),
     ...within('base', ['config', 'common', 'database'], { common: ['config'], database: ['config', 'common'] }),
   ],

@@ -1,22 +1,8 @@
-import type { EntityManager } from 'typeorm';
-import type { CaseTranslations, TranslatedField } from '../cases/case.entity';
+import type { TranslatedField } from '../cases/case.entity';
 import { caseFieldsIn } from '../cases/case-translations';
 import { ConflictError } from '../common/errors';
-import { templateVariables, TemplateKind } from '../templates/template-engine';
-
-interface LaunchTemplateRow {
-  appeal_id: string;
-  template_name: string;
-  language: string;
-  kind: TemplateKind;
-  subject: string;
-  body: string;
-  name: string;
-  profession: string | null;
-  summary: string;
-  charges: string | null;
-  translations: CaseTranslations;
-}
+import { templateVariables } from '../templates/template-engine';
+import type { LaunchTemplateRow } from './appeals.repository';
 
 const englishNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
 
@@ -24,18 +10,9 @@ const englishNames = new Intl.DisplayNames(['en'], { type: 'language', fallback:
  * What stops these appeals from being launched: each template in a language other than
  * English that uses a case field the case has no translation of in that language (a field
  * the case lacks in English needs none). One message per template, naming the fields.
+ * `rows` are AppealsRepository.launchTemplatesOf(appealIds).
  */
-export async function untranslatedForLaunch(manager: EntityManager, appealIds: string[]): Promise<string[]> {
-  if (appealIds.length === 0) return [];
-  const rows = await manager.query<LaunchTemplateRow[]>(
-    `SELECT at.appeal_id, tp.name AS template_name, tp.language, tp.kind, tp.subject, tp.body,
-            k.name, k.profession, k.summary, k.charges, k.translations
-       FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id
-       JOIN appeals a ON a.id = at.appeal_id JOIN cases k ON k.id = a.case_id
-      WHERE at.appeal_id = ANY($1::uuid[]) AND tp.language <> 'en'
-      ORDER BY at.appeal_id, tp.language, tp.id`,
-    [appealIds],
-  );
+export function untranslatedForLaunch(rows: LaunchTemplateRow[], appealIds: string[]): string[] {
   const problems: string[] = [];
   for (const row of rows) {
     const used = templateVariables(row.kind, row.subject, row.body);
@@ -52,8 +29,8 @@ export async function untranslatedForLaunch(manager: EntityManager, appealIds: s
 }
 
 /** Refuses (409, nothing changed) a launch whose letters would carry the case in English words inside another language. */
-export async function assertTranslatedForLaunch(manager: EntityManager, appealIds: string[]): Promise<void> {
-  const problems = await untranslatedForLaunch(manager, appealIds);
+export function assertTranslatedForLaunch(rows: LaunchTemplateRow[], appealIds: string[]): void {
+  const problems = untranslatedForLaunch(rows, appealIds);
   if (problems.length > 0) throw new ConflictError('case_untranslated', `Cannot launch: ${problems.join('; ')}. Add them with PATCH /api/cases/:id {"translations": ...}`);
 }
 

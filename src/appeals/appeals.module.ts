@@ -9,13 +9,15 @@ import { Supporter } from '../supporters/supporter.entity';
 import { Template } from '../templates/template.entity';
 import { Appeal } from './appeal.entity';
 import { AppealsController } from './appeals.controller';
+import { AppealsRepository } from './appeals.repository';
 import { AppealsService } from './appeals.service';
+import { LettersModule } from '../letters/letters.module';
 import { Signature } from '../letters/signature.entity';
 
 @Module({
-  imports: [ConfigModule, TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter]), DeliveryModule, RateLimitModule],
+  imports: [ConfigModule, TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter]), LettersModule, DeliveryModule, RateLimitModule],
   controllers: [AppealsController],
-  providers: [AppealsService],
-  exports: [AppealsService],
+  providers: [AppealsService, AppealsRepository],
+  exports: [AppealsService, AppealsRepository],
 })
 export class AppealsModule {}

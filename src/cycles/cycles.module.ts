@@ -4,7 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppealsModule } from '../appeals/appeals.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { MemberTokensModule } from '../supporters/member-tokens.module';
+import { OutcomeMailsRepository } from '../outcomes/outcome-mails.repository';
 import { CycleMailService } from './cycle-mail.service';
+import { CyclesRepository } from './cycles.repository';
 import { Cycle } from './cycle.entity';
 import { CyclesController } from './cycles.controller';
 import { CyclesService } from './cycles.service';
@@ -13,7 +15,7 @@ import { CyclesService } from './cycles.service';
 @Module({
   imports: [ConfigModule, TypeOrmModule.forFeature([Cycle]), AppealsModule, MemberTokensModule, DeliveryModule],
   controllers: [CyclesController],
-  providers: [CyclesService, CycleMailService],
+  providers: [CyclesService, CycleMailService, CyclesRepository, OutcomeMailsRepository],
   exports: [CyclesService, MemberTokensModule],
 })
 export class CyclesModule {}

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
+import { LettersModule } from '../letters/letters.module';
 import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryRedisService } from './delivery-redis.service';
 import { LETTERS_QUEUE } from './jobs';
@@ -14,7 +15,7 @@ import { MemberMailQueue } from './member-mail.queue';
  * side (DeliveryWorkerModule) is imported by the app alone, where mail is sent.
  */
 @Module({
-  imports: [ConfigModule, BullModule.registerQueue({ name: LETTERS_QUEUE })],
+  imports: [ConfigModule, LettersModule, BullModule.registerQueue({ name: LETTERS_QUEUE })],
   providers: [DeliveryMetrics, DeliveryRedisService, LetterQueueService, LettersService, MemberMailQueue],
   exports: [BullModule, DeliveryMetrics, DeliveryRedisService, LetterQueueService, LettersService, MemberMailQueue],
 })

@@ -5,12 +5,18 @@ import { DeliveryModule } from '../delivery/delivery.module';
 import { MemberTokensModule } from '../supporters/member-tokens.module';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
+import { MyDataController, SupporterDataController } from './privacy.controller';
+import { PrivacyService } from './privacy.service';
+import { CyclesRepository } from '../cycles/cycles.repository';
+import { LettersModule } from '../letters/letters.module';
+import { OutcomeMailsRepository } from '../outcomes/outcome-mails.repository';
+import { SupportersRepository } from '../supporters/supporters.repository';
 
-/** Joining (signup, confirm) and leaving (unsubscribe); MembersService is what the pages call. */
+/** Joining (signup, confirm), leaving (unsubscribe) and a member's data rights (export, delete); MembersService is what the pages call. */
 @Module({
-  imports: [ConfigModule, MemberTokensModule, DeliveryModule, RateLimitModule],
-  controllers: [MembersController],
-  providers: [MembersService],
+  imports: [ConfigModule, MemberTokensModule, LettersModule, DeliveryModule, RateLimitModule],
+  controllers: [MembersController, MyDataController, SupporterDataController],
+  providers: [MembersService, PrivacyService, SupportersRepository, CyclesRepository, OutcomeMailsRepository],
   exports: [MembersService, MemberTokensModule],
 })
 export class MembersModule {}

@@ -3,7 +3,8 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { InvalidError } from '../common/errors';
-import { LettersService } from '../delivery/letters.service';
+import { LettersRepository } from '../letters/letters.repository';
+import { SupportersRepository } from '../supporters/supporters.repository';
 import { SignupDto, SignupInput } from './dto/signup.dto';
 import { LinkInvalidError } from '../supporters/member-errors';
 import { MemberMailQueue } from '../delivery/member-mail.queue';
@@ -33,7 +34,8 @@ export class MembersService {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(MemberTokenService) private readonly tokens: MemberTokenService,
     @Inject(MemberMailQueue) private readonly mailQueue: MemberMailQueue,
-    @Inject(LettersService) private readonly letters: LettersService,
+    @Inject(SupportersRepository) private readonly supporters: SupportersRepository,
+    @Inject(LettersRepository) private readonly letters: LettersRepository,
   ) {}
 
   async signup(input: SignupInput): Promise<void> {
@@ -43,35 +45,21 @@ export class MembersService {
     // A new address becomes a pending member. A pending one is refreshed; one that left
     // records the new consent and stays out until the link is clicked; any other (a member,
     // staff) is left as it is and mailed nothing.
-    const [pending] = await this.db.query<{ id: string }[]>(
-      `INSERT INTO supporters (email, name, country, city, language, consent_version, consented_at, confirmed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now(), NULL)
-       ON CONFLICT (email) DO UPDATE SET
-         name = CASE WHEN supporters.confirmed_at IS NULL THEN EXCLUDED.name ELSE supporters.name END,
-         country = CASE WHEN supporters.confirmed_at IS NULL THEN EXCLUDED.country ELSE supporters.country END,
-         city = CASE WHEN supporters.confirmed_at IS NULL THEN EXCLUDED.city ELSE supporters.city END,
-         language = CASE WHEN supporters.confirmed_at IS NULL THEN EXCLUDED.language ELSE supporters.language END,
-         consent_version = EXCLUDED.consent_version, consented_at = now(), updated_at = now()
-         WHERE supporters.role = 'member' AND (supporters.confirmed_at IS NULL OR supporters.unsubscribed_at IS NOT NULL)
-       RETURNING id`,
-      [member.email, member.name, member.country, member.city ?? null, member.language ?? 'en', member.consentVersion],
-    );
-    if (pending) await this.mailQueue.enqueue('confirmation', null, [pending.id]);
+    const pending = await this.supporters.signUp({
+      email: member.email,
+      name: member.name,
+      country: member.country,
+      city: member.city ?? null,
+      language: member.language ?? 'en',
+      consentVersion: member.consentVersion,
+    });
+    if (pending) await this.mailQueue.enqueue('confirmation', null, [pending]);
   }
 
   async confirm(token: string): Promise<{ confirmed: true }> {
     const claims = this.tokens.verify('confirm', token);
     if (!claims) throw new LinkInvalidError('confirm');
-    const [updated] = await this.db.query<[{ id: string }[], number]>(
-      `UPDATE supporters SET confirmed_at = coalesce(confirmed_at, now()),
-              active = CASE WHEN unsubscribed_at IS NOT NULL AND consented_at > unsubscribed_at THEN true ELSE active END,
-              unsubscribed_at = CASE WHEN unsubscribed_at IS NOT NULL AND consented_at > unsubscribed_at THEN NULL ELSE unsubscribed_at END,
-              updated_at = now()
-        WHERE id = $1 RETURNING id`,
-      [claims.supporterId],
-    );
-    const [confirmed] = updated;
-    if (!confirmed) throw new LinkInvalidError('confirm');
+    if (!(await this.supporters.confirm(claims.supporterId))) throw new LinkInvalidError('confirm');
     return { confirmed: true };
   }
 
@@ -79,10 +67,7 @@ export class MembersService {
     const claims = this.tokens.verify('unsubscribe', token);
     if (!claims) throw new LinkInvalidError('unsubscribe');
     await this.db.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE supporters SET unsubscribed_at = coalesce(unsubscribed_at, now()), active = false, updated_at = now() WHERE id = $1`,
-        [claims.supporterId],
-      );
+      await this.supporters.unsubscribe(manager, claims.supporterId);
       await this.letters.cancelQueuedAutoSigned(manager, claims.supporterId);
     });
     return { unsubscribed: true };

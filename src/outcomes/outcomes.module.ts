@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AppealsModule } from '../appeals/appeals.module';
 import { CasesModule } from '../cases/cases.module';
+import { LettersModule } from '../letters/letters.module';
+import { OutcomeMailsRepository } from './outcome-mails.repository';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { CaseOutcomesController } from './case-outcomes.controller';
 import { OutcomesService } from './outcomes.service';
 
 @Module({
-  imports: [CasesModule, DeliveryModule],
+  imports: [CasesModule, AppealsModule, LettersModule, DeliveryModule],
   controllers: [CaseOutcomesController],
-  providers: [OutcomesService],
+  providers: [OutcomesService, OutcomeMailsRepository],
 })
 export class OutcomesModule {}

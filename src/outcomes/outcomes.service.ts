@@ -3,9 +3,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { CaseStatus } from '../cases/case.entity';
 import { CasesService } from '../cases/cases.service';
 import { CaseWithEventsView, UpdateCaseDto } from '../cases/dto/case.dto';
-import { LettersService } from '../delivery/letters.service';
+import { AppealsRepository } from '../appeals/appeals.repository';
+import { lockAppeals } from '../database/appeal-locks';
 import { MemberMailQueue } from '../delivery/member-mail.queue';
-import { reachableMember } from '../supporters/member-filters';
+import { LettersRepository } from '../letters/letters.repository';
+import { OutcomeMailsRepository } from './outcome-mails.repository';
 
 /** Statuses that end a case's appeals: its supporters are thanked once. */
 const OUTCOMES: readonly CaseStatus[] = ['released', 'deceased'];
@@ -22,7 +24,9 @@ export class OutcomesService {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(CasesService) private readonly cases: CasesService,
-    @Inject(LettersService) private readonly letters: LettersService,
+    @Inject(AppealsRepository) private readonly appeals: AppealsRepository,
+    @Inject(LettersRepository) private readonly letters: LettersRepository,
+    @Inject(OutcomeMailsRepository) private readonly outcomeMails: OutcomeMailsRepository,
     @Inject(MemberMailQueue) private readonly memberMail: MemberMailQueue,
   ) {}
 
@@ -45,23 +49,10 @@ export class OutcomesService {
 
   /** Returns the supporters to thank: those with a sent letter for the case who are still reachable and not thanked yet. */
   private async closeForOutcome(manager: EntityManager, id: string, status: CaseStatus): Promise<string[]> {
-    const appeals = await manager.query<{ id: string }[]>(`SELECT id FROM appeals WHERE case_id = $1 AND status IN ('draft', 'open', 'paused') ORDER BY id`, [id]);
-    for (const appeal of appeals) {
-      // The lock a signature shares: signatures in flight finish first, so none adds a letter to a closed appeal.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('appeal/' || $1::text, 0))`, [appeal.id]);
-    }
-    await manager.query(`UPDATE appeals SET status = 'closed', updated_at = now() WHERE case_id = $1 AND status IN ('draft', 'open', 'paused')`, [id]);
+    // The lock a signature shares: signatures in flight finish first, so none adds a letter to a closed appeal.
+    await lockAppeals(manager, await this.appeals.unclosedOfCase(manager, id));
+    await this.appeals.closeOfCase(manager, id);
     await this.letters.cancelQueuedOfCase(manager, id, status);
-    // A row per supporter thanked: marking again (or released, then deceased) finds it and
-    // queues nothing more, except a thank-you never sent (its case was set back before the worker ran).
-    const rows = await manager.query<{ supporter_id: string }[]>(
-      `INSERT INTO case_outcome_mails (case_id, supporter_id)
-       SELECT DISTINCT $1::uuid, l.supporter_id FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN supporters s ON s.id = l.supporter_id
-        WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced') AND ${reachableMember('s')}
-       ON CONFLICT (case_id, supporter_id) DO UPDATE SET queued_at = now() WHERE case_outcome_mails.sent_at IS NULL
-       RETURNING supporter_id`,
-      [id],
-    );
-    return rows.map((row) => row.supporter_id);
+    return this.outcomeMails.recordThankYous(manager, id);
   }
 }

@@ -6,6 +6,7 @@ import { CsvError, parse } from 'csv-parse';
 import type { EntityManager } from 'typeorm';
 import { InvalidError } from '../common/errors';
 import { CreateSupporterDto, ImportReport } from './dto/supporter.dto';
+import { upsertImportedMembers } from './supporters.repository';
 
 export const IMPORT_COLUMNS = ['email', 'name', 'country', 'city', 'language', 'autoSign', 'signatureStyle'] as const;
 const REQUIRED_COLUMNS = ['email', 'name', 'country'] as const;
@@ -168,26 +169,7 @@ export async function importSupporters(manager: EntityManager, input: Readable |
 
 /** One statement per batch: new members inserted, members updated, staff accounts left alone (skipped). */
 async function write(manager: EntityManager, rows: GoodRow[], report: ImportReport): Promise<void> {
-  const written = await manager.query<{ email: string; inserted: boolean }[]>(
-    `INSERT INTO supporters (email, name, country, city, language, auto_sign, signature_style, confirmed_at)
-     SELECT u.email, u.name, u.country, u.city, u.language, u.auto_sign, u.signature_style, now()
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[])
-         AS u(email, name, country, city, language, auto_sign, signature_style)
-     ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, country = EXCLUDED.country, city = EXCLUDED.city, language = EXCLUDED.language,
-       auto_sign = EXCLUDED.auto_sign, signature_style = EXCLUDED.signature_style, updated_at = now()
-       -- An import makes and updates members; a staff account is not the importer's to change.
-       WHERE supporters.role = 'member'
-     RETURNING email, (xmax = 0) AS inserted`,
-    [
-      rows.map((row) => row.email),
-      rows.map((row) => row.name),
-      rows.map((row) => row.country),
-      rows.map((row) => row.city),
-      rows.map((row) => row.language),
-      rows.map((row) => row.autoSign),
-      rows.map((row) => row.signatureStyle),
-    ],
-  );
+  const written = await upsertImportedMembers(manager, rows);
   const outcome = new Map(written.map((row) => [row.email, row.inserted]));
   for (const row of rows) {
     const inserted = outcome.get(row.email);

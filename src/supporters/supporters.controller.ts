@@ -1,22 +1,17 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Headers, Inject, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/auth/roles.decorator';
 import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { ErrorResponse } from '../common/error-response.dto';
 import { PageOf, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
-import { DeletionReport, SupporterExport } from './dto/privacy.dto';
 import { CreateSupporterDto, ImportReport, SupporterView } from './dto/supporter.dto';
-import { PrivacyService } from './privacy.service';
 import { SupportersService } from './supporters.service';
 
 @ApiTags('supporters')
 @Controller('api/supporters')
 export class SupportersController {
-  constructor(
-    @Inject(SupportersService) private readonly supporters: SupportersService,
-    @Inject(PrivacyService) private readonly privacy: PrivacyService,
-  ) {}
+  constructor(@Inject(SupportersService) private readonly supporters: SupportersService) {}
 
   @Allow('coordinator')
   @Post()
@@ -54,24 +49,5 @@ export class SupportersController {
   @ApiOkResponse({ type: SupporterView })
   get(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
     return this.supporters.get(caller, id);
-  }
-
-  /** A supporter's data as JSON: an admin's, or a member's own (anyone else's id is 404). */
-  @Allow('member')
-  @Get(':id/export')
-  @ApiOperation({ summary: "Export a supporter's data (an admin, or the member itself)" })
-  @ApiOkResponse({ type: SupporterExport })
-  export(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
-    return this.privacy.export(caller, id);
-  }
-
-  /** Deletes a supporter's data, keeping their letters counted with no supporter: an admin, or a member itself. */
-  @Allow('member')
-  @Delete(':id')
-  @HttpCode(200)
-  @ApiOperation({ summary: "Delete a supporter's data, keeping their letters counted (an admin, or the member itself)" })
-  @ApiOkResponse({ type: DeletionReport })
-  delete(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
-    return this.privacy.delete(caller, id);
   }
 }

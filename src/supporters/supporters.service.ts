@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { hashPassword } from '../common/auth/password';
@@ -8,13 +8,17 @@ import { Page } from '../common/pagination';
 import { CreateSupporterDto, ImportReport, MyLetterView, SupporterView, toSupporterView } from './dto/supporter.dto';
 import { importSupporters } from './supporter-import';
 import { Supporter } from './supporter.entity';
+import { SupportersRepository } from './supporters.repository';
 
 /** A request body holds at most this many rows; the command line has no limit. */
 const MAX_IMPORT_ROWS = 100_000;
 
 @Injectable()
 export class SupportersService {
-  constructor(@InjectRepository(Supporter) private readonly supporters: Repository<Supporter>) {}
+  constructor(
+    @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
+    @Inject(SupportersRepository) private readonly rows: SupportersRepository,
+  ) {}
 
   async create(caller: Caller, input: CreateSupporterDto): Promise<SupporterView> {
     // Only an admin grants roles; a coordinator creates members.
@@ -57,16 +61,7 @@ export class SupportersService {
 
   /** A supporter's own letters, newest first, with what they were for and to whom. */
   async letters(supporterId: string, page: number, limit: number): Promise<Page<MyLetterView>> {
-    const [items, [{ total }]] = await Promise.all([
-      this.supporters.manager.query<MyLetterView[]>(
-        `SELECT l.id, l.status, a.id AS "appealId", a.title AS "appealTitle", c.id AS "caseId", c.name AS "caseName",
-                o.id AS "officialId", o.name AS "officialName", o.title AS "officialTitle", l.sent_at AS "sentAt", l.created_at AS "createdAt"
-           FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases c ON c.id = a.case_id JOIN officials o ON o.id = l.official_id
-          WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2 OFFSET $3`,
-        [supporterId, limit, (page - 1) * limit],
-      ),
-      this.supporters.manager.query<{ total: number }[]>('SELECT count(*)::int AS total FROM letters WHERE supporter_id = $1', [supporterId]),
-    ]);
+    const { items, total } = await this.rows.lettersPage(supporterId, page, limit);
     return { items, total, page, limit };
   }
 

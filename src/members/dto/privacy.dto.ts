@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiCount, ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { ROLES } from '../../common/auth/roles';
-import { SIGNATURE_STYLES } from '../supporter.entity';
+import { SIGNATURE_STYLES } from '../../supporters/supporter.entity';
 
 export class ExportedSupporter {
   @ApiId() id: string;

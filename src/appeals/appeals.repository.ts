@@ -1,0 +1,151 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { CaseTranslations } from '../cases/case.entity';
+import type { LetterStatus } from '../letters/letter.entity';
+import type { TemplateKind } from '../templates/template-engine';
+import { Appeal, AppealStatus } from './appeal.entity';
+
+/** Appeals a filter selects; a field left null does not filter. */
+export interface AppealFilter {
+  status: AppealStatus | null;
+  caseId: string | null;
+}
+
+export interface LetterCountRow {
+  status: LetterStatus;
+  count: number;
+}
+
+/** An appeal with its links and its letter counts by status, as a page of appeals reads it. */
+export interface AppealRow {
+  id: string;
+  caseId: string;
+  title: string;
+  channel: 'email';
+  status: AppealStatus;
+  launchedAt: Date | null;
+  createdAt: Date;
+  templateIds: string[];
+  officialIds: string[];
+  counts: LetterCountRow[];
+}
+
+/** A template of an appeal in a language other than English, with the case fields a launch checks. */
+export interface LaunchTemplateRow {
+  appeal_id: string;
+  template_name: string;
+  language: string;
+  kind: TemplateKind;
+  subject: string;
+  body: string;
+  name: string;
+  profession: string | null;
+  summary: string;
+  charges: string | null;
+  translations: CaseTranslations;
+}
+
+/** The appeals, appeal_templates and appeal_officials tables. Methods that take a manager run in the caller's transaction. */
+@Injectable()
+export class AppealsRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /** A new draft appeal with its templates and officials, in the order given. */
+  async insertDraft(manager: EntityManager, draft: { caseId: string; title: string; channel: 'email'; templateIds: string[]; officialIds: string[] }): Promise<string> {
+    const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: draft.caseId, title: draft.title, channel: draft.channel, status: 'draft' }));
+    await manager.query(`INSERT INTO appeal_templates (appeal_id, template_id) SELECT $1, unnest($2::uuid[])`, [saved.id, draft.templateIds]);
+    await manager.query(`INSERT INTO appeal_officials (appeal_id, official_id) SELECT $1, unnest($2::uuid[])`, [saved.id, draft.officialIds]);
+    return saved.id;
+  }
+
+  findById(id: string, manager: EntityManager = this.db.manager): Promise<Appeal | null> {
+    return manager.findOne(Appeal, { where: { id } });
+  }
+
+  /** The appeal's template and official ids, each sorted by id. */
+  async linksOf(id: string): Promise<{ templateIds: string[]; officialIds: string[] }> {
+    const [links] = await this.db.query<{ templateIds: string[]; officialIds: string[] }[]>(
+      `SELECT (SELECT coalesce(array_agg(template_id ORDER BY template_id), '{}') FROM appeal_templates WHERE appeal_id = $1) AS "templateIds",
+              (SELECT coalesce(array_agg(official_id ORDER BY official_id), '{}') FROM appeal_officials WHERE appeal_id = $1) AS "officialIds"`,
+      [id],
+    );
+    return links;
+  }
+
+  /** The appeal's letters by status, from the letter_counts rollup. */
+  letterCountsOf(id: string): Promise<LetterCountRow[]> {
+    return this.db.query(`SELECT status, sum(count)::int AS count FROM letter_counts WHERE appeal_id = $1 GROUP BY status`, [id]);
+  }
+
+  /** A page of appeals, oldest first, each with its links and letter counts, and how many the filter selects (two statements). */
+  async page(filter: AppealFilter, page: number, limit: number): Promise<{ rows: AppealRow[]; total: number }> {
+    const params = [filter.status, filter.caseId];
+    const where = `($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.case_id = $2)`;
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<AppealRow[]>(
+        `SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.status, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
+                (SELECT coalesce(array_agg(t.template_id ORDER BY t.template_id), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
+                (SELECT coalesce(array_agg(o.official_id ORDER BY o.official_id), '{}') FROM appeal_officials o WHERE o.appeal_id = a.id) AS "officialIds",
+                (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')
+                   FROM (SELECT r.status, sum(r.count)::int AS count FROM letter_counts r WHERE r.appeal_id = a.id GROUP BY r.status) c) AS counts
+           FROM appeals a WHERE ${where} ORDER BY a.created_at, a.id LIMIT $3 OFFSET $4`,
+        [...params, limit, (page - 1) * limit],
+      ),
+      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM appeals a WHERE ${where}`, params),
+    ]);
+    return { rows, total };
+  }
+
+  async statusOf(manager: EntityManager, id: string): Promise<AppealStatus | null> {
+    const [row] = await manager.query<{ status: AppealStatus }[]>(`SELECT status FROM appeals WHERE id = $1`, [id]);
+    return row?.status ?? null;
+  }
+
+  /** The status of each of these appeals that exists, by id. */
+  statusesOf(ids: string[], manager: EntityManager = this.db.manager): Promise<{ id: string; status: AppealStatus }[]> {
+    return manager.query(`SELECT id, status FROM appeals WHERE id = ANY($1::uuid[]) ORDER BY id`, [ids]);
+  }
+
+  /**
+   * Moves the appeal to `to` if its status is one of `from`; the check and the change are one
+   * statement, so two clicks cannot both win. A launch stamps launched_at. False if it did not move.
+   */
+  async moveStatus(manager: EntityManager, id: string, from: AppealStatus[], to: AppealStatus, launch: boolean): Promise<boolean> {
+    const [rows] = await manager.query<[{ id: string }[], number]>(
+      `UPDATE appeals SET status = $2, launched_at = CASE WHEN $3 THEN now() ELSE launched_at END, updated_at = now()
+        WHERE id = $1 AND status = ANY($4::text[]) RETURNING id`,
+      [id, to, launch, from],
+    );
+    return rows.length > 0;
+  }
+
+  /** Launches those of these appeals that are drafts. */
+  async launchDrafts(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(`UPDATE appeals SET status = 'open', launched_at = now(), updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'draft'`, [ids]);
+  }
+
+  /** The case's appeals that a signature or a launch could still change (draft, open, paused), by id. */
+  async unclosedOfCase(manager: EntityManager, caseId: string): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>(`SELECT id FROM appeals WHERE case_id = $1 AND status IN ('draft', 'open', 'paused') ORDER BY id`, [caseId]);
+    return rows.map((row) => row.id);
+  }
+
+  /** A case's outcome closes its draft, open and paused appeals. */
+  async closeOfCase(manager: EntityManager, caseId: string): Promise<void> {
+    await manager.query(`UPDATE appeals SET status = 'closed', updated_at = now() WHERE case_id = $1 AND status IN ('draft', 'open', 'paused')`, [caseId]);
+  }
+
+  /** The templates a launch of these appeals checks for translations: those not in English, with their appeal's case. */
+  async launchTemplatesOf(manager: EntityManager, ids: string[]): Promise<LaunchTemplateRow[]> {
+    if (ids.length === 0) return [];
+    return manager.query(
+      `SELECT at.appeal_id, tp.name AS template_name, tp.language, tp.kind, tp.subject, tp.body,
+              k.name, k.profession, k.summary, k.charges, k.translations
+         FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id
+         JOIN appeals a ON a.id = at.appeal_id JOIN cases k ON k.id = a.case_id
+        WHERE at.appeal_id = ANY($1::uuid[]) AND tp.language <> 'en'
+        ORDER BY at.appeal_id, tp.language, tp.id`,
+      [ids],
+    );
+  }
+}

@@ -1,0 +1,221 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { REMINDER_DUE } from '../delivery/reminder-due';
+import { reachableMember } from '../supporters/member-filters';
+import { Cycle, CycleStatus } from './cycle.entity';
+import type { CycleView, MemberAppealView, MemberCycleView } from './dto/cycle.dto';
+
+/** A cycle as the member's signing page reads it, with the member (null if no such supporter). */
+export type MemberCycleRow = Omit<MemberCycleView, 'appeals' | 'member'> & { appeals: MemberAppealView[]; member: MemberCycleView['member'] | null };
+
+/** What the coordinator's reminder checks, read with the cycle's row locked. */
+export interface ReminderStateRow {
+  status: CycleStatus;
+  reminder_after_days: number | null;
+  opened_at: Date | null;
+  reminded_at: Date | null;
+  due_at: Date | null;
+}
+
+/** A supporter's invitation for their data export. */
+export interface SupporterInvitationRow {
+  cycleId: string;
+  month: string;
+  title: string;
+  invitedAt: Date | null;
+  remindedAt: Date | null;
+}
+
+/**
+ * The cycles, cycle_appeals and cycle_invitations tables. Invitations are written set-based
+ * (one INSERT ... SELECT per cycle) and read in pages of supporter ids, so a cycle of a
+ * million members never sits in memory. Methods that take a manager run in the caller's transaction.
+ */
+@Injectable()
+export class CyclesRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /** A draft cycle bundling these appeals, in the coordinator's order (the order members read the cases in). */
+  async insertDraft(manager: EntityManager, draft: { month: string; title: string; reminderAfterDays: number | null; appealIds: string[] }): Promise<string> {
+    const cycle = await manager.save(Cycle, manager.create(Cycle, { month: draft.month, title: draft.title, reminderAfterDays: draft.reminderAfterDays, status: 'draft' }));
+    await manager.query(`INSERT INTO cycle_appeals (cycle_id, appeal_id, position) SELECT $1, id, position - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS a(id, position)`, [
+      cycle.id,
+      draft.appealIds,
+    ]);
+    return cycle.id;
+  }
+
+  async findView(id: string): Promise<CycleView | null> {
+    const [view] = await this.views(`c.id = $1`, [id]);
+    return view ?? null;
+  }
+
+  /** A page of cycles, newest month first, and how many there are. */
+  async page(page: number, limit: number): Promise<{ items: CycleView[]; total: number }> {
+    const [items, [{ total }]] = await Promise.all([
+      this.views(`true ORDER BY c.month DESC, c.created_at DESC, c.id LIMIT $1 OFFSET $2`, [limit, (page - 1) * limit]),
+      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM cycles`),
+    ]);
+    return { items, total };
+  }
+
+  /** The cycle's status, its row locked until the transaction ends (null if there is none). */
+  async lockStatus(manager: EntityManager, id: string): Promise<CycleStatus | null> {
+    const [cycle] = await manager.query<{ status: CycleStatus }[]>(`SELECT status FROM cycles WHERE id = $1 FOR UPDATE`, [id]);
+    return cycle?.status ?? null;
+  }
+
+  /** The cycle's appeals, by id. */
+  async appealIdsOf(manager: EntityManager, id: string): Promise<string[]> {
+    const rows = await manager.query<{ appeal_id: string }[]>(`SELECT appeal_id FROM cycle_appeals WHERE cycle_id = $1 ORDER BY appeal_id`, [id]);
+    return rows.map((row) => row.appeal_id);
+  }
+
+  /** An invitation to be sent to every reachable member who does not auto-sign; staff accounts are not invited. One statement. */
+  async inviteMembers(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO cycle_invitations (cycle_id, supporter_id)
+       SELECT $1, s.id FROM supporters s WHERE s.role = 'member' AND NOT s.auto_sign AND ${reachableMember('s')}
+       ON CONFLICT DO NOTHING`,
+      [id],
+    );
+  }
+
+  async markOpen(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`UPDATE cycles SET status = 'open', opened_at = now(), updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** Whether the cycle is open and the supporter a reachable member (what a sign link needs). */
+  async isOpenToMember(cycleId: string, supporterId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ ok: boolean }[]>(
+      `SELECT true AS ok FROM supporters s, cycles c WHERE s.id = $1 AND c.id = $2 AND c.status = 'open' AND ${reachableMember('s')}`,
+      [supporterId, cycleId],
+    );
+    return Boolean(row);
+  }
+
+  /** One statement: the page answers fast for a cycle of twenty appeals. Null for a draft or unknown cycle. */
+  async memberView(cycleId: string, supporterId: string): Promise<MemberCycleRow | null> {
+    const [row] = await this.db.query<MemberCycleRow[]>(
+      `SELECT c.id, trim(c.month) AS month, c.title, c.status, c.opened_at AS "openedAt",
+              (SELECT json_build_object('id', s.id, 'name', s.name, 'language', s.language, 'country', s.country, 'city', s.city, 'signatureStyle', s.signature_style)
+                 FROM supporters s WHERE s.id = $2) AS member,
+              coalesce((
+                SELECT json_agg(json_build_object(
+                  'id', a.id, 'title', a.title, 'status', a.status, 'position', ca.position,
+                  'case', json_build_object('id', k.id, 'name', k.name, 'country', k.country, 'profession', k.profession, 'status', k.status,
+                    'summary', k.summary, 'charges', k.charges, 'detainedOn', to_char(k.detained_on, 'YYYY-MM-DD'),
+                    'events', coalesce((SELECT json_agg(json_build_object('occurredOn', to_char(e.occurred_on, 'YYYY-MM-DD'), 'kind', e.kind,
+                                          'description', e.description, 'sourceUrl', e.source_url) ORDER BY e.occurred_on, e.created_at)
+                                          FROM case_events e WHERE e.case_id = k.id), '[]'::json)),
+                  'officials', coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'title', o.title, 'language', o.language) ORDER BY o.name, o.id)
+                                          FROM appeal_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.appeal_id = a.id), '[]'::json),
+                  -- The order the letter sender reads them in: the first is the fallback language.
+                  'templates', coalesce((SELECT json_agg(json_build_object('id', t.id, 'language', t.language) ORDER BY t.created_at, t.id)
+                                          FROM appeal_templates at JOIN templates t ON t.id = at.template_id WHERE at.appeal_id = a.id AND t.kind = 'appeal'), '[]'::json),
+                  'signed', sg.id IS NOT NULL,
+                  'signature', CASE WHEN sg.id IS NULL THEN NULL ELSE json_build_object('id', sg.id, 'note', sg.note, 'signatureStyle', sg.signature_style,
+                                 'autoSigned', sg.auto_signed, 'createdAt', sg.created_at) END
+                ) ORDER BY ca.position)
+                  FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
+                  LEFT JOIN signatures sg ON sg.supporter_id = $2 AND sg.appeal_id = a.id
+                 WHERE ca.cycle_id = c.id), '[]'::json) AS appeals
+         FROM cycles c WHERE c.id = $1 AND c.status <> 'draft'`,
+      [cycleId, supporterId],
+    );
+    return row ?? null;
+  }
+
+  /** Null if the appeal is not one of the cycle's; else whether the supporter is (still) a reachable member. */
+  async appealInCycle(cycleId: string, appealId: string, supporterId: string): Promise<{ reachable: boolean } | null> {
+    const [inCycle] = await this.db.query<{ reachable: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM supporters s WHERE s.id = $3 AND ${reachableMember('s')}) AS reachable FROM cycle_appeals WHERE cycle_id = $1 AND appeal_id = $2`,
+      [cycleId, appealId, supporterId],
+    );
+    return inCycle ?? null;
+  }
+
+  /** What the coordinator's reminder checks, with the cycle's row locked (null if there is none). */
+  async lockReminderState(manager: EntityManager, id: string): Promise<ReminderStateRow | null> {
+    const [cycle] = await manager.query<ReminderStateRow[]>(
+      `SELECT status, reminder_after_days, opened_at, reminded_at, opened_at + make_interval(days => coalesce(reminder_after_days, 0)) AS due_at
+         FROM cycles WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return cycle ?? null;
+  }
+
+  /** Begins the cycle's one reminder round now. */
+  async markReminded(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`UPDATE cycles SET reminded_at = now(), updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** Begins the reminder round of every open cycle whose reminderAfterDays have passed, in one statement; returns their ids. */
+  async beginDueReminderRounds(): Promise<string[]> {
+    const [updated] = await this.db.query<[{ id: string }[], number]>(
+      `UPDATE cycles SET reminded_at = now(), updated_at = now()
+        WHERE status = 'open' AND reminder_after_days IS NOT NULL AND reminded_at IS NULL
+          AND opened_at <= now() - make_interval(days => reminder_after_days)
+        RETURNING id`,
+    );
+    return updated.map((row) => row.id);
+  }
+
+  /** The next `limit` members (by id, after `after`) whose invitation to the cycle is still to send. */
+  async unsentInvitations(cycleId: string, after: string, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ supporter_id: string }[]>(
+      `SELECT ci.supporter_id FROM cycle_invitations ci WHERE ci.cycle_id = $1 AND ci.invited_at IS NULL AND ci.supporter_id > $2 ORDER BY ci.supporter_id LIMIT $3`,
+      [cycleId, after, limit],
+    );
+    return rows.map((row) => row.supporter_id);
+  }
+
+  /** The next `limit` reachable members (by id, after `after`) whose reminder is due in a cycle whose round has begun. */
+  async dueReminders(cycleId: string, after: string, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ supporter_id: string }[]>(
+      `SELECT ci.supporter_id FROM cycle_invitations ci JOIN cycles c ON c.id = ci.cycle_id JOIN supporters s ON s.id = ci.supporter_id
+        WHERE ci.cycle_id = $1 AND ${REMINDER_DUE} AND ${reachableMember('s')} AND ci.supporter_id > $2 ORDER BY ci.supporter_id LIMIT $3`,
+      [cycleId, after, limit],
+    );
+    return rows.map((row) => row.supporter_id);
+  }
+
+  /**
+   * Open cycles older than `graceSeconds`: whether invitations are still to send, and whether
+   * their reminder round began more than `graceSeconds` ago.
+   */
+  openWithMailDue(graceSeconds: number): Promise<{ id: string; invitations: boolean; reminders: boolean }[]> {
+    return this.db.query(
+      `SELECT c.id,
+              EXISTS (SELECT 1 FROM cycle_invitations ci WHERE ci.cycle_id = c.id AND ci.invited_at IS NULL) AS invitations,
+              c.reminded_at IS NOT NULL AND c.reminded_at < now() - make_interval(secs => $1) AS reminders
+         FROM cycles c WHERE c.status = 'open' AND c.opened_at < now() - make_interval(secs => $1)`,
+      [graceSeconds],
+    );
+  }
+
+  /** A supporter's invitations for their data export, by month. */
+  invitationsOfSupporter(supporterId: string): Promise<SupporterInvitationRow[]> {
+    return this.db.query(
+      `SELECT cy.id AS "cycleId", cy.month, cy.title, i.invited_at AS "invitedAt", i.reminded_at AS "remindedAt"
+         FROM cycle_invitations i JOIN cycles cy ON cy.id = i.cycle_id WHERE i.supporter_id = $1 ORDER BY cy.month, cy.id`,
+      [supporterId],
+    );
+  }
+
+  async deleteInvitationsOfSupporter(manager: EntityManager, supporterId: string): Promise<void> {
+    await manager.query(`DELETE FROM cycle_invitations WHERE supporter_id = $1`, [supporterId]);
+  }
+
+  private views(where: string, params: unknown[]): Promise<CycleView[]> {
+    return this.db.query<CycleView[]>(
+      `SELECT c.id, trim(c.month) AS month, c.title, c.status, c.reminder_after_days AS "reminderAfterDays",
+              coalesce((SELECT array_agg(ca.appeal_id ORDER BY ca.position) FROM cycle_appeals ca WHERE ca.cycle_id = c.id), '{}') AS "appealIds",
+              c.opened_at AS "openedAt", c.reminded_at AS "remindedAt", c.created_at AS "createdAt",
+              (SELECT json_build_object('total', count(*), 'invited', count(ci.invited_at), 'reminded', count(ci.reminded_at))
+                 FROM cycle_invitations ci WHERE ci.cycle_id = c.id) AS invitations
+         FROM cycles c WHERE ${where}`,
+      params,
+    );
+  }
+}
