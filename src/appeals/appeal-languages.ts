@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CaseTranslations, TranslatedField } from '../cases/case.entity';
 import { caseFieldsIn } from '../cases/case-translations';
-import { ConflictError } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { templateVariables, TemplateKind } from '../templates/template-engine';
 
 interface LaunchTemplateRow {
@@ -54,7 +54,7 @@ export async function untranslatedForLaunch(manager: EntityManager, appealIds: s
 /** Refuses (409, nothing changed) a launch whose letters would carry the case in English words inside another language. */
 export async function assertTranslatedForLaunch(manager: EntityManager, appealIds: string[]): Promise<void> {
   const problems = await untranslatedForLaunch(manager, appealIds);
-  if (problems.length > 0) throw new ConflictError('case_untranslated', `Cannot launch: ${problems.join('; ')}. Add them with PATCH /api/cases/:id {"translations": ...}`);
+  if (problems.length > 0) throw new DomainError('case_untranslated', `Cannot launch: ${problems.join('; ')}. Add them with PATCH /api/cases/:id {"translations": ...}`);
 }
 
 function listOf(words: string[]): string {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { Caller } from '../common/auth/current-supporter.decorator';
 import { Case } from '../cases/case.entity';
-import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { LETTER_STATUSES, LetterStatus } from '../letters/letter.entity';
 import { LettersService } from '../delivery/letters.service';
@@ -41,7 +41,7 @@ export class AppealsService {
       this.templates.findBy({ id: In(input.templateIds) }),
       this.officials.findBy({ id: In(input.officialIds) }),
     ]);
-    if (!record) throw new InvalidError('case_unknown', 'caseId: no such case');
+    if (!record) throw new DomainError('case_unknown', 'caseId: no such case');
     const problems: string[] = [];
     const missingTemplates = input.templateIds.filter((id) => !templates.some((template) => template.id === id));
     if (missingTemplates.length > 0) problems.push(`templateIds: no such template ${missingTemplates.join(', ')}`);
@@ -54,7 +54,7 @@ export class AppealsService {
     if (missingOfficials.length > 0) problems.push(`officialIds: no such official ${missingOfficials.join(', ')}`);
     const unreachable = officials.filter((official) => !official.email);
     if (unreachable.length > 0) problems.push(`officialIds: ${unreachable.map((o) => o.id).join(', ')} ha${unreachable.length > 1 ? 've' : 's'} no email address for the email channel`);
-    if (problems.length > 0) throw new InvalidError('appeal_invalid', problems);
+    if (problems.length > 0) throw new DomainError('appeal_invalid', problems);
 
     // Keep the coordinator's order of templates: the first is the fallback language.
     const appeal = await this.db.transaction(async (manager) => {
@@ -133,7 +133,7 @@ export class AppealsService {
       if (rows.length === 0) {
         const appeal = await manager.findOne(Appeal, { where: { id } });
         if (!appeal) throw new NotFoundError('Appeal');
-        throw new ConflictError('appeal_status', `Cannot ${action} an appeal that is ${appeal.status}`);
+        throw new DomainError('appeal_status', `Cannot ${action} an appeal that is ${appeal.status}`);
       }
       if (action === 'cancel') await this.letters.cancelQueued(manager, id);
       return action === 'launch' ? this.letters.createForAutoSigners(manager, id) : null;
@@ -156,7 +156,7 @@ export class AppealsService {
       const [appeal] = await manager.query<{ status: AppealStatus }[]>(`SELECT status FROM appeals WHERE id = $1`, [appealId]);
       if (!appeal) throw new NotFoundError('Appeal');
       if (appeal.status !== 'open' && appeal.status !== 'paused') {
-        throw new ConflictError('appeal_not_open', `This appeal is ${appeal.status}: it takes no signatures`);
+        throw new DomainError('appeal_not_open', `This appeal is ${appeal.status}: it takes no signatures`);
       }
       const [signature] = await manager.query<{ id: string }[]>(
         `INSERT INTO signatures (appeal_id, supporter_id, note, signature_style) VALUES ($1, $2, $3, $4)

@@ -5,7 +5,7 @@ import { assertTranslatedForLaunch } from '../appeals/appeal-languages';
 import { AppealsService } from '../appeals/appeals.service';
 import { SignatureResult } from '../appeals/dto/appeal.dto';
 import { SignAppealDto } from '../appeals/dto/appeal.dto';
-import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { LettersService } from '../delivery/letters.service';
 import { reachableMember } from '../supporters/member-filters';
@@ -61,7 +61,7 @@ export class CyclesService {
     for (const appeal of found.filter((appeal) => !BUNDLED_STATUSES.includes(appeal.status))) {
       problems.push(`appealIds: ${appeal.id} is ${appeal.status}; a cycle bundles draft or open appeals`);
     }
-    if (problems.length > 0) throw new InvalidError('cycle_invalid', problems);
+    if (problems.length > 0) throw new DomainError('cycle_invalid', problems);
     const id = await this.db.transaction(async (manager) => {
       const cycle = await manager.save(Cycle, manager.create(Cycle, { month: input.month, title: input.title, reminderAfterDays: input.reminderAfterDays ?? null, status: 'draft' }));
       // The coordinator's order is the order members read the cases in.
@@ -98,7 +98,7 @@ export class CyclesService {
     const range = await this.db.transaction(async (manager) => {
       const [cycle] = await manager.query<{ status: string }[]>(`SELECT status FROM cycles WHERE id = $1 FOR UPDATE`, [id]);
       if (!cycle) throw new NotFoundError('Cycle');
-      if (cycle.status !== 'draft') throw new ConflictError('cycle_status', `This cycle is ${cycle.status}: a cycle opens once, and its members were invited then`);
+      if (cycle.status !== 'draft') throw new DomainError('cycle_status', `This cycle is ${cycle.status}: a cycle opens once, and its members were invited then`);
       const appealIds = (await manager.query<{ appeal_id: string }[]>(`SELECT appeal_id FROM cycle_appeals WHERE cycle_id = $1 ORDER BY appeal_id`, [id])).map((row) => row.appeal_id);
       // The lock AppealsService takes for a status change, in one order: a cancel or a pause
       // of one of these appeals waits for the open, and signers of them wait for its commit.
@@ -106,7 +106,7 @@ export class CyclesService {
       const appeals = await manager.query<{ id: string; status: string }[]>(`SELECT id, status FROM appeals WHERE id = ANY($1::uuid[]) ORDER BY id`, [appealIds]);
       const closed = appeals.filter((appeal) => !BUNDLED_STATUSES.includes(appeal.status));
       if (closed.length > 0) {
-        throw new ConflictError('cycle_appeal_status', `Cannot open: ${closed.map((appeal) => `appeal ${appeal.id} is ${appeal.status}`).join(', ')}; a cycle opens with draft or open appeals only`);
+        throw new DomainError('cycle_appeal_status', `Cannot open: ${closed.map((appeal) => `appeal ${appeal.id} is ${appeal.status}`).join(', ')}; a cycle opens with draft or open appeals only`);
       }
       // Its draft appeals are launched here: the same refusal as a launch of each.
       await assertTranslatedForLaunch(manager, appeals.filter((appeal) => appeal.status === 'draft').map((appeal) => appeal.id));
