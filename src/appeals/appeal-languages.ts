@@ -1,6 +1,6 @@
 import type { TranslatedField } from '../cases/case.entity';
 import { caseFieldsIn } from '../cases/case-translations';
-import { ConflictError } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { templateVariables } from '../templates/template-engine';
 import type { LaunchTemplateRow } from './appeals.repository';
 
@@ -31,7 +31,7 @@ export function untranslatedForLaunch(rows: LaunchTemplateRow[], appealIds: stri
 /** Refuses (409, nothing changed) a launch whose letters would carry the case in English words inside another language. */
 export function assertTranslatedForLaunch(rows: LaunchTemplateRow[], appealIds: string[]): void {
   const problems = untranslatedForLaunch(rows, appealIds);
-  if (problems.length > 0) throw new ConflictError('case_untranslated', `Cannot launch: ${problems.join('; ')}. Add them with PATCH /api/cases/:id {"translations": ...}`);
+  if (problems.length > 0) throw new DomainError('case_untranslated', `Cannot launch: ${problems.join('; ')}. Add them with PATCH /api/cases/:id {"translations": ...}`);
 }
 
 function listOf(words: string[]): string {

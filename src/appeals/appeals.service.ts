@@ -4,7 +4,7 @@ import { DataSource, In, Repository } from 'typeorm';
 import { lockAppealShared, lockAppeals } from '../database/appeal-locks';
 import { Caller } from '../common/auth/current-supporter.decorator';
 import { Case } from '../cases/case.entity';
-import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { LETTER_STATUSES, LetterStatus } from '../letters/letter.entity';
 import { LettersService } from '../delivery/letters.service';
@@ -46,7 +46,7 @@ export class AppealsService {
       this.templates.findBy({ id: In(input.templateIds) }),
       this.officials.findBy({ id: In(input.officialIds) }),
     ]);
-    if (!record) throw new InvalidError('case_unknown', 'caseId: no such case');
+    if (!record) throw new DomainError('case_unknown', 'caseId: no such case');
     const problems: string[] = [];
     const missingTemplates = input.templateIds.filter((id) => !templates.some((template) => template.id === id));
     if (missingTemplates.length > 0) problems.push(`templateIds: no such template ${missingTemplates.join(', ')}`);
@@ -59,7 +59,7 @@ export class AppealsService {
     if (missingOfficials.length > 0) problems.push(`officialIds: no such official ${missingOfficials.join(', ')}`);
     const unreachable = officials.filter((official) => !official.email);
     if (unreachable.length > 0) problems.push(`officialIds: ${unreachable.map((o) => o.id).join(', ')} ha${unreachable.length > 1 ? 've' : 's'} no email address for the email channel`);
-    if (problems.length > 0) throw new InvalidError('appeal_invalid', problems);
+    if (problems.length > 0) throw new DomainError('appeal_invalid', problems);
 
     // Keep the coordinator's order of templates: the first is the fallback language.
     const id = await this.db.transaction((manager) =>
@@ -109,7 +109,7 @@ export class AppealsService {
       if (!(await this.appeals.moveStatus(manager, id, from, to, action === 'launch'))) {
         const appeal = await this.appeals.findById(id, manager);
         if (!appeal) throw new NotFoundError('Appeal');
-        throw new ConflictError('appeal_status', `Cannot ${action} an appeal that is ${appeal.status}`);
+        throw new DomainError('appeal_status', `Cannot ${action} an appeal that is ${appeal.status}`);
       }
       if (action === 'cancel') await this.letterRows.cancelQueuedOfAppeal(manager, id);
       return action === 'launch' ? this.letters.createForAutoSigners(manager, id) : null;
@@ -132,7 +132,7 @@ export class AppealsService {
       const status = await this.appeals.statusOf(manager, appealId);
       if (!status) throw new NotFoundError('Appeal');
       if (status !== 'open' && status !== 'paused') {
-        throw new ConflictError('appeal_not_open', `This appeal is ${status}: it takes no signatures`);
+        throw new DomainError('appeal_not_open', `This appeal is ${status}: it takes no signatures`);
       }
       const signatureId = await this.signatures.insertUnlessSigned(manager, { appealId, supporterId: caller.id, note, signatureStyle: input.signatureStyle ?? supporter.signatureStyle });
       return { range: signatureId ? await this.letters.createForSignature(manager, signatureId) : null, status };

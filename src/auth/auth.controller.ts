@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/error-response.dto';
 import { AuthService } from './auth.service';
@@ -18,7 +18,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in: an access token for the Bearer header, and who you are' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Email or password is wrong, or the account is inactive' })
-  login(@Body() body: LoginDto): Promise<LoginResponse> {
-    return this.auth.login(body.email, body.password);
+  async login(@Body() body: LoginDto): Promise<LoginResponse> {
+    // Authentication is HTTP's business: the service says only that the credentials fail.
+    const answer = await this.auth.login(body.email, body.password);
+    if (!answer) throw new UnauthorizedException('Email or password is wrong');
+    return answer;
   }
 }

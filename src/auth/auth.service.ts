@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -33,11 +33,14 @@ export class AuthService implements OnApplicationBootstrap {
     this.logger.log('Created the first admin from ADMIN_EMAIL');
   }
 
-  /** Unknown email and wrong password answer alike, in about the same time. */
-  async login(email: string, password: string): Promise<LoginResponse> {
+  /**
+   * A token for the supporter, or null when the email is unknown, the password wrong or the
+   * account inactive: alike, in about the same time (the controller answers 401).
+   */
+  async login(email: string, password: string): Promise<LoginResponse | null> {
     const supporter = await this.supporters.findOne({ where: { email: email.trim().toLowerCase() } });
     const valid = await verifyPassword(password, supporter?.passwordHash ?? null);
-    if (!supporter || !valid || !supporter.active) throw new UnauthorizedException('Email or password is wrong');
+    if (!supporter || !valid || !supporter.active) return null;
     const accessToken = await this.jwt.signAsync({ sub: supporter.id, role: supporter.role });
     return { accessToken, supporter: toSupporterView(supporter) };
   }

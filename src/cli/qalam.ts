@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { ConfigError } from '../config/config';
 import { configFromEnvironment } from '../config/env';
-import { InvalidError } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { createDataSource } from '../database/data-source';
 import { ensureDatabase } from '../database/ensure-database';
 import { ImportReport } from '../supporters/dto/supporter.dto';
@@ -93,7 +93,7 @@ main(process.argv.slice(2)).then(
       process.exit(64);
     }
     // A configuration problem, an unreadable file or header: the reason, never a row's data.
-    const message = error instanceof ConfigError || error instanceof InvalidError ? error.message : (error as { code?: string }).code === 'ENOENT' ? `no such file: ${(error as { path?: string }).path}` : (error as Error).message;
+    const message = error instanceof ConfigError || error instanceof DomainError ? error.message : (error as { code?: string }).code === 'ENOENT' ? `no such file: ${(error as { path?: string }).path}` : (error as Error).message;
     console.error(`qalam: ${message}`);
     process.exit(error instanceof ConfigError ? 78 : 1);
   },

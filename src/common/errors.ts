@@ -1,32 +1,31 @@
-import { HttpStatus } from '@nestjs/common';
+import type { DomainErrorCode } from './error-codes';
 
-/** A domain error with a stable code; one filter maps it to HTTP. */
+/**
+ * A rule of the domain refused: a stable code and a message for the caller. It names no
+ * HTTP status: error-status.ts maps the code, for the API and the member pages alike.
+ * `messages` holds one entry per problem (a validation refusal may name several fields).
+ */
 export class DomainError extends Error {
+  readonly messages: readonly string[];
+
   constructor(
-    readonly code: string,
-    message: string,
-    readonly status: HttpStatus,
+    readonly code: DomainErrorCode,
+    message: string | readonly string[],
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.join('; '));
+    this.name = new.target.name;
+    this.messages = typeof message === 'string' ? [message] : [...message];
   }
 }
 
+/** An id that names nothing, or nothing the caller may see. */
 export class NotFoundError extends DomainError {
   constructor(what: string) {
-    super('not_found', `${what} not found`, HttpStatus.NOT_FOUND);
+    super('not_found', `${what} not found`);
   }
 }
 
-export class ConflictError extends DomainError {
-  constructor(code: string, message: string) {
-    super(code, message, HttpStatus.CONFLICT);
-  }
-}
-
-export class InvalidError extends DomainError {
-  constructor(code: string, message: string | string[]) {
-    super(code, Array.isArray(message) ? message.join('; ') : message, HttpStatus.BAD_REQUEST);
-    this.messages = Array.isArray(message) ? message : [message];
-  }
-  readonly messages: string[];
+/** Whether `error` is a domain error with one of `codes`. */
+export function isDomainError(error: unknown, ...codes: DomainErrorCode[]): error is DomainError {
+  return error instanceof DomainError && (codes.length === 0 || codes.includes(error.code));
 }

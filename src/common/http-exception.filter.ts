@@ -1,18 +1,23 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { DomainError, InvalidError } from './errors';
+import type { ErrorCode } from './error-codes';
+import { reasonOf, statusOf } from './error-status';
+import { DomainError } from './errors';
 import { OUTAGE_RETRY_AFTER_SECONDS, OutageLog, outageOf } from './outage';
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 503: 'Service Unavailable', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error',
-};
+/** A body without a code: for errors that are not the domain's (the code only chose the status). */
+function plain(code: ErrorCode, message: string): { status: number; body: Record<string, unknown> } {
+  const status = statusOf(code);
+  return { status, body: { statusCode: status, message, error: reasonOf(status) } };
+}
 
 /**
- * Every error leaves in Nest's shape {statusCode, message, error}. Domain errors carry their
- * status; a database constraint a client can trip is a 409 or 400; anything else is logged
- * (without request data, which may hold personal data) and answered 500.
+ * Every error leaves in Nest's shape {statusCode, message, error}, plus `code` for a domain
+ * error. Statuses come from error-status.ts (the page filter reads the same map); Nest's own
+ * HTTP exceptions (authentication, roles, validation) keep theirs; a database constraint a
+ * client can trip is a 409, 404 or 400; anything else is logged (without request data,
+ * which may hold personal data) and answered 500.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -35,33 +40,31 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
-      const body = typeof raw === 'string' ? { statusCode: status, message: raw, error: REASONS[status] ?? 'Error' } : { statusCode: status, error: REASONS[status] ?? 'Error', ...(raw as object) };
+      const body = typeof raw === 'string' ? { statusCode: status, message: raw, error: reasonOf(status) } : { statusCode: status, error: reasonOf(status), ...(raw as object) };
       return { status, body };
     }
     if (exception instanceof DomainError) {
-      const message = exception instanceof InvalidError && exception.messages.length > 1 ? exception.messages : exception.message;
-      return { status: exception.status, body: { statusCode: exception.status, message, error: REASONS[exception.status] ?? 'Error', code: exception.code } };
+      const status = statusOf(exception.code);
+      const message = exception.messages.length > 1 ? exception.messages : exception.message;
+      return { status, body: { statusCode: status, message, error: reasonOf(status), code: exception.code } };
     }
     // Postgres or Redis unreachable (restarting, say): a state the client can wait out, not a bug.
     const outage = outageOf(exception);
     if (outage) {
       this.outages.lost(outage, exception);
-      const message = outage === 'postgres' ? 'The database is unreachable for a moment: try again shortly' : 'The queue is unreachable for a moment: try again shortly';
-      return { status: 503, body: { statusCode: 503, message, error: 'Service Unavailable' } };
+      return outage === 'postgres'
+        ? plain('database_unavailable', 'The database is unreachable for a moment: try again shortly')
+        : plain('queue_unavailable', 'The queue is unreachable for a moment: try again shortly');
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string })?.code;
-      if (code === '23505') return { status: 409, body: { statusCode: 409, message: 'A record with these values already exists', error: 'Conflict' } };
-      if (code === '23503') return { status: 404, body: { statusCode: 404, message: 'A referenced record does not exist', error: 'Not Found' } };
-      if (code === '40P01' || code === '40001') {
-        return { status: 503, body: { statusCode: 503, message: 'The server is busy with the same records: try again', error: 'Service Unavailable' } };
-      }
-      if (code === '22P02' || code === '22007' || code === '22008' || code === '23514') {
-        return { status: 400, body: { statusCode: 400, message: 'A value is not valid', error: 'Bad Request' } };
-      }
+      if (code === '23505') return plain('record_exists', 'A record with these values already exists');
+      if (code === '23503') return plain('record_missing', 'A referenced record does not exist');
+      if (code === '40P01' || code === '40001') return plain('database_busy', 'The server is busy with the same records: try again');
+      if (code === '22P02' || code === '22007' || code === '22008' || code === '23514') return plain('value_invalid', 'A value is not valid');
     }
     this.logger.error(exception instanceof Error ? `${exception.name}: ${exception.message.slice(0, 200)}` : 'Unknown error', exception instanceof Error ? exception.stack : undefined);
-    return { status: 500, body: { statusCode: 500, message: 'Internal server error', error: 'Internal Server Error' } };
+    return plain('internal', 'Internal server error');
   }
 }
 
@@ -83,5 +86,5 @@ function describeBodyProblem(error: BodyParserError): { status: number; body: Re
     : error.type === 'entity.too.large' ? 'Request body is too large'
     : error.type === 'encoding.unsupported' || error.type === 'charset.unsupported' ? 'Request body has an unsupported encoding'
     : 'Request body could not be read';
-  return { status: error.status, body: { statusCode: error.status, message, error: REASONS[error.status] ?? 'Error' } };
+  return { status: error.status, body: { statusCode: error.status, message, error: reasonOf(error.status) } };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConflictError, NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { MemberMailQueue } from '../delivery/member-mail.queue';
 import { OutcomeMailsRepository } from '../outcomes/outcome-mails.repository';
@@ -49,12 +49,12 @@ export class CycleMailService {
     await this.db.transaction(async (manager) => {
       const cycle = await this.cycles.lockReminderState(manager, cycleId);
       if (!cycle) throw new NotFoundError('Cycle');
-      if (cycle.status !== 'open') throw new ConflictError('cycle_not_open', `This cycle is ${cycle.status}: only an open cycle sends reminders`);
+      if (cycle.status !== 'open') throw new DomainError('cycle_not_open', `This cycle is ${cycle.status}: only an open cycle sends reminders`);
       if (cycle.reminded_at) {
-        throw new ConflictError('cycle_reminded', `Reminders for this cycle went out on ${new Date(cycle.reminded_at).toISOString()}: each member is reminded once`);
+        throw new DomainError('cycle_reminded', `Reminders for this cycle went out on ${new Date(cycle.reminded_at).toISOString()}: each member is reminded once`);
       }
       if (cycle.due_at && new Date(cycle.due_at) > new Date()) {
-        throw new ConflictError('cycle_reminder_early', `This cycle sends reminders ${cycle.reminder_after_days} days after it opened, from ${new Date(cycle.due_at).toISOString()}`);
+        throw new DomainError('cycle_reminder_early', `This cycle sends reminders ${cycle.reminder_after_days} days after it opened, from ${new Date(cycle.due_at).toISOString()}`);
       }
       await this.cycles.markReminded(manager, cycleId);
     });

@@ -5,7 +5,7 @@ import { AppealsRepository } from '../appeals/appeals.repository';
 import { AppealsService } from '../appeals/appeals.service';
 import { SignatureResult } from '../appeals/dto/appeal.dto';
 import { SignAppealDto } from '../appeals/dto/appeal.dto';
-import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { lockAppeals } from '../database/appeal-locks';
 import { LettersService } from '../delivery/letters.service';
@@ -62,7 +62,7 @@ export class CyclesService {
     for (const appeal of found.filter((appeal) => !BUNDLED_STATUSES.includes(appeal.status))) {
       problems.push(`appealIds: ${appeal.id} is ${appeal.status}; a cycle bundles draft or open appeals`);
     }
-    if (problems.length > 0) throw new InvalidError('cycle_invalid', problems);
+    if (problems.length > 0) throw new DomainError('cycle_invalid', problems);
     const id = await this.db.transaction((manager) =>
       this.cycles.insertDraft(manager, { month: input.month, title: input.title, reminderAfterDays: input.reminderAfterDays ?? null, appealIds: input.appealIds }),
     );
@@ -90,7 +90,7 @@ export class CyclesService {
     const range = await this.db.transaction(async (manager) => {
       const status = await this.cycles.lockStatus(manager, id);
       if (!status) throw new NotFoundError('Cycle');
-      if (status !== 'draft') throw new ConflictError('cycle_status', `This cycle is ${status}: a cycle opens once, and its members were invited then`);
+      if (status !== 'draft') throw new DomainError('cycle_status', `This cycle is ${status}: a cycle opens once, and its members were invited then`);
       const appealIds = await this.cycles.appealIdsOf(manager, id);
       // The lock AppealsService takes for a status change, in one order: a cancel or a pause
       // of one of these appeals waits for the open, and signers of them wait for its commit.
@@ -98,7 +98,7 @@ export class CyclesService {
       const appeals = await this.appealRows.statusesOf(appealIds, manager);
       const closed = appeals.filter((appeal) => !BUNDLED_STATUSES.includes(appeal.status));
       if (closed.length > 0) {
-        throw new ConflictError('cycle_appeal_status', `Cannot open: ${closed.map((appeal) => `appeal ${appeal.id} is ${appeal.status}`).join(', ')}; a cycle opens with draft or open appeals only`);
+        throw new DomainError('cycle_appeal_status', `Cannot open: ${closed.map((appeal) => `appeal ${appeal.id} is ${appeal.status}`).join(', ')}; a cycle opens with draft or open appeals only`);
       }
       // Its draft appeals are launched here: the same refusal as a launch of each.
       const drafts = appeals.filter((appeal) => appeal.status === 'draft').map((appeal) => appeal.id);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { InvalidError } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { LettersRepository } from '../letters/letters.repository';
 import { SupportersRepository } from '../supporters/supporters.repository';
 import { SignupDto, SignupInput } from './dto/signup.dto';
@@ -17,7 +17,7 @@ import { MemberTokenService } from '../supporters/member-token.service';
  *       Stores a new member, unconfirmed, with the consent text's version and the time, and
  *       queues a confirmation email (link: PUBLIC_URL/join/confirm/<token>, valid 7 days).
  *       Answers alike whether or not the email is known (a known address is not changed,
- *       except a pending signup, which is refreshed and mailed again). InvalidError (400)
+ *       except a pending signup, which is refreshed and mailed again). A DomainError (signup_invalid, 400)
  *       names every bad field; consent must be literally true.
  *   confirm(token: string): Promise<{ confirmed: true }>
  *       Confirms the member the link was sent to (again: no change). A member who had
@@ -41,7 +41,7 @@ export class MembersService {
   async signup(input: SignupInput): Promise<void> {
     const member = plainToInstance(SignupDto, input);
     const problems = await validate(member, { whitelist: true, forbidNonWhitelisted: true });
-    if (problems.length > 0) throw new InvalidError('signup_invalid', problems.flatMap((problem) => Object.values(problem.constraints ?? {})));
+    if (problems.length > 0) throw new DomainError('signup_invalid', problems.flatMap((problem) => Object.values(problem.constraints ?? {})));
     // A new address becomes a pending member. A pending one is refreshed; one that left
     // records the new consent and stays out until the link is clicked; any other (a member,
     // staff) is left as it is and mailed nothing.

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Caller } from '../common/auth/current-supporter.decorator';
-import { NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { CyclesRepository } from '../cycles/cycles.repository';
 import { LettersRepository } from '../letters/letters.repository';
 import { SignaturesRepository } from '../letters/signatures.repository';
@@ -33,7 +33,7 @@ export class PrivacyService {
    */
   private checkAccess(caller: Caller, id: string): void {
     if (caller.id === id || caller.role === 'admin') return;
-    if (caller.role === 'coordinator') throw new ForbiddenException('Only an admin exports or deletes another supporter');
+    if (caller.role === 'coordinator') throw new DomainError('supporter_admin_only', 'Only an admin exports or deletes another supporter');
     throw new NotFoundError('Supporter');
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { InvalidError, NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { CreateOfficialDto, OfficialView, toOfficialView, UpdateOfficialDto } from './dto/official.dto';
 import { Official } from './official.entity';
@@ -47,7 +47,7 @@ export class OfficialsService {
       if (!official) throw new NotFoundError('Official');
       const next = { ...official, ...changes };
       if (next.email === null && next.postalAddress === null) {
-        throw new InvalidError('official_unreachable', `${'email' in changes ? 'email' : 'postalAddress'}: an official needs an email or a postal address`);
+        throw new DomainError('official_unreachable', `${'email' in changes ? 'email' : 'postalAddress'}: an official needs an email or a postal address`);
       }
       // An empty change is a no-op, not TypeORM's UpdateValuesMissingError.
       if (Object.keys(changes).length > 0) await manager.update(Official, { id }, changes);

@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '../common/errors';
 
 const MESSAGES = {
@@ -9,11 +8,11 @@ const MESSAGES = {
 
 /**
  * A link from a member's email that does not work: tampered, expired, for another purpose,
- * or for a member it no longer applies to. 404, as for any id that names nothing, with a
- * message that says what to do and nothing about who the link was for.
+ * or for a member it no longer applies to. Code `link_invalid` (404, as for any id that
+ * names nothing), with a message that says what to do and nothing about who the link was for.
  */
 export class LinkInvalidError extends DomainError {
   constructor(readonly purpose: keyof typeof MESSAGES) {
-    super('link_invalid', MESSAGES[purpose], HttpStatus.NOT_FOUND);
+    super('link_invalid', MESSAGES[purpose]);
   }
 }

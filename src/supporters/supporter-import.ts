@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { CsvError, parse } from 'csv-parse';
 import type { EntityManager } from 'typeorm';
-import { InvalidError } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { CreateSupporterDto, ImportReport } from './dto/supporter.dto';
 import { upsertImportedMembers } from './supporters.repository';
 
@@ -50,7 +50,7 @@ interface GoodRow {
  * never closed). Existing emails are updated, never given a role, and never subscribed again
  * if they left; a coordinator's or admin's email is skipped. New members are confirmed: whoever
  * imports them vouches for them. A header that cannot be read, or names an unknown column, is
- * an InvalidError and nothing is imported.
+ * a DomainError (csv_columns, csv_invalid or csv_empty) and nothing is imported.
  */
 export async function importSupporters(manager: EntityManager, input: Readable | string, options: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, skipped: 0, errors: [] };
@@ -58,7 +58,7 @@ export async function importSupporters(manager: EntityManager, input: Readable |
   const unreadable: { line: number; message: string }[] = [];
   let unreadableRows = 0;
   let headerChecked = false;
-  let headerProblem: InvalidError | null = null;
+  let headerProblem: DomainError | null = null;
 
   const counter = new Transform({
     transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback) {
@@ -72,13 +72,13 @@ export async function importSupporters(manager: EntityManager, input: Readable |
       const unknown = columns.filter((column) => !(IMPORT_COLUMNS as readonly string[]).includes(column));
       // Thrown from here, csv-parse stops before the first row.
       if (unknown.length > 0) {
-        headerProblem = new InvalidError('csv_columns', `CSV has unknown columns: ${unknown.join(', ')} (known: ${IMPORT_COLUMNS.join(', ')})`);
+        headerProblem = new DomainError('csv_columns', `CSV has unknown columns: ${unknown.join(', ')} (known: ${IMPORT_COLUMNS.join(', ')})`);
         throw headerProblem;
       }
       // Without these every row would fail alike; one clear answer beats a report of a thousand lines.
       const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
       if (missing.length > 0) {
-        headerProblem = new InvalidError('csv_columns', `CSV lacks required columns: ${missing.join(', ')} (the header row must name ${REQUIRED_COLUMNS.join(', ')})`);
+        headerProblem = new DomainError('csv_columns', `CSV lacks required columns: ${missing.join(', ')} (the header row must name ${REQUIRED_COLUMNS.join(', ')})`);
         throw headerProblem;
       }
       headerChecked = true;
@@ -157,11 +157,11 @@ export async function importSupporters(manager: EntityManager, input: Readable |
     }
   } catch (error) {
     if (headerProblem) throw headerProblem;
-    if (!headerChecked) throw new InvalidError('csv_invalid', `CSV could not be read: ${describeCsvError(error as Error)}`);
+    if (!headerChecked) throw new DomainError('csv_invalid', `CSV could not be read: ${describeCsvError(error as Error)}`);
     throw error;
   }
-  if (!headerChecked && unreadable.length > 0) throw new InvalidError('csv_invalid', `CSV could not be read: line ${unreadable[0].line}: ${unreadable[0].message}`);
-  if (!headerChecked) throw new InvalidError('csv_empty', `CSV is empty: send a header row naming ${REQUIRED_COLUMNS.join(', ')}, then one member a row`);
+  if (!headerChecked && unreadable.length > 0) throw new DomainError('csv_invalid', `CSV could not be read: line ${unreadable[0].line}: ${unreadable[0].message}`);
+  if (!headerChecked) throw new DomainError('csv_empty', `CSV is empty: send a header row naming ${REQUIRED_COLUMNS.join(', ')}, then one member a row`);
   await flush();
   report.errors.sort((a, b) => a.line - b.line);
   return report;

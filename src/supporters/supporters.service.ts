@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { hashPassword } from '../common/auth/password';
 import { Caller, isCoordinator } from '../common/auth/current-supporter.decorator';
-import { ConflictError, InvalidError, NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { CreateSupporterDto, ImportReport, MyLetterView, SupporterView, toSupporterView } from './dto/supporter.dto';
 import { importSupporters } from './supporter-import';
@@ -23,10 +23,10 @@ export class SupportersService {
   async create(caller: Caller, input: CreateSupporterDto): Promise<SupporterView> {
     // Only an admin grants roles; a coordinator creates members.
     if (input.role && input.role !== 'member' && caller.role !== 'admin') {
-      throw new InvalidError('role_forbidden', 'role: only an admin may set a role');
+      throw new DomainError('role_forbidden', 'role: only an admin may set a role');
     }
     if (await this.supporters.exists({ where: { email: input.email } })) {
-      throw new ConflictError('supporter_exists', 'A supporter with this email already exists');
+      throw new DomainError('supporter_exists', 'A supporter with this email already exists');
     }
     const supporter = await this.supporters.save(
       this.supporters.create({

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { DomainError } from '../common/errors';
 
 /*
  * Letter templates are written by coordinators and run for thousands of supporters, so they
@@ -65,10 +66,13 @@ export interface CompiledTemplate {
   render(context: LetterContext): RenderedLetter;
 }
 
-/** A letter that needs a case field its language has no translation for. */
-export class UntranslatedError extends Error {
+/**
+ * A letter that needs a case field its language has no translation for: `case_untranslated`,
+ * as a launch refuses it (a preview asked before the translation exists answers so, not 500).
+ */
+export class UntranslatedError extends DomainError {
   constructor(readonly variables: readonly string[]) {
-    super(`no translation of ${variables.join(', ')} in the letter's language`);
+    super('case_untranslated', `no translation of ${variables.join(', ')} in the letter's language`);
     this.name = 'UntranslatedError';
   }
 }

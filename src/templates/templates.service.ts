@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Case } from '../cases/case.entity';
-import { InvalidError, NotFoundError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
@@ -24,7 +24,7 @@ export class TemplatesService {
   async create(input: CreateTemplateDto): Promise<TemplateView> {
     const problems = validateTemplate(input.kind, input.subject, input.body);
     if (problems.length > 0) {
-      throw new InvalidError('template_invalid', problems.map((problem) => `${problem.field} line ${problem.line}: ${problem.message}`));
+      throw new DomainError('template_invalid', problems.map((problem) => `${problem.field} line ${problem.line}: ${problem.message}`));
     }
     return toTemplateView(await this.templates.save(this.templates.create(input)));
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppealStatus } from '../appeals/appeal.entity';
 import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
-import { ConflictError, NotFoundError } from '../common/errors';
+import { isDomainError, NotFoundError } from '../common/errors';
 import { CyclesService } from '../cycles/cycles.service';
 import type { LetterStatus } from '../letters/letter.entity';
 import type { MemberTokenClaims } from '../supporters/member-token.service';
@@ -371,7 +371,7 @@ export class SigningService {
       } catch (error) {
         // Closed between the page and the click: say so rather than fail the whole post. (A
         // member who left meanwhile is a LinkInvalidError, which stops the post.)
-        if (!(error instanceof ConflictError) && !(error instanceof NotFoundError)) throw error;
+        if (!isDomainError(error, 'appeal_not_open', 'not_found')) throw error;
         outcomes.set(appeal.id, 'closed');
       }
     }
