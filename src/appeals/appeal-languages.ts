@@ -33,7 +33,7 @@ export async function untranslatedForLaunch(manager: EntityManager, appealIds: s
        FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id
        JOIN appeals a ON a.id = at.appeal_id JOIN cases k ON k.id = a.case_id
       WHERE at.appeal_id = ANY($1::uuid[]) AND tp.language <> 'en'
-      ORDER BY at.appeal_id, tp.language, tp.id`,
+      ORDER BY at.appeal_id, at.position`,
     [appealIds],
   );
   const problems: string[] = [];

@@ -56,10 +56,13 @@ export class AppealsService {
     if (unreachable.length > 0) problems.push(`officialIds: ${unreachable.map((o) => o.id).join(', ')} ha${unreachable.length > 1 ? 've' : 's'} no email address for the email channel`);
     if (problems.length > 0) throw new InvalidError('appeal_invalid', problems);
 
-    // Keep the coordinator's order of templates: the first is the fallback language.
+    // The coordinator's order of templates is stored: the first is the fallback language.
     const appeal = await this.db.transaction(async (manager) => {
       const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: input.caseId, title: input.title, channel: input.channel ?? 'email', status: 'draft' }));
-      await manager.query(`INSERT INTO appeal_templates (appeal_id, template_id) SELECT $1, unnest($2::uuid[])`, [saved.id, input.templateIds]);
+      await manager.query(
+        `INSERT INTO appeal_templates (appeal_id, template_id, position) SELECT $1, t.id, t.position - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, position)`,
+        [saved.id, input.templateIds],
+      );
       await manager.query(`INSERT INTO appeal_officials (appeal_id, official_id) SELECT $1, unnest($2::uuid[])`, [saved.id, input.officialIds]);
       return saved;
     });
@@ -70,7 +73,7 @@ export class AppealsService {
     const appeal = await this.appeals.findOne({ where: { id } });
     if (!appeal) throw new NotFoundError('Appeal');
     const [links] = await this.db.query<{ template_ids: string[]; official_ids: string[] }[]>(
-      `SELECT (SELECT coalesce(array_agg(template_id ORDER BY template_id), '{}') FROM appeal_templates WHERE appeal_id = $1) AS template_ids,
+      `SELECT (SELECT coalesce(array_agg(template_id ORDER BY position), '{}') FROM appeal_templates WHERE appeal_id = $1) AS template_ids,
               (SELECT coalesce(array_agg(official_id ORDER BY official_id), '{}') FROM appeal_officials WHERE appeal_id = $1) AS official_ids`,
       [id],
     );
@@ -101,7 +104,7 @@ export class AppealsService {
     const [rows, [{ total }]] = await Promise.all([
       this.db.query<(Omit<AppealView, 'letters'> & { counts: { status: LetterStatus; count: number }[] })[]>(
         `SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.status, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
-                (SELECT coalesce(array_agg(t.template_id ORDER BY t.template_id), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
+                (SELECT coalesce(array_agg(t.template_id ORDER BY t.position), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
                 (SELECT coalesce(array_agg(o.official_id ORDER BY o.official_id), '{}') FROM appeal_officials o WHERE o.appeal_id = a.id) AS "officialIds",
                 (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')
                    FROM (SELECT r.status, sum(r.count)::int AS count FROM letter_counts r WHERE r.appeal_id = a.id GROUP BY r.status) c) AS counts
