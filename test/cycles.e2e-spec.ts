@@ -305,10 +305,14 @@ describe('cycles: open, invite, remind, unsubscribe', () => {
         summary: expect.stringContaining('eight years'),
         charges: 'Treason (Article 305 of the Criminal Code)',
         detainedOn: '2024-11-01',
+        gender: null,
+        translations: {},
         events: [{ occurredOn: '2025-02-01', kind: 'sentenced', description: 'Sentenced to eight years', sourceUrl: 'https://example.org/news' }],
       });
-      expect(first.officials).toEqual([{ id: drafted.officials[0].id, name: expect.any(String), title: 'Prosecutor General', language: 'ru' }]);
-      expect(first.templates).toEqual([{ id: expect.any(String), language: 'en' }]);
+      expect(first.officials).toEqual([
+        { id: drafted.officials[0].id, name: expect.any(String), title: 'Prosecutor General', language: 'ru', salutation: 'Dear Prosecutor General', organisation: 'Office of the Prosecutor General' },
+      ]);
+      expect(first.templates).toEqual([{ id: expect.any(String), language: 'en', kind: 'appeal', subject: expect.any(String), body: expect.any(String), version: 1 }]);
       expect(first.signature).toBeNull();
       expect(second.officials).toHaveLength(2);
       expect(second.signature).toEqual(expect.objectContaining({ autoSigned: false, note: null, signatureStyle: 'full' }));

@@ -53,7 +53,11 @@ export class AppealsRepository {
   /** A new draft appeal with its templates and officials, in the order given. */
   async insertDraft(manager: EntityManager, draft: { caseId: string; title: string; channel: 'email'; templateIds: string[]; officialIds: string[] }): Promise<string> {
     const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: draft.caseId, title: draft.title, channel: draft.channel, status: 'draft' }));
-    await manager.query(`INSERT INTO appeal_templates (appeal_id, template_id) SELECT $1, unnest($2::uuid[])`, [saved.id, draft.templateIds]);
+    // The coordinator's order is stored: the first template is the fallback language.
+    await manager.query(`INSERT INTO appeal_templates (appeal_id, template_id, position) SELECT $1, t.id, t.position - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, position)`, [
+      saved.id,
+      draft.templateIds,
+    ]);
     await manager.query(`INSERT INTO appeal_officials (appeal_id, official_id) SELECT $1, unnest($2::uuid[])`, [saved.id, draft.officialIds]);
     return saved.id;
   }
@@ -65,7 +69,7 @@ export class AppealsRepository {
   /** The appeal's template and official ids, each sorted by id. */
   async linksOf(id: string): Promise<{ templateIds: string[]; officialIds: string[] }> {
     const [links] = await this.db.query<{ templateIds: string[]; officialIds: string[] }[]>(
-      `SELECT (SELECT coalesce(array_agg(template_id ORDER BY template_id), '{}') FROM appeal_templates WHERE appeal_id = $1) AS "templateIds",
+      `SELECT (SELECT coalesce(array_agg(template_id ORDER BY position), '{}') FROM appeal_templates WHERE appeal_id = $1) AS "templateIds",
               (SELECT coalesce(array_agg(official_id ORDER BY official_id), '{}') FROM appeal_officials WHERE appeal_id = $1) AS "officialIds"`,
       [id],
     );
@@ -84,7 +88,7 @@ export class AppealsRepository {
     const [rows, [{ total }]] = await Promise.all([
       this.db.query<AppealRow[]>(
         `SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.status, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
-                (SELECT coalesce(array_agg(t.template_id ORDER BY t.template_id), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
+                (SELECT coalesce(array_agg(t.template_id ORDER BY t.position), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
                 (SELECT coalesce(array_agg(o.official_id ORDER BY o.official_id), '{}') FROM appeal_officials o WHERE o.appeal_id = a.id) AS "officialIds",
                 (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')
                    FROM (SELECT r.status, sum(r.count)::int AS count FROM letter_counts r WHERE r.appeal_id = a.id GROUP BY r.status) c) AS counts
@@ -144,7 +148,7 @@ export class AppealsRepository {
          FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id
          JOIN appeals a ON a.id = at.appeal_id JOIN cases k ON k.id = a.case_id
         WHERE at.appeal_id = ANY($1::uuid[]) AND tp.language <> 'en'
-        ORDER BY at.appeal_id, tp.language, tp.id`,
+        ORDER BY at.appeal_id, at.position`,
       [ids],
     );
   }

@@ -105,17 +105,23 @@ export class CyclesRepository {
                   'id', a.id, 'title', a.title, 'status', a.status, 'position', ca.position,
                   'case', json_build_object('id', k.id, 'name', k.name, 'country', k.country, 'profession', k.profession, 'status', k.status,
                     'summary', k.summary, 'charges', k.charges, 'detainedOn', to_char(k.detained_on, 'YYYY-MM-DD'),
+                    'gender', k.gender, 'translations', k.translations,
                     'events', coalesce((SELECT json_agg(json_build_object('occurredOn', to_char(e.occurred_on, 'YYYY-MM-DD'), 'kind', e.kind,
-                                          'description', e.description, 'sourceUrl', e.source_url) ORDER BY e.occurred_on, e.created_at)
+                                          'description', e.description, 'sourceUrl', e.source_url) ORDER BY e.occurred_on, e.created_at, e.id)
                                           FROM case_events e WHERE e.case_id = k.id), '[]'::json)),
-                  'officials', coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'title', o.title, 'language', o.language) ORDER BY o.name, o.id)
+                  'officials', coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'title', o.title, 'language', o.language,
+                                          'salutation', o.salutation, 'organisation', o.organisation) ORDER BY o.name, o.id)
                                           FROM appeal_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.appeal_id = a.id), '[]'::json),
-                  -- The order the letter sender reads them in: the first is the fallback language.
-                  'templates', coalesce((SELECT json_agg(json_build_object('id', t.id, 'language', t.language) ORDER BY t.created_at, t.id)
+                  -- The coordinator's order, the letter sender's: the first is the fallback language. With
+                  -- their texts, so that the page renders the letters through the one rendering path.
+                  'templates', coalesce((SELECT json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'subject', t.subject,
+                                          'body', t.body, 'version', t.version) ORDER BY at.position)
                                           FROM appeal_templates at JOIN templates t ON t.id = at.template_id WHERE at.appeal_id = a.id AND t.kind = 'appeal'), '[]'::json),
                   'signed', sg.id IS NOT NULL,
                   'signature', CASE WHEN sg.id IS NULL THEN NULL ELSE json_build_object('id', sg.id, 'note', sg.note, 'signatureStyle', sg.signature_style,
-                                 'autoSigned', sg.auto_signed, 'createdAt', sg.created_at) END
+                                 'autoSigned', sg.auto_signed, 'createdAt', sg.created_at,
+                                 'letters', coalesce((SELECT json_agg(json_build_object('officialId', l.official_id, 'status', l.status) ORDER BY l.official_id)
+                                                        FROM letters l WHERE l.signature_id = sg.id), '[]'::json)) END
                 ) ORDER BY ca.position)
                   FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
                   LEFT JOIN signatures sg ON sg.supporter_id = $2 AND sg.appeal_id = a.id

@@ -34,8 +34,9 @@ const BUNDLED_STATUSES = ['draft', 'open'];
  *       LinkInvalidError (404, a clear message) if the token is tampered, expired, not a sign
  *       link, or its member is gone, unconfirmed or unsubscribed, or its cycle is not open.
  *   forMember(cycleId: string, supporterId: string): Promise<MemberCycleView>
- *       the cycle and its appeals in order, each with its case (and timeline), officials,
- *       templates and whether this member signed it; 404 for a draft or unknown cycle.
+ *       the cycle and its appeals in order, each with its case (translations and timeline),
+ *       officials, templates (in the coordinator's order, with their texts) and this member's
+ *       signature and its letters; 404 for a draft or unknown cycle.
  *   sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto): Promise<SignatureResult>
  *       AppealsService.sign for an appeal of this cycle (404 for any other appeal); signing
  *       again returns the same signature.

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
 import { MemberTokensModule } from '../supporters/member-tokens.module';
+import { RenderingModule } from '../templates/rendering.module';
 import { DeliveryModule } from './delivery.module';
 import { DeliveryProgressService } from './delivery-progress.service';
 import { LetterSenderService } from './letter-sender.service';
@@ -13,7 +14,7 @@ import { WorkerRegistryService } from './worker-registry.service';
 /** The worker side, where mail is sent: the processor, the transport, the reconciler and member mail. */
 @Module({
   // Member mail (invitations, reminders, confirmations) carries signed links made when it is sent.
-  imports: [ConfigModule, DeliveryModule, MemberTokensModule],
+  imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule],
   providers: [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService, MemberMailService],
 })
 export class DeliveryWorkerModule {}

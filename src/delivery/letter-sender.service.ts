@@ -4,8 +4,8 @@ import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.ent
 import { outageOf, persist } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import type { SignatureStyle } from '../supporters/supporter.entity';
-import { letterContext, senderName } from '../templates/letter-context';
-import { CompiledTemplate, compileTemplate, TemplateKind } from '../templates/template-engine';
+import { senderName } from '../templates/letter-context';
+import { LetterRendererService, RenderableTemplate } from '../templates/letter-renderer.service';
 import { DeliveryProgressService } from './delivery-progress.service';
 import { LetterWithheld, MailTransportService, OutcomeKind } from './mail-transport.service';
 import { decidePace, OfficialPace } from './pacing';
@@ -41,12 +41,19 @@ interface LetterRow {
   case_detained_on: string | null;
   case_gender: CaseGender | null;
   case_translations: CaseTranslations;
-  /** On the first row of each appeal only, so a batch reads each template once. */
-  templates: { id: string; language: string; kind: TemplateKind; subject: string; body: string; version: string }[] | null;
+  /** On the first row of each appeal only, so a batch reads each template once; in the coordinator's order. */
+  templates: AppealTemplate[] | null;
+}
+
+/** One of an appeal's templates as the claim reads it, with the id of its current version (recorded on the letter). */
+interface AppealTemplate extends RenderableTemplate {
+  versionId: string | null;
 }
 
 interface Outcome {
   id: string;
+  /** The template version the letter was rendered from, when it was. */
+  templateVersionId?: string | null;
   status: 'queued' | 'sent' | 'failed' | 'unknown';
   detail: string;
   /** The address to suppress after a permanent refusal. */
@@ -91,8 +98,10 @@ const CLAIMED_COLUMNS = `c.id, c.attempts, c.retry_since, a.id AS appeal_id, a.t
   k.gender AS case_gender, k.translations AS case_translations,
   CASE WHEN row_number() OVER (PARTITION BY a.id ORDER BY c.id) = 1 THEN (
     SELECT json_agg(json_build_object('id', tp.id, 'language', tp.language, 'kind', tp.kind, 'subject', tp.subject,
-           'body', tp.body, 'version', tp.updated_at) ORDER BY tp.created_at, tp.id)
-      FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id WHERE at.appeal_id = a.id) END AS templates`;
+           'body', tp.body, 'version', tp.version, 'versionId', tv.id) ORDER BY at.position)
+      FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id AND tp.kind = 'appeal'
+      LEFT JOIN template_versions tv ON tv.template_id = tp.id AND tv.version = tp.version
+     WHERE at.appeal_id = a.id) END AS templates`;
 
 const CLAIMED_JOINS = `JOIN appeals a ON a.id = c.appeal_id
   JOIN cases k ON k.id = a.case_id
@@ -104,8 +113,6 @@ const CLAIMED_JOINS = `JOIN appeals a ON a.id = c.appeal_id
 @Injectable()
 export class LetterSenderService {
   private readonly logger = new Logger(LetterSenderService.name);
-  /** Compiled once per template version, reused for every letter. */
-  private readonly compiled = new Map<string, CompiledTemplate>();
   private readonly templatesOfAppeal = new Map<string, NonNullable<LetterRow['templates']>>();
   /**
    * Addresses refused with a 5xx since this process started: letters to them still waiting
@@ -119,6 +126,7 @@ export class LetterSenderService {
     @Inject(DeliveryProgressService) private readonly progress: DeliveryProgressService,
     @Inject(WorkerRegistryService) private readonly registry: WorkerRegistryService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+    @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
   ) {}
 
   /** Set when the process is stopping: a record that cannot reach Postgres then gives up at once, leaving its marks for the next run. */
@@ -258,12 +266,12 @@ export class LetterSenderService {
     if (row.suppressed || this.refused.has(address)) return { id: row.id, status: 'failed', detail: SUPPRESSED, suppress: null };
     let letter: { subject: string; body: string };
     let fromName: string;
+    let templateVersionId: string | null;
     try {
-      // The letter's language is its template's: the official's, or the appeal's fallback.
-      const template = this.templateFor(row);
-      const context = letterContext({
+      if (row.templates) this.templatesOfAppeal.set(row.appeal_id, row.templates);
+      // The letter's language is its template's: the official's, or the appeal's first in the coordinator's order.
+      const rendered = this.renderer.renderFor(this.templatesOfAppeal.get(row.appeal_id) ?? [], row.official_language, {
         case: { name: row.case_name, country: row.case_country, profession: row.case_profession, status: row.case_status, summary: row.case_summary, charges: row.case_charges, detainedOn: row.case_detained_on, gender: row.case_gender, translations: row.case_translations },
-        language: template.language,
         official: { name: row.official_name, title: row.official_title, salutation: row.official_salutation, organisation: row.official_organisation, language: row.official_language },
         // A supporter who deleted their data signs as an anonymous supporter.
         supporter: row.supporter_name ? { name: row.supporter_name, city: row.supporter_city, country: row.supporter_country ?? 'ZZ', signatureStyle: row.signature_style } : { name: '', city: null, country: 'ZZ', signatureStyle: 'anonymous' },
@@ -271,8 +279,10 @@ export class LetterSenderService {
         appealTitle: row.appeal_title,
         date: new Date(),
       });
-      letter = template.compiled.render(context);
-      fromName = senderName(template.language, context.supporter.signature, this.config.orgName);
+      if (!rendered) throw new Error('the appeal has no letter template');
+      letter = rendered;
+      templateVersionId = rendered.template.versionId;
+      fromName = senderName(rendered.language, rendered.context.supporter.signature, this.config.orgName);
     } catch (error) {
       // A template that cannot render this letter will not render it on a retry either.
       return { id: row.id, status: 'failed', detail: `render error: ${(error as Error).message.slice(0, 200)}`, suppress: null };
@@ -288,6 +298,7 @@ export class LetterSenderService {
     }
     return {
       id: row.id,
+      templateVersionId,
       status: this.statusAfter(outcome.kind, row),
       detail: outcome.detail,
       suppress: outcome.permanent ? address : null,
@@ -299,21 +310,6 @@ export class LetterSenderService {
   private statusAfter(kind: OutcomeKind, row: LetterRow): Outcome['status'] {
     if (kind === 'retry') return transientFailureIsFinal(this.config, row.attempts, row.retry_since ? new Date(row.retry_since) : null) ? 'failed' : 'queued';
     return kind;
-  }
-
-  /** The appeal's template in the official's language when it has one, else its first. */
-  private templateFor(row: LetterRow): { language: string; compiled: CompiledTemplate } {
-    if (row.templates) this.templatesOfAppeal.set(row.appeal_id, row.templates);
-    const templates = (this.templatesOfAppeal.get(row.appeal_id) ?? []).filter((template) => template.kind === 'appeal');
-    const chosen = templates.find((template) => template.language === row.official_language) ?? templates[0];
-    if (!chosen) throw new Error('the appeal has no letter template');
-    const key = `${chosen.id}@${chosen.version}`;
-    let compiled = this.compiled.get(key);
-    if (!compiled) {
-      compiled = compileTemplate(chosen.kind, chosen.subject, chosen.body);
-      this.compiled.set(key, compiled);
-    }
-    return { language: chosen.language, compiled };
   }
 
   /**
@@ -347,8 +343,9 @@ export class LetterSenderService {
               sent_at = CASE WHEN u.status = 'sent' THEN now() ELSE l.sent_at END,
               claimed_by = CASE WHEN u.status = 'queued' THEN NULL ELSE l.claimed_by END,
               retry_since = CASE WHEN u.transient THEN coalesce(l.retry_since, now()) ELSE l.retry_since END,
+              template_version_id = coalesce(u.template_version_id, l.template_version_id),
               updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[]) AS u(id, status, detail, transient)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[], $8::uuid[]) AS u(id, status, detail, transient, template_version_id)
         WHERE l.id = u.id AND (l.status = 'sending' OR (l.status = 'unknown' AND u.status = 'sent' AND l.claimed_by = $7))`,
       [
         outcomes.map((o) => o.id),
@@ -357,6 +354,7 @@ export class LetterSenderService {
         ...this.messageIdParts(),
         outcomes.map((o) => o.transient === true),
         this.registry.workerId,
+        outcomes.map((o) => o.templateVersionId ?? null),
       ],
     );
     const refused = [...new Set(outcomes.map((o) => o.suppress).filter((address): address is string => address !== null))];

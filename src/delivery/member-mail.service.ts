@@ -8,8 +8,8 @@ import { JobName, JobOf } from './jobs';
 import { MailTransportService, OutcomeKind } from './mail-transport.service';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { DefaultTemplate, loadDefaultTemplates } from '../templates/default-templates';
-import { ContextParts, letterContext } from '../templates/letter-context';
-import { CompiledTemplate, compileTemplate, RenderedLetter, TemplateKind } from '../templates/template-engine';
+import { chooseTemplate } from '../templates/template-choice';
+import { LetterParts, LetterRendererService, RenderableTemplate, RenderedIn } from '../templates/letter-renderer.service';
 import { reachableMember } from '../supporters/member-filters';
 import { catalogueOf } from '../common/i18n/messages';
 import { MemberTokenService } from '../supporters/member-token.service';
@@ -42,12 +42,8 @@ interface CycleRow {
 /** The case of an outcome, as its thank-you needs it. */
 type OutcomeCaseRow = Omit<CycleRow, 'title'>;
 
-interface InvitationTemplate {
-  key: string;
-  language: string;
-  subject: string;
-  body: string;
-}
+/** The templates of a member mail's kind, English first: English is the fallback language. */
+type MailTemplates = RenderableTemplate[];
 
 export interface MemberMailResult {
   claimed: number;
@@ -71,7 +67,6 @@ const MEMBER_COLUMNS = `s.id, s.email, s.name, s.language, s.country, s.city, s.
 @Injectable()
 export class MemberMailService {
   private readonly logger = new Logger(MemberMailService.name);
-  private readonly compiled = new Map<string, CompiledTemplate>();
   private defaults: DefaultTemplate[] | null = null;
   private readonly domain: string;
 
@@ -80,6 +75,7 @@ export class MemberMailService {
     @Inject(MailTransportService) private readonly mail: MailTransportService,
     @Inject(MemberTokenService) private readonly tokens: MemberTokenService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+    @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
   ) {
     this.domain = config.mailFrom.split('@')[1] ?? 'qalam.example';
   }
@@ -169,12 +165,11 @@ export class MemberMailService {
     caseId: string,
     outcomeCase: OutcomeCaseRow,
     member: MemberRow & { letters_sent: number },
-    templates: Map<string, InvitationTemplate>,
+    templates: MailTemplates,
   ): Promise<{ id: string; kind: OutcomeKind }> {
-    let rendered: { subject: string; body: string };
-    let language: string;
+    let rendered: RenderedIn;
     try {
-      ({ language, rendered } = this.renderIn('thank-you', templates, member.language, (templateLanguage) => ({
+      rendered = this.renderIn('thank-you', templates, member.language, (templateLanguage) => ({
           case: {
             name: outcomeCase.name,
             country: outcomeCase.country,
@@ -193,13 +188,12 @@ export class MemberMailService {
           appealTitle: '',
           date: new Date(),
           lettersSent: member.letters_sent,
-          language: templateLanguage,
-        })));
+        }));
     } catch (error) {
       this.logger.warn(`Cannot render the thank-you of case ${caseId} for supporter ${member.id}: ${(error as Error).message.slice(0, 200)}`);
       return { id: member.id, kind: 'failed' };
     }
-    return this.send(`thank-you-${caseId}-${member.id}`, member, language, rendered.subject, rendered.body);
+    return this.send(`thank-you-${caseId}-${member.id}`, member, rendered.language, rendered.subject, rendered.body);
   }
 
   /** Claims the invitations of these members that are still to send; members no longer reachable lose theirs. */
@@ -264,15 +258,14 @@ export class MemberMailService {
     cycleId: string,
     cycle: CycleRow,
     member: MemberRow,
-    templates: Map<string, InvitationTemplate>,
+    templates: MailTemplates,
   ): Promise<{ id: string; kind: OutcomeKind }> {
     let subject: string;
     let body: string;
     let language: string;
     try {
       const signUrl = `${this.config.publicUrl}/sign/${this.tokens.issue('sign', { supporterId: member.id, cycleId })}`;
-      let rendered: RenderedLetter;
-      ({ language, rendered } = this.renderIn('invitation', templates, member.language, (templateLanguage) => ({
+      const rendered = this.renderIn('invitation', templates, member.language, (templateLanguage) => ({
           case: { name: cycle.name, country: cycle.country, profession: cycle.profession, status: cycle.status, summary: cycle.summary, charges: cycle.charges, detainedOn: cycle.detained_on, gender: cycle.gender, translations: cycle.translations },
           // No official reads an invitation: its language is its template's.
           official: { name: '', title: '', salutation: null, organisation: null, language: templateLanguage },
@@ -281,8 +274,8 @@ export class MemberMailService {
           appealTitle: cycle.title,
           date: new Date(),
           signUrl,
-          language: templateLanguage,
-        })));
+        }));
+      language = rendered.language;
       subject = kind === 'reminder' ? catalogueOf(language).t('mail.reminderSubject', { subject: rendered.subject }) : rendered.subject;
       body = rendered.body;
     } catch (error) {
@@ -329,22 +322,23 @@ export class MemberMailService {
 
   /**
    * The template of a kind per language: the coordinator's latest saved one, else the
-   * default file. Read per batch (a handful of rows) so a template saved while mail is
-   * being sent is used from the next batch on; compiled once per version.
+   * default file; English first, the fallback. Read per batch (a handful of rows) so a
+   * template saved while mail is being sent is used from the next batch on; compiled once
+   * per version by the one template cache.
    */
-  private async templatesOf(kind: 'invitation' | 'thank-you'): Promise<Map<string, InvitationTemplate>> {
+  private async templatesOf(kind: 'invitation' | 'thank-you'): Promise<MailTemplates> {
     this.defaults ??= loadDefaultTemplates();
-    const templates = new Map<string, InvitationTemplate>();
+    const templates = new Map<string, RenderableTemplate>();
     for (const template of this.defaults.filter((candidate) => candidate.kind === kind)) {
-      templates.set(template.language, { key: `default/${template.language}`, language: template.language, subject: template.subject, body: template.body });
+      templates.set(template.language, { id: `default/${template.language}`, version: 'file', kind, language: template.language, subject: template.subject, body: template.body });
     }
-    const saved = await this.db.query<{ id: string; language: string; subject: string; body: string; version: Date }[]>(
-      `SELECT DISTINCT ON (language) id, language, subject, body, updated_at AS version FROM templates
+    const saved = await this.db.query<{ id: string; language: string; subject: string; body: string; version: number }[]>(
+      `SELECT DISTINCT ON (language) id, language, subject, body, version FROM templates
         WHERE kind = $1 ORDER BY language, updated_at DESC, id DESC`,
       [kind],
     );
-    for (const row of saved) templates.set(row.language, { key: `${row.id}@${new Date(row.version).toISOString()}`, language: row.language, subject: row.subject, body: row.body });
-    return templates;
+    for (const row of saved) templates.set(row.language, { id: row.id, version: row.version, kind, language: row.language, subject: row.subject, body: row.body });
+    return [...templates.values()].sort((a, b) => Number(b.language === 'en') - Number(a.language === 'en'));
   }
 
   /**
@@ -352,24 +346,10 @@ export class MemberMailService {
    * field not translated into it is given in English: the member still reads about the case;
    * letters to officials never mix languages (their launch is refused instead).
    */
-  private renderIn(
-    kind: 'invitation' | 'thank-you',
-    templates: Map<string, InvitationTemplate>,
-    memberLanguage: string,
-    partsIn: (language: string) => ContextParts,
-  ): { language: string; rendered: RenderedLetter } {
-    const template = templates.get(memberLanguage) ?? templates.get('en');
+  private renderIn(kind: 'invitation' | 'thank-you', templates: MailTemplates, memberLanguage: string, partsIn: (language: string) => LetterParts): RenderedIn {
+    // The one choice rule over [English, ...]: the member's language, else English.
+    const template = chooseTemplate(templates, memberLanguage);
     if (!template) throw new Error(`no ${kind} template in the member language or in English`);
-    return { language: template.language, rendered: this.compile(kind, template).render(letterContext({ ...partsIn(template.language), englishFallback: true })) };
-  }
-
-  private compile(kind: TemplateKind, template: InvitationTemplate): CompiledTemplate {
-    const key = `${kind}/${template.key}`;
-    let compiled = this.compiled.get(key);
-    if (!compiled) {
-      compiled = compileTemplate(kind, template.subject, template.body);
-      this.compiled.set(key, compiled);
-    }
-    return compiled;
+    return this.renderer.render(template, { ...partsIn(template.language), englishFallback: true });
   }
 }

@@ -9,6 +9,8 @@ export class Template {
   @Column({ type: 'text' }) language: string;
   @Column({ type: 'text' }) subject: string;
   @Column({ type: 'text' }) body: string;
+  /** The current version (its text is also in template_versions): a new number whenever subject or body change. */
+  @Column({ type: 'int', default: 1 }) version: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/auth/roles.decorator';
 import { PageOf, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
-import { CreateTemplateDto, PreviewTemplateDto, RenderedLetterView, TemplateView } from './dto/template.dto';
+import { CreateTemplateDto, PreviewTemplateDto, RenderedLetterView, TemplateView, TemplateWithVersionsView, UpdateTemplateDto } from './dto/template.dto';
 import { TemplatesService } from './templates.service';
 
 @ApiTags('templates')
@@ -27,10 +27,17 @@ export class TemplatesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One template' })
-  @ApiOkResponse({ type: TemplateView })
-  get(@Param('id', UuidParam) id: string): Promise<TemplateView> {
+  @ApiOperation({ summary: 'One template, with its versions (newest first)' })
+  @ApiOkResponse({ type: TemplateWithVersionsView })
+  get(@Param('id', UuidParam) id: string): Promise<TemplateWithVersionsView> {
     return this.templates.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit a template (validated as when saved); a new subject or body is a new version, and letters keep the version they were rendered from' })
+  @ApiOkResponse({ type: TemplateWithVersionsView })
+  update(@Param('id', UuidParam) id: string, @Body() body: UpdateTemplateDto): Promise<TemplateWithVersionsView> {
+    return this.templates.update(id, body);
   }
 
   @Post(':id/preview')

@@ -4,12 +4,14 @@ import { Case } from '../cases/case.entity';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
 import { DefaultTemplatesInstaller } from './default-templates.installer';
+import { RenderingModule } from './rendering.module';
+import { TemplateVersion } from './template-version.entity';
 import { Template } from './template.entity';
 import { TemplatesController } from './templates.controller';
 import { TemplatesService } from './templates.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Template, Case, Official, Supporter])],
+  imports: [TypeOrmModule.forFeature([Template, TemplateVersion, Case, Official, Supporter]), RenderingModule],
   controllers: [TemplatesController],
   providers: [TemplatesService, DefaultTemplatesInstaller],
   exports: [TemplatesService],

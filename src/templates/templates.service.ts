@@ -1,31 +1,40 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { Case } from '../cases/case.entity';
 import { DomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
-import { CreateTemplateDto, PreviewTemplateDto, TemplateView, toTemplateView } from './dto/template.dto';
-import { letterContext } from './letter-context';
-import { compileTemplate, RenderedLetter, validateTemplate } from './template-engine';
+import {
+  CreateTemplateDto,
+  PreviewTemplateDto,
+  TemplateView,
+  TemplateWithVersionsView,
+  toTemplateVersionView,
+  toTemplateView,
+  UpdateTemplateDto,
+} from './dto/template.dto';
+import { LetterRendererService } from './letter-renderer.service';
+import { RenderedLetter, TemplateKind, validateTemplate } from './template-engine';
+import { TemplateVersion } from './template-version.entity';
 import { Template } from './template.entity';
 
 @Injectable()
 export class TemplatesService {
   constructor(
     @InjectRepository(Template) private readonly templates: Repository<Template>,
+    @InjectRepository(TemplateVersion) private readonly versions: Repository<TemplateVersion>,
     @InjectRepository(Case) private readonly cases: Repository<Case>,
     @InjectRepository(Official) private readonly officials: Repository<Official>,
     @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
   ) {}
 
   /** Templates are code written by coordinators: refused when saved unless strictly valid. */
   async create(input: CreateTemplateDto): Promise<TemplateView> {
-    const problems = validateTemplate(input.kind, input.subject, input.body);
-    if (problems.length > 0) {
-      throw new DomainError('template_invalid', problems.map((problem) => `${problem.field} line ${problem.line}: ${problem.message}`));
-    }
+    assertValid(input.kind, input.subject, input.body);
     return toTemplateView(await this.templates.save(this.templates.create(input)));
   }
 
@@ -34,12 +43,34 @@ export class TemplatesService {
     return { items: rows.map(toTemplateView), total, page, limit };
   }
 
-  async get(id: string): Promise<TemplateView> {
-    const template = await this.templates.findOne({ where: { id } });
+  async get(id: string): Promise<TemplateWithVersionsView> {
+    const [template, versions] = await Promise.all([this.templates.findOne({ where: { id } }), this.versions.find({ where: { templateId: id }, order: { version: 'DESC' } })]);
     if (!template) throw new NotFoundError('Template');
-    return toTemplateView(template);
+    return { ...toTemplateView(template), versions: versions.map(toTemplateVersionView) };
   }
 
+  /**
+   * Edits a template, validated as when it was saved. A new subject or body is a new
+   * version (kept by the `template_version_kept` trigger): letters rendered from an earlier
+   * one keep naming it, and every process's template cache, keyed by id and version, compiles
+   * the new text without being told. A version is never edited in place: which letters used
+   * it would take a scan of the letters table to know.
+   */
+  async update(id: string, input: UpdateTemplateDto): Promise<TemplateWithVersionsView> {
+    await this.db.transaction(async (manager) => {
+      const template = await manager.findOne(Template, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!template) throw new NotFoundError('Template');
+      const subject = input.subject ?? template.subject;
+      const body = input.body ?? template.body;
+      assertValid(template.kind, subject, body);
+      const newText = subject !== template.subject || body !== template.body;
+      if (!newText && (input.name === undefined || input.name === template.name)) return;
+      await manager.update(Template, { id }, { name: input.name ?? template.name, subject, body, ...(newText ? { version: template.version + 1 } : {}) });
+    });
+    return this.get(id);
+  }
+
+  /** The letter as the worker would render it (the one rendering path), for a case, an official and optionally a supporter. */
   async preview(id: string, input: PreviewTemplateDto): Promise<RenderedLetter> {
     const template = await this.templates.findOne({ where: { id } });
     if (!template) throw new NotFoundError('Template');
@@ -51,18 +82,23 @@ export class TemplatesService {
     if (!record) throw new NotFoundError('Case');
     if (!official) throw new NotFoundError('Official');
     if (input.supporterId && !supporter) throw new NotFoundError('Supporter');
-    return compileTemplate(template.kind, template.subject, template.body).render(
-      letterContext({
-        case: record,
-        official,
-        language: template.language,
-        supporter,
-        note: null,
-        appealTitle: '[appeal title]',
-        date: new Date(),
-        ...(template.kind === 'thank-you' ? { lettersSent: 1 } : {}),
-        ...(template.kind === 'invitation' ? { signUrl: '[sign link]' } : {}),
-      }),
-    );
+    const { subject, body } = this.renderer.render(template, {
+      case: record,
+      official,
+      supporter,
+      note: null,
+      appealTitle: '[appeal title]',
+      date: new Date(),
+      ...(template.kind === 'thank-you' ? { lettersSent: 1 } : {}),
+      ...(template.kind === 'invitation' ? { signUrl: '[sign link]' } : {}),
+    });
+    return { subject, body };
+  }
+}
+
+function assertValid(kind: TemplateKind, subject: string, body: string): void {
+  const problems = validateTemplate(kind, subject, body);
+  if (problems.length > 0) {
+    throw new DomainError('template_invalid', problems.map((problem) => `${problem.field} line ${problem.line}: ${problem.message}`));
   }
 }

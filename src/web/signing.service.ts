@@ -1,106 +1,37 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppealStatus } from '../appeals/appeal.entity';
-import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
+import type { CaseTranslations } from '../cases/case.entity';
 import { isDomainError, NotFoundError } from '../common/errors';
+import type { MemberAppealView, MemberCycleView } from '../cycles/dto/cycle.dto';
 import { CyclesService } from '../cycles/cycles.service';
 import type { LetterStatus } from '../letters/letter.entity';
 import type { MemberTokenClaims } from '../supporters/member-token.service';
 import { SIGNATURE_STYLES, SignatureStyle } from '../supporters/supporter.entity';
-import type { ContextParts } from '../templates/letter-context';
 import { supporterSignature } from '../templates/letter-context';
-import { AppealTemplate, LetterPreviewsService } from './letter-previews.service';
+import { LetterParts, LetterRendererService } from '../templates/letter-renderer.service';
 import { choiceFor, NOTE_MAX_LENGTH, SignFormProblem, SignRequest } from './sign-form';
 import { caseFieldsIn } from '../cases/case-translations';
 import { Catalogue, catalogueOf } from '../common/i18n/messages';
 import { caseStatusLabel, countryLabel, dayLabel, dayOf, languageName, letterStatusLabel, monthLabel, paragraphs, signatureStyleLabel, webLink } from './view-format';
 
 /*
- * The read side of the members' month, straight from the schema (cycles, cycle_appeals,
- * appeals, cases, case_events, officials, templates, signatures, letters), plus signing
- * through CyclesService.sign (AppealsService.sign for an appeal of the cycle, for a member
- * who may still sign). A page is a handful of queries run at once, all keyed by the cycle
- * and the member, then letters rendered with templates compiled once. (CyclesService.forMember
- * does not carry the template texts nor the officials' salutations, which the exact letters
- * need: the page reads its own.)
+ * The members' month as the pages show it: read through the features' one read model
+ * (CyclesService.forMember: the cycle, its appeals in order with their cases, officials,
+ * templates and this member's signatures), signed through CyclesService.sign, and every
+ * letter rendered through the one rendering path (LetterRendererService), the worker's: what
+ * the member reads here is byte for byte what the official receives.
  */
 
-type CycleStatus = 'draft' | 'open' | 'closed';
+type MemberView = MemberCycleView['member'];
 
+/** The member of a "my letters" page. */
 interface SupporterRow {
   id: string;
-  name: string;
-  country: string;
-  city: string | null;
   language: string;
-  signature_style: SignatureStyle;
   active: boolean;
 }
-
-interface CycleRow {
-  id: string;
-  month: string;
-  title: string;
-  status: CycleStatus;
-}
-
-interface AppealRow {
-  id: string;
-  title: string;
-  status: AppealStatus;
-  case_id: string;
-  case_name: string;
-  case_country: string;
-  case_profession: string | null;
-  case_status: CaseStatus;
-  case_summary: string;
-  case_detained_on: string | null;
-  case_charges: string | null;
-  case_gender: CaseGender | null;
-  case_translations: CaseTranslations;
-}
-
-interface EventRow {
-  id: string;
-  case_id: string;
-  occurred_on: string;
-  kind: string;
-  description: string;
-  source_url: string | null;
-}
-
-interface OfficialRow {
-  appeal_id: string;
-  id: string;
-  name: string;
-  title: string;
-  salutation: string | null;
-  organisation: string | null;
-  language: string;
-}
-
-interface TemplateRow extends AppealTemplate {
-  appeal_id: string;
-}
-
-interface SignatureRow {
-  appeal_id: string;
-  note: string | null;
-  signature_style: SignatureStyle;
-  created_at: Date;
-  letters: { officialId: string; status: LetterStatus }[];
-}
-
-/** Everything one signing page needs. */
-interface CycleData {
-  supporter: SupporterRow;
-  cycle: CycleRow;
-  appeals: AppealRow[];
-  events: EventRow[];
-  officials: OfficialRow[];
-  templates: TemplateRow[];
-  signatures: SignatureRow[];
-}
+type OfficialOfAppeal = MemberAppealView['officials'][number];
 
 export interface LetterView {
   /** The first letter of an appeal is shown open, the others folded. */
@@ -215,31 +146,28 @@ export class SigningService {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(CyclesService) private readonly cycles: CyclesService,
-    @Inject(LetterPreviewsService) private readonly previews: LetterPreviewsService,
+    @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
   ) {}
 
   /** The month's page; `submitted` brings back what a refused post held, with its problems. */
   async page(token: string, claims: MemberTokenClaims, submitted?: { request: SignRequest; problems: SignFormProblem[] }): Promise<SigningPage> {
     // The backend's rule for who may use a sign link (a reachable member, an open cycle),
     // checked alongside the reads.
-    const [, data] = await Promise.all([this.cycles.memberOfSignLink(token), this.load(claims)]);
-    const { supporter, cycle } = data;
-    const signatures = new Map(data.signatures.map((signature) => [signature.appeal_id, signature]));
-    const total = data.appeals.length;
+    const [, cycle] = await Promise.all([this.cycles.memberOfSignLink(token), this.forMember(claims)]);
+    const supporter = cycle.member;
+    const total = cycle.appeals.length;
     const problems = submitted?.problems ?? [];
     const language = supporter.language;
     const messages = catalogueOf(language);
 
-    const appeals = data.appeals.map((appeal, index): AppealView => {
-      const officials = data.officials.filter((official) => official.appeal_id === appeal.id);
-      const templates = data.templates.filter((template) => template.appeal_id === appeal.id);
-      const signature = signatures.get(appeal.id) ?? null;
+    const appeals = cycle.appeals.map((appeal, index): AppealView => {
+      const officials = appeal.officials;
+      const signature = appeal.signature;
       const signable = signature === null && SIGNABLE.includes(appeal.status);
       const choice = submitted ? choiceFor(submitted.request, appeal.id) : { note: null, signatureStyle: null };
-      const style = signature?.signature_style ?? choice.signatureStyle ?? supporter.signature_style;
-      const events = data.events.filter((event) => event.case_id === appeal.case_id);
+      const style = signature?.signatureStyle ?? choice.signatureStyle ?? supporter.signatureStyle;
       const headingId = `appeal-${index + 1}`;
-      const own = caseInLanguage(appeal, language);
+      const own = caseInLanguage(appeal.case, language);
       return {
         id: appeal.id,
         number: index + 1,
@@ -247,30 +175,30 @@ export class SigningService {
         headingId,
         title: appeal.title,
         caseName: own.name,
-        countryName: countryLabel(appeal.case_country, language),
+        countryName: countryLabel(appeal.case.country, language),
         profession: own.profession,
         summaryLanguage: own.summaryLanguage,
-        statusLabel: caseStatusLabel(appeal.case_status, language),
+        statusLabel: caseStatusLabel(appeal.case.status, language),
         facts: [
-          ...(appeal.case_detained_on ? [{ label: messages.t('appeal.detained'), value: dayLabel(appeal.case_detained_on, language) }] : []),
+          ...(appeal.case.detainedOn ? [{ label: messages.t('appeal.detained'), value: dayLabel(appeal.case.detainedOn, language) }] : []),
           ...(own.charges ? [{ label: messages.t('appeal.charges'), value: own.charges }] : []),
         ],
         summary: paragraphs(own.summary),
         photo: null,
-        timeline: events.map((event) => ({
-          date: event.occurred_on,
-          dateLabel: dayLabel(event.occurred_on, language),
+        timeline: appeal.case.events.map((event) => ({
+          date: event.occurredOn,
+          dateLabel: dayLabel(event.occurredOn, language),
           kind: event.kind,
           description: event.description,
-          source: webLink(event.source_url),
+          source: webLink(event.sourceUrl),
         })),
         letters: officials.map((official, officialIndex) =>
-          this.letterView(appeal, official, templates, supporter, signature ? { note: signature.note, style: signature.signature_style } : { note: null, style }, officialIndex === 0, messages),
+          this.letterView(appeal, official, supporter, signature ? { note: signature.note, style: signature.signatureStyle } : { note: null, style }, officialIndex === 0, messages),
         ),
         signed: signature
           ? {
-              dayLabel: dayOf(signature.created_at, language),
-              styleLabel: signatureStyleLabel(signature.signature_style, language),
+              dayLabel: dayOf(new Date(signature.createdAt), language),
+              styleLabel: signatureStyleLabel(signature.signatureStyle, language),
               note: signature.note,
               letters: signature.letters.map((letter) => {
                 const official = officials.find((candidate) => candidate.id === letter.officialId);
@@ -310,7 +238,7 @@ export class SigningService {
       month: monthLabel(cycle.month, language),
       memberName: supporter.name,
       appeals,
-      signedCount: data.signatures.length,
+      signedCount: cycle.appeals.filter((appeal) => appeal.signature !== null).length,
       signableCount,
       offerSignAll: signableCount > 1,
       problems: problems.map((problem) => {
@@ -329,24 +257,11 @@ export class SigningService {
    */
   async sign(token: string, claims: MemberTokenClaims, request: SignRequest): Promise<{ confirmation: ConfirmationPage } | { problems: SignFormProblem[] }> {
     const cycleId = claims.cycleId as string;
-    const [, supporter, cycle, appeals, signed] = await Promise.all([
-      this.cycles.memberOfSignLink(token),
-      this.supporter(claims.supporterId),
-      this.cycle(cycleId),
-      this.db.query<{ id: string; status: AppealStatus; case_name: string; case_translations: CaseTranslations; title: string }[]>(
-        `SELECT a.id, a.status, k.name AS case_name, k.translations AS case_translations, a.title
-           FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
-          WHERE ca.cycle_id = $1 ORDER BY ca.position, a.id`,
-        [cycleId],
-      ),
-      this.db.query<{ appeal_id: string }[]>(
-        `SELECT sg.appeal_id FROM cycle_appeals ca JOIN signatures sg ON sg.appeal_id = ca.appeal_id AND sg.supporter_id = $2 WHERE ca.cycle_id = $1`,
-        [cycleId, claims.supporterId],
-      ),
-    ]);
-    if (!supporter || !supporter.active || !cycle) throw new SignLinkGoneError();
+    const [, before] = await Promise.all([this.cycles.memberOfSignLink(token), this.forMember(claims)]);
+    const supporter = before.member;
+    const appeals = before.appeals;
 
-    const alreadySigned = new Set(signed.map((row) => row.appeal_id));
+    const alreadySigned = new Set(appeals.filter((appeal) => appeal.signature !== null).map((appeal) => appeal.id));
     let chosen: typeof appeals;
     if (request.appealIds === 'all') {
       chosen = appeals.filter((appeal) => !alreadySigned.has(appeal.id) && SIGNABLE.includes(appeal.status));
@@ -376,19 +291,16 @@ export class SigningService {
       }
     }
 
-    const ids = [...outcomes.keys()];
-    const [signatures, letters] = await Promise.all([
-      this.db.query<{ appeal_id: string; note: string | null; signature_style: SignatureStyle }[]>(
-        `SELECT appeal_id, note, signature_style FROM signatures WHERE supporter_id = $1 AND appeal_id = ANY($2::uuid[])`,
-        [supporter.id, ids],
+    // The same read model after signing: the signatures and their letters as they now are.
+    const after = outcomes.size > 0 ? await this.forMember(claims) : before;
+    const signed = new Map(after.appeals.filter((appeal) => outcomes.has(appeal.id)).map((appeal) => [appeal.id, appeal]));
+    const letters = [...signed.values()].flatMap((appeal) =>
+      // Ordered as the officials are (by name): one letter per official of a signature.
+      appeal.officials.flatMap((official) =>
+        (appeal.signature?.letters ?? []).filter((letter) => letter.officialId === official.id).map((letter) => ({ appeal_id: appeal.id, status: letter.status, ...official })),
       ),
-      this.db.query<{ appeal_id: string; status: LetterStatus; name: string; title: string; organisation: string | null; language: string }[]>(
-        `SELECT l.appeal_id, l.status, o.name, o.title, o.organisation, o.language
-           FROM letters l JOIN officials o ON o.id = l.official_id
-          WHERE l.supporter_id = $1 AND l.appeal_id = ANY($2::uuid[]) ORDER BY o.name, o.id`,
-        [supporter.id, ids],
-      ),
-    ]);
+    );
+    const signatures = [...signed.values()].flatMap((appeal) => (appeal.signature ? [{ appeal_id: appeal.id, note: appeal.signature.note, signature_style: appeal.signature.signatureStyle }] : []));
     const signedNow = [...outcomes.values()].filter((outcome) => outcome === 'signed').length;
     const lettersNow = letters.filter((letter) => outcomes.get(letter.appeal_id) === 'signed').length;
     const language = supporter.language;
@@ -397,7 +309,7 @@ export class SigningService {
       language,
       pageUrl: `/sign/${token}`,
       lettersUrl: `/sign/${token}/letters`,
-      cycleTitle: cycle.title,
+      cycleTitle: before.title,
       signedNow,
       summary:
         signedNow === 0
@@ -407,7 +319,7 @@ export class SigningService {
         const outcome = outcomes.get(appeal.id) ?? 'closed';
         const signature = signatures.find((row) => row.appeal_id === appeal.id);
         return {
-          caseName: caseInLanguage({ case_name: appeal.case_name, case_translations: appeal.case_translations }, language).name,
+          caseName: caseInLanguage(appeal.case, language).name,
           title: appeal.title,
           outcome: messages.t(`signed.outcome.${outcome}`),
           note: signature?.note ?? null,
@@ -441,7 +353,7 @@ export class SigningService {
     for (const letter of letters) {
       let entry = cases.get(letter.case_id);
       if (!entry) {
-        entry = { name: caseInLanguage(letter, language).name, letters: [] };
+        entry = { name: caseInLanguage({ name: letter.case_name, translations: letter.case_translations }, language).name, letters: [] };
         cases.set(letter.case_id, entry);
       }
       entry.letters.push({
@@ -467,71 +379,29 @@ export class SigningService {
     };
   }
 
-  private async load(claims: MemberTokenClaims): Promise<CycleData> {
-    const cycleId = claims.cycleId as string;
-    const supporterId = claims.supporterId;
-    const [supporter, cycle, appeals, events, officials, templates, signatures] = await Promise.all([
-      this.supporter(supporterId),
-      this.cycle(cycleId),
-      this.db.query<AppealRow[]>(
-        `SELECT a.id, a.title, a.status, k.id AS case_id, k.name AS case_name, k.country AS case_country, k.profession AS case_profession,
-                k.status AS case_status, k.summary AS case_summary, to_char(k.detained_on, 'YYYY-MM-DD') AS case_detained_on, k.charges AS case_charges,
-                k.gender AS case_gender, k.translations AS case_translations
-           FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
-          WHERE ca.cycle_id = $1 ORDER BY ca.position, a.id`,
-        [cycleId],
-      ),
-      this.db.query<EventRow[]>(
-        `SELECT e.id, e.case_id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.kind, e.description, e.source_url
-           FROM case_events e WHERE e.case_id IN (SELECT a.case_id FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id WHERE ca.cycle_id = $1)
-          ORDER BY e.occurred_on, e.created_at, e.id`,
-        [cycleId],
-      ),
-      this.db.query<OfficialRow[]>(
-        `SELECT ao.appeal_id, o.id, o.name, o.title, o.salutation, o.organisation, o.language
-           FROM cycle_appeals ca JOIN appeal_officials ao ON ao.appeal_id = ca.appeal_id JOIN officials o ON o.id = ao.official_id
-          WHERE ca.cycle_id = $1 ORDER BY o.name, o.id`,
-        [cycleId],
-      ),
-      // Ordered as the sender orders them: the first is the fallback language.
-      this.db.query<TemplateRow[]>(
-        `SELECT at.appeal_id, tp.id, tp.language, tp.subject, tp.body, tp.updated_at::text AS version
-           FROM cycle_appeals ca JOIN appeal_templates at ON at.appeal_id = ca.appeal_id JOIN templates tp ON tp.id = at.template_id AND tp.kind = 'appeal'
-          WHERE ca.cycle_id = $1 ORDER BY tp.created_at, tp.id`,
-        [cycleId],
-      ),
-      this.db.query<SignatureRow[]>(
-        `SELECT sg.appeal_id, sg.note, sg.signature_style, sg.created_at,
-                coalesce(json_agg(json_build_object('officialId', l.official_id, 'status', l.status) ORDER BY l.official_id) FILTER (WHERE l.id IS NOT NULL), '[]') AS letters
-           FROM cycle_appeals ca JOIN signatures sg ON sg.appeal_id = ca.appeal_id AND sg.supporter_id = $2
-           LEFT JOIN letters l ON l.signature_id = sg.id
-          WHERE ca.cycle_id = $1 GROUP BY sg.id`,
-        [cycleId, supporterId],
-      ),
-    ]);
-    if (!supporter || !supporter.active || !cycle) throw new SignLinkGoneError();
-    return { supporter, cycle, appeals, events, officials, templates, signatures };
+  /** The one read model of the member's month; a cycle or member gone since the link was made is a link that opens nothing. */
+  private async forMember(claims: MemberTokenClaims): Promise<MemberCycleView> {
+    try {
+      return await this.cycles.forMember(claims.cycleId as string, claims.supporterId);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new SignLinkGoneError();
+      throw error;
+    }
   }
 
   private async supporter(id: string): Promise<SupporterRow | undefined> {
     const [row] = await this.db.query<SupporterRow[]>(
-      `SELECT id, name, country, city, language, signature_style, active FROM supporters WHERE id = $1`,
+      `SELECT id, language, active FROM supporters WHERE id = $1`,
       [id],
     );
     return row;
   }
 
-  private async cycle(id: string): Promise<CycleRow | undefined> {
-    const [row] = await this.db.query<CycleRow[]>(`SELECT id, month, title, status FROM cycles WHERE id = $1`, [id]);
-    return row;
-  }
-
   /** One official's letter as they will receive it and, when their language differs, the same letter in the member's. */
   private letterView(
-    appeal: AppealRow,
-    official: OfficialRow,
-    templates: TemplateRow[],
-    supporter: SupporterRow,
+    appeal: MemberAppealView,
+    official: OfficialOfAppeal,
+    supporter: MemberView,
     signing: { note: string | null; style: SignatureStyle },
     open: boolean,
     messages: Catalogue,
@@ -548,37 +418,29 @@ export class SigningService {
       translation: null,
       noTranslation: null,
     };
-    const parts = (language: string): ContextParts => ({
-      case: {
-        name: appeal.case_name,
-        country: appeal.case_country,
-        profession: appeal.case_profession,
-        status: appeal.case_status,
-        summary: appeal.case_summary,
-        charges: appeal.case_charges,
-        detainedOn: appeal.case_detained_on,
-        gender: appeal.case_gender,
-        translations: appeal.case_translations,
-      },
-      official: { name: official.name, title: official.title, salutation: official.salutation, organisation: official.organisation, language: official.language },
-      language,
+    const parts: LetterParts = {
+      case: appeal.case,
+      official,
       supporter: { name: supporter.name, city: supporter.city, country: supporter.country, signatureStyle: signing.style },
       note: signing.note,
       appealTitle: appeal.title,
       date: new Date(),
-    });
-    const template = this.previews.templateFor(templates, official.language);
-    if (!template) {
+    };
+    const templates = appeal.templates;
+    if (templates.length === 0) {
       view.error = messages.t('letterView.none');
       return view;
     }
+    let template: (typeof templates)[number];
     try {
-      const letter = this.previews.render(template, parts(template.language));
+      // The worker's choice of template and its rendering: the official's language, else the coordinator's first.
+      const letter = this.renderer.renderFor(templates, official.language, parts)!;
+      template = letter.template;
       view.subject = letter.subject;
       view.body = letter.body;
       // The language the official reads is the template's, which is theirs or the fallback.
-      view.language = template.language;
-      view.languageName = languageName(template.language, messages.language);
+      view.language = letter.language;
+      view.languageName = languageName(letter.language, messages.language);
     } catch (error) {
       this.logger.warn(`Appeal ${appeal.id}: letter to official ${official.id} cannot be rendered: ${(error as Error).message.slice(0, 200)}`);
       view.error = messages.t('letterView.cannotShow');
@@ -588,7 +450,7 @@ export class SigningService {
       const own = templates.find((candidate) => candidate.language === supporter.language);
       if (own) {
         try {
-          const letter = this.previews.render(own, parts(own.language));
+          const letter = this.renderer.render(own, parts);
           view.translation = { language: own.language, languageName: languageName(own.language, messages.language), subject: letter.subject, body: letter.body };
         } catch {
           view.noTranslation = messages.t('letterView.cannotShowIn', { language: languageName(supporter.language, messages.language) });
@@ -603,19 +465,19 @@ export class SigningService {
 
 /** The case as a member reads it: its translation in their language where there is one, else its own (English) fields. */
 function caseInLanguage(
-  row: Partial<Pick<AppealRow, 'case_profession' | 'case_summary' | 'case_charges'>> & Pick<AppealRow, 'case_name' | 'case_translations'>,
+  record: { name: string; profession?: string | null; summary?: string; charges?: string | null; translations: CaseTranslations },
   language: string,
 ): { name: string; profession: string | null; summary: string; summaryLanguage: string | null; charges: string | null } {
   const { fields } = caseFieldsIn(
-    { name: row.case_name, profession: row.case_profession ?? null, summary: row.case_summary ?? '', charges: row.case_charges ?? null, translations: row.case_translations },
+    { name: record.name, profession: record.profession ?? null, summary: record.summary ?? '', charges: record.charges ?? null, translations: record.translations },
     language,
   );
   return {
-    name: fields.name ?? row.case_name,
-    profession: fields.profession ?? row.case_profession ?? null,
-    summary: fields.summary ?? row.case_summary ?? '',
+    name: fields.name ?? record.name,
+    profession: fields.profession ?? record.profession ?? null,
+    summary: fields.summary ?? record.summary ?? '',
     summaryLanguage: fields.summary === null && language !== 'en' ? 'en' : null,
-    charges: fields.charges ?? row.case_charges ?? null,
+    charges: fields.charges ?? record.charges ?? null,
   };
 }
 
@@ -627,8 +489,8 @@ function addressee(official: { name: string; title: string }): string {
   return `${official.title} ${official.name}`;
 }
 
-function closedMessageFor(appeal: AppealRow, caseName: string, messages: Catalogue): string {
-  if (appeal.case_status === 'released') return messages.t('closed.released', { name: caseName });
+function closedMessageFor(appeal: MemberAppealView, caseName: string, messages: Catalogue): string {
+  if (appeal.case.status === 'released') return messages.t('closed.released', { name: caseName });
   if (appeal.status === 'draft') return messages.t('closed.draft');
   if (appeal.status === 'cancelled') return messages.t('closed.cancelled');
   return messages.t('closed.closed');

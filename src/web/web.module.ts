@@ -5,10 +5,10 @@ import { AuthModule } from '../auth/auth.module';
 import { CyclesModule } from '../cycles/cycles.module';
 import { MembersModule } from '../members/members.module';
 import { StatsModule } from '../stats/stats.module';
+import { RenderingModule } from '../templates/rendering.module';
 import { AssetsController } from './assets.controller';
 import { DashboardController } from './dashboard.controller';
 import { JoiningController } from './joining.controller';
-import { LetterPreviewsService } from './letter-previews.service';
 import { MemberLinksService } from './member-links.service';
 import { MembershipPagesService } from './membership-pages.service';
 import { SigningController } from './signing.controller';
@@ -19,9 +19,9 @@ import { WebExceptionFilter } from './web-exception.filter';
 /** Server-rendered pages: members sign the month's letters, join and leave; admins and coordinators read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
-  // (and the member links); AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule],
+  // (and the member links); RenderingModule: the letters as the worker renders them; AuthModule for its JwtService, which tells an expired link from a forged one.
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule],
   controllers: [SigningController, JoiningController, AssetsController, DashboardController],
-  providers: [ViewsService, SigningService, LetterPreviewsService, MemberLinksService, MembershipPagesService, WebExceptionFilter],
+  providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter],
 })
 export class WebModule {}

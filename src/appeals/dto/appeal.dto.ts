@@ -35,7 +35,7 @@ export class AppealView {
   @ApiProperty() title: string;
   @ApiProperty({ enum: ['email'] }) channel: 'email';
   @ApiProperty({ enum: APPEAL_STATUSES }) status: AppealStatus;
-  @ApiProperty({ type: [String], format: 'uuid' }) templateIds: string[];
+  @ApiProperty({ type: [String], format: 'uuid', description: "In the coordinator's order: the first is the letters' fallback language" }) templateIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) officialIds: string[];
   @ApiTimestamp({ nullable: true }) launchedAt: Date | null;
   @ApiTimestamp() createdAt: Date;

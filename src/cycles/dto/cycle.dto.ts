@@ -2,6 +2,11 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, Is
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiCount, ApiId, ApiTimestamp } from '../../common/api-properties';
 import { OneLine, Trim } from '../../common/validation';
+import type { AppealStatus } from '../../appeals/appeal.entity';
+import type { CaseGender, CaseStatus, CaseTranslations } from '../../cases/case.entity';
+import type { LetterStatus } from '../../letters/letter.entity';
+import type { SignatureStyle } from '../../supporters/supporter.entity';
+import type { TemplateKind } from '../../templates/template-engine';
 
 export class CreateCycleDto {
   @Matches(/^[0-9]{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month as YYYY-MM' }) month: string;
@@ -41,7 +46,7 @@ export interface MemberCycleView {
   title: string;
   status: string;
   openedAt: Date | null;
-  member: { id: string; name: string; language: string; country: string; city: string | null; signatureStyle: string };
+  member: { id: string; name: string; language: string; country: string; city: string | null; signatureStyle: SignatureStyle };
   appeals: MemberAppealView[];
 }
 
@@ -49,24 +54,33 @@ export interface MemberAppealView {
   id: string;
   title: string;
   /** open, paused (signatures kept, letters wait), cancelled or closed (takes no signature). */
-  status: string;
+  status: AppealStatus;
   position: number;
   case: {
     id: string;
     name: string;
     country: string;
     profession: string | null;
-    status: string;
+    status: CaseStatus;
     summary: string;
     charges: string | null;
     /** YYYY-MM-DD. */
     detainedOn: string | null;
+    gender: CaseGender | null;
+    translations: CaseTranslations;
     events: { occurredOn: string; kind: string; description: string; sourceUrl: string | null }[];
   };
-  officials: { id: string; name: string; title: string; language: string }[];
-  /** The appeal's letter templates; a letter uses its official's language when one is here, else the first. */
-  templates: { id: string; language: string }[];
+  officials: { id: string; name: string; title: string; language: string; salutation: string | null; organisation: string | null }[];
+  /** The appeal's letter templates in the coordinator's order; a letter uses its official's language when one is here, else the first. */
+  templates: { id: string; language: string; kind: TemplateKind; subject: string; body: string; version: number }[];
   signed: boolean;
-  /** This member's signature, when signed. */
-  signature: { id: string; note: string | null; signatureStyle: string; autoSigned: boolean; createdAt: string } | null;
+  /** This member's signature, when signed, with its letters. */
+  signature: {
+    id: string;
+    note: string | null;
+    signatureStyle: SignatureStyle;
+    autoSigned: boolean;
+    createdAt: string;
+    letters: { officialId: string; status: LetterStatus }[];
+  } | null;
 }

@@ -4,6 +4,7 @@ import { ApiId, ApiTimestamp } from '../../common/api-properties';
 import { LanguageCode, LowerCase, OneLine, Trim } from '../../common/validation';
 import { TEMPLATE_KINDS, TemplateKind } from '../template-engine';
 import type { Template } from '../template.entity';
+import type { TemplateVersion } from '../template-version.entity';
 
 export class CreateTemplateDto {
   @Trim() @IsString() @Length(1, 200) @OneLine() name: string;
@@ -11,6 +12,13 @@ export class CreateTemplateDto {
   @LowerCase() @LanguageCode() language: string;
   @IsString() @Length(1, 500) subject: string;
   @IsString() @Length(1, 50_000) body: string;
+}
+
+/** Any of a template's texts; its kind and language stay (an appeal chose it for them). */
+export class UpdateTemplateDto {
+  @IsOptional() @Trim() @IsString() @Length(1, 200) @OneLine() name?: string;
+  @IsOptional() @IsString() @Length(1, 500) subject?: string;
+  @IsOptional() @IsString() @Length(1, 50_000) body?: string;
 }
 
 export class PreviewTemplateDto {
@@ -26,13 +34,33 @@ export class TemplateView {
   @ApiProperty({ description: 'ISO 639-1', example: 'en' }) language: string;
   @ApiProperty({ description: 'Handlebars' }) subject: string;
   @ApiProperty({ description: 'Handlebars' }) body: string;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The current version: a new one whenever subject or body change' }) version: number;
   @ApiTimestamp() createdAt: Date;
   @ApiTimestamp() updatedAt: Date;
 }
 
+/** One saved text of a template; a letter keeps the version it was rendered from. */
+export class TemplateVersionView {
+  @ApiId() id: string;
+  @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
+  @ApiProperty({ description: 'Handlebars' }) subject: string;
+  @ApiProperty({ description: 'Handlebars' }) body: string;
+  @ApiTimestamp() createdAt: Date;
+}
+
+/** A template with every version it has had, newest first. */
+export class TemplateWithVersionsView extends TemplateView {
+  @ApiProperty({ type: [TemplateVersionView] }) versions: TemplateVersionView[];
+}
+
 export function toTemplateView(template: Template): TemplateView {
-  const { id, name, kind, language, subject, body, createdAt, updatedAt } = template;
-  return { id, name, kind, language, subject, body, createdAt, updatedAt };
+  const { id, name, kind, language, subject, body, version, createdAt, updatedAt } = template;
+  return { id, name, kind, language, subject, body, version, createdAt, updatedAt };
+}
+
+export function toTemplateVersionView(version: TemplateVersion): TemplateVersionView {
+  const { id, subject, body, createdAt } = version;
+  return { id, version: version.version, subject, body, createdAt };
 }
 
 /** A letter as it would be sent. */
