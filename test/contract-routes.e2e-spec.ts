@@ -114,7 +114,10 @@ describe('contract routes: officials, templates and appeals by id and by filter'
       expect(created.status).toBe(201);
       const response = await app.api.get(`/api/templates/${created.body.id}`, coordinator);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual(created.body);
+      // The template as created, with its versions (DESIGN.md: "one with its versions"): one so far.
+      const { versions, ...template } = response.body;
+      expect(template).toEqual(created.body);
+      expect(versions).toEqual([expect.objectContaining({ version: 1, subject: created.body.subject, body: created.body.body })]);
       expect(response.body).toMatchObject({ name: 'Appeal for release', kind: 'appeal' });
       expectDocumented('get', '/api/templates/{id}', 200, response.body);
       await expect(app.api.get(`/api/templates/${UNKNOWN_ID}`, coordinator)).resolves.toMatchObject({ status: 404, body: { statusCode: 404 } });
