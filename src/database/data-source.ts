@@ -7,6 +7,7 @@ import { Outcomes1764547200000 } from './migrations/1764547200000-Outcomes';
 import { DeliveryOverview1764547260000 } from './migrations/1764547260000-DeliveryOverview';
 import { DeliverySurvivesRestarts1764633600000 } from './migrations/1764633600000-DeliverySurvivesRestarts';
 import { CaseLanguages1764720000000 } from './migrations/1764720000000-CaseLanguages';
+import { StaffSessions1764806400000 } from './migrations/1764806400000-StaffSessions';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   DeliveryOverview1764547260000,
   DeliverySurvivesRestarts1764633600000,
   CaseLanguages1764720000000,
+  StaffSessions1764806400000,
 ];
 
 /**
