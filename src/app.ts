@@ -1,6 +1,8 @@
 import { INestApplication, INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { JsonLogger, levelsFrom } from './common/logging/json-logger';
@@ -33,6 +35,10 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   const app = await oneAtATime(() => NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bodyParser: false }));
   // First: every later middleware, guard and handler logs under this request's id.
   app.use(requestLogging());
+  // Pages and JSON above 1 KiB go gzip- or brotli-compressed, whichever the client prefers.
+  app.use(compression({ threshold: 1024 }));
+  // req.cookies for the console's session and CSRF cookies (csrf-csrf reads them there).
+  app.use(cookieParser());
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('text', { type: 'text/csv', limit: '20mb' });
   // The signing page is one form holding every appeal's note (20 appeals x 2,000 characters,

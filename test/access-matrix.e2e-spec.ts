@@ -3,13 +3,17 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { Access, ACCESS_KEY } from '../src/common/auth/roles.decorator';
 import type { Role } from '../src/common/auth/roles';
+import { STAFF_PAGE_KEY } from '../src/common/auth/staff-page.decorator';
+import { Browserish } from './helpers/console';
 import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
-import { ApiResponse, startTestApp, TestApp } from './helpers/test-app';
+import { ADMIN, ApiResponse, startTestApp, TestApp } from './helpers/test-app';
 
 /**
  * Walks every route the HTTP server serves (its Express router, not a list kept by hand) as
  * anonymous, a member, another member, a coordinator and an admin, and checks each answer
- * against the matrix the route's own @Public/@Allow metadata sets.
+ * against the matrix the route's own @Public/@Allow metadata sets. Staff console pages
+ * (@StaffPage) answer as pages: anonymous 303 to /login?next=, a lower role 403, staff 200,
+ * by the session cookie as well as by a Bearer header.
  */
 
 type CallerName = 'anonymous' | 'otherMember' | 'member' | 'coordinator' | 'admin';
@@ -23,10 +27,12 @@ interface ServedRoute {
   path: string;
   /** undefined when the route is not a Nest controller's (served by Express itself or a library). */
   access: Access | 'none' | undefined;
+  /** A staff console page (@StaffPage). */
+  staffPage: boolean;
 }
 
 /** `${METHOD} ${path}` -> the access metadata of every Nest controller handler. */
-function controllerRoutes(nest: INestApplication): Map<string, Access | 'none'> {
+function controllerRoutes(nest: INestApplication, pages = new Set<string>()): Map<string, Access | 'none'> {
   const scanner = new MetadataScanner();
   const routes = new Map<string, Access | 'none'>();
   for (const module of nest.get(ModulesContainer).values()) {
@@ -39,10 +45,12 @@ function controllerRoutes(nest: INestApplication): Map<string, Access | 'none'> 
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
         const access = (Reflect.getMetadata(ACCESS_KEY, handler) ?? Reflect.getMetadata(ACCESS_KEY, controller) ?? 'none') as Access | 'none';
+        const staffPage = (Reflect.getMetadata(STAFF_PAGE_KEY, handler) ?? Reflect.getMetadata(STAFF_PAGE_KEY, controller)) === true;
         for (const prefix of prefixes) {
           for (const suffix of ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler) ?? '/')) {
             const path = '/' + [prefix, suffix].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
             routes.set(`${RequestMethod[method]} ${path}`, access);
+            if (staffPage) pages.add(`${RequestMethod[method]} ${path}`);
           }
         }
       }
@@ -54,7 +62,8 @@ function controllerRoutes(nest: INestApplication): Map<string, Access | 'none'> 
 /** What Express actually serves, joined with the controllers' metadata. */
 function servedRoutes(nest: INestApplication): ServedRoute[] {
   const express = nest.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string | string[]; methods: Record<string, boolean> } }[] } };
-  const metadata = controllerRoutes(nest);
+  const pages = new Set<string>();
+  const metadata = controllerRoutes(nest, pages);
   const routes: ServedRoute[] = [];
   for (const layer of express.router.stack) {
     if (!layer.route) continue;
@@ -62,7 +71,7 @@ function servedRoutes(nest: INestApplication): ServedRoute[] {
       for (const [method, on] of Object.entries(layer.route.methods)) {
         if (!on || method === '_all') continue;
         const key = `${method.toUpperCase()} ${path}`;
-        routes.push({ method: method.toUpperCase(), path, access: metadata.get(key) });
+        routes.push({ method: method.toUpperCase(), path, access: metadata.get(key), staffPage: pages.has(key) });
       }
     }
   }
@@ -72,6 +81,8 @@ function servedRoutes(nest: INestApplication): ServedRoute[] {
 describe('access matrix: every served route, every kind of caller', () => {
   let app: TestApp;
   const tokens: Partial<Record<CallerName, string>> = {};
+  /** The console's session cookies of the staff callers, from POST /login. */
+  const sessions: Partial<Record<CallerName, string>> = {};
   const member = { id: '', email: '', name: 'Alice Leakcheck' };
   const records: Record<string, string> = {};
 
@@ -82,6 +93,11 @@ describe('access matrix: every served route, every kind of caller', () => {
     const coordinatorBody = aSupporter({ role: 'coordinator' });
     expect((await api.post('/api/supporters', coordinatorBody, adminToken)).status).toBe(201);
     tokens.coordinator = await api.login(coordinatorBody.email, coordinatorBody.password);
+    for (const [caller, email, password] of [['coordinator', coordinatorBody.email, coordinatorBody.password], ['admin', ADMIN.email, ADMIN.password]] as const) {
+      const browser = new Browserish(api.baseUrl);
+      expect((await browser.signIn(email, password)).status).toBe(303);
+      sessions[caller] = browser.jar.header();
+    }
     for (const [caller, name] of [['member', member.name], ['otherMember', 'Bruno Other']] as const) {
       const body = aSupporter({ name });
       const created = await api.post('/api/supporters', body, tokens.coordinator);
@@ -125,6 +141,45 @@ describe('access matrix: every served route, every kind of caller', () => {
     return app.api.request(route.method, concrete(route.path), { token, body });
   }
 
+  /** A console page as a browser opens it: redirects not followed; by the session cookie, or by the Bearer header for a member. */
+  async function openPage(route: ServedRoute, caller: CallerName, by: 'cookie' | 'bearer'): Promise<{ status: number; location: string | null; text: string }> {
+    const headers: Record<string, string> = {};
+    if (caller !== 'anonymous' && by === 'bearer') headers.authorization = `Bearer ${tokens[caller]}`;
+    if (by === 'cookie' && sessions[caller]) headers.cookie = sessions[caller];
+    const response = await fetch(app.api.baseUrl + concrete(route.path), { method: route.method, headers, redirect: 'manual' });
+    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+  }
+
+  it('walks the console pages as anonymous (303 to /login), members (403) and staff (200), by cookie and by Bearer', async () => {
+    const problems: string[] = [];
+    const pages = servedRoutes(app.nest).filter((route) => route.staffPage);
+    expect(pages.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['GET /console']));
+    for (const route of pages) {
+      const name = `${route.method} ${route.path}`;
+      const role = route.access !== undefined && route.access !== 'none' && route.access.kind === 'role' ? route.access.role : undefined;
+      if (!role) {
+        problems.push(`${name} is a staff page without a role`);
+        continue;
+      }
+      for (const caller of CALLERS) {
+        for (const by of caller === 'coordinator' || caller === 'admin' ? (['cookie', 'bearer'] as const) : (['bearer'] as const)) {
+          const answer = await openPage(route, caller, by);
+          const said = `${name} as ${caller} by ${by}: ${answer.status}`;
+          if (answer.status >= 500) problems.push(said);
+          if ((caller === 'anonymous' || caller === 'otherMember') && [member.email, member.name].some((secret) => answer.text.includes(secret))) problems.push(`${said}, the page holds the member's data`);
+          if (caller === 'anonymous') {
+            if (answer.status !== 303 || answer.location !== `/login?next=${encodeURIComponent(concrete(route.path))}`) problems.push(`${said} to ${answer.location}, expected 303 to /login?next=`);
+          } else if (CALLER_RANK[caller] < RANK[role]) {
+            if (answer.status !== 403 || !answer.text.includes('<html')) problems.push(`${said}, expected the 403 page`);
+          } else if (route.method === 'GET' && answer.status !== 200) {
+            problems.push(`${said}, expected 200`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('finds the routes in the router, and each controller route says who may reach it', () => {
     const routes = servedRoutes(app.nest);
     const keys = routes.map((route) => `${route.method} ${route.path}`);
@@ -141,7 +196,8 @@ describe('access matrix: every served route, every kind of caller', () => {
   it('answers every route as its metadata says: 401, 403, 404 for another member, never 500, never a leak', async () => {
     const problems: string[] = [];
     // Deleting a supporter's data ends the caller's account: those routes are walked in privacy-rights.e2e-spec.ts.
-    const routes = servedRoutes(app.nest).filter((route) => !(route.method === 'DELETE' && (route.path === '/api/me' || route.path === '/api/supporters/:id')));
+    // Console pages answer as pages: walked by the test above.
+    const routes = servedRoutes(app.nest).filter((route) => !route.staffPage && !(route.method === 'DELETE' && (route.path === '/api/me' || route.path === '/api/supporters/:id')));
     for (const route of routes) {
       const name = `${route.method} ${route.path}`;
       const answers: Partial<Record<CallerName, number>> = {};

@@ -6,6 +6,8 @@ import { AuthService } from './auth.service';
 import type { Caller } from '../common/auth/current-supporter.decorator';
 import { Access, ACCESS_KEY } from '../common/auth/roles.decorator';
 import { authorizationOf } from './session-cookie';
+import { SignInRequiredError, STAFF_PAGE_KEY } from '../common/auth/staff-page.decorator';
+import { StaffSessionsService } from './staff-sessions.service';
 
 const RANK: Record<Role, number> = { member: 1, coordinator: 2, admin: 3 };
 
@@ -18,6 +20,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(StaffSessionsService) private readonly sessions: StaffSessionsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -25,7 +28,14 @@ export class AccessGuard implements CanActivate {
     if (access?.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
     // The dashboard's pages (/admin) also take the HttpOnly cookie from POST /admin/session: a browser sends no Bearer header.
-    const caller = await this.auth.callerFromHeader(authorizationOf(request));
+    const staffPage = this.reflector.getAllAndOverride<boolean | undefined>(STAFF_PAGE_KEY, [context.getHandler(), context.getClass()]) === true;
+    const authorization = authorizationOf(request);
+    // Pages (never /api, whose callers send Bearer and whose posts carry no CSRF token) also take the console's session cookie.
+    const caller =
+      authorization !== undefined ? await this.auth.callerFromHeader(authorization)
+      : isApiPath(request.path) ? null
+      : await this.sessions.callerOf(request);
+    if (!caller && staffPage) throw new SignInRequiredError(request.method === 'GET' ? request.originalUrl : request.path);
     if (!caller) throw new UnauthorizedException('Sign in first: send Authorization: Bearer <accessToken>');
     request.caller = caller;
     if (!access || !ROLES.includes(access.role) || RANK[caller.role] < RANK[access.role]) {
@@ -33,4 +43,8 @@ export class AccessGuard implements CanActivate {
     }
     return true;
   }
+}
+
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
 }

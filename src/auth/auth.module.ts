@@ -9,11 +9,15 @@ import { Supporter } from '../supporters/supporter.entity';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { CsrfGuard, CsrfService } from './csrf.service';
+import { StaffSession } from './staff-session.entity';
+import { StaffSessionsRepository } from './staff-sessions.repository';
+import { StaffSessionsService } from './staff-sessions.service';
 
 @Module({
   imports: [
     ConfigModule,
-    TypeOrmModule.forFeature([Supporter]),
+    TypeOrmModule.forFeature([Supporter, StaffSession]),
     RateLimitModule,
     JwtModule.registerAsync({
       imports: [ConfigModule],
@@ -27,7 +31,7 @@ import { AuthService } from './auth.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AuthService, JwtModule],
+  providers: [AuthService, StaffSessionsRepository, StaffSessionsService, CsrfService, CsrfGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService, JwtModule, StaffSessionsService, CsrfService, CsrfGuard],
 })
 export class AuthModule {}

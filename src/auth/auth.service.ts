@@ -38,11 +38,21 @@ export class AuthService implements OnApplicationBootstrap {
    * account inactive: alike, in about the same time (the controller answers 401).
    */
   async login(email: string, password: string): Promise<LoginResponse | null> {
-    const supporter = await this.supporters.findOne({ where: { email: email.trim().toLowerCase() } });
-    const valid = await verifyPassword(password, supporter?.passwordHash ?? null);
-    if (!supporter || !valid || !supporter.active) return null;
+    const supporter = await this.verifyCredentials(email, password);
+    if (!supporter) return null;
     const accessToken = await this.jwt.signAsync({ sub: supporter.id, role: supporter.role });
     return { accessToken, supporter: toSupporterView(supporter) };
+  }
+
+  /**
+   * The active supporter with this email and password, or null: an unknown email runs scrypt
+   * on a dummy hash, so it answers in about the time of a wrong password. The API's login and
+   * the console's both ask here.
+   */
+  async verifyCredentials(email: string, password: string): Promise<Supporter | null> {
+    const supporter = await this.supporters.findOne({ where: { email: email.trim().toLowerCase() } });
+    const valid = await verifyPassword(password, supporter?.passwordHash ?? null);
+    return supporter && valid && supporter.active ? supporter : null;
   }
 
   /** The caller behind a Bearer token, with the role they hold now (not when the token was issued). */

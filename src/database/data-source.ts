@@ -8,6 +8,7 @@ import { DeliveryOverview1764547260000 } from './migrations/1764547260000-Delive
 import { DeliverySurvivesRestarts1764633600000 } from './migrations/1764633600000-DeliverySurvivesRestarts';
 import { CaseLanguages1764720000000 } from './migrations/1764720000000-CaseLanguages';
 import { TemplateOrderAndVersions1764806400000 } from './migrations/1764806400000-TemplateOrderAndVersions';
+import { StaffSessions1764892800000 } from './migrations/1764892800000-StaffSessions';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   DeliverySurvivesRestarts1764633600000,
   CaseLanguages1764720000000,
   TemplateOrderAndVersions1764806400000,
+  StaffSessions1764892800000,
 ];
 
 /**

@@ -6,6 +6,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthService } from '../auth/auth.service';
+import { StaffSessionsService } from '../auth/staff-sessions.service';
+import { isCrossSite } from '../common/same-origin';
+import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { LETTERS_QUEUE } from '../delivery/jobs';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
@@ -27,15 +30,22 @@ export function boardToken(req: Request): string | undefined {
 /** Mounts Bull Board at /admin/queues, admins only: anonymous 401, any other role 403. */
 export function mountQueueBoard(app: INestApplication): void {
   const auth = app.get(AuthService, { strict: false });
+  const sessions = app.get(StaffSessionsService, { strict: false });
+  const config = app.get<QalamConfig>(QALAM_CONFIG, { strict: false });
   const letters = app.get<Queue>(getQueueToken(LETTERS_QUEUE), { strict: false });
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({ queues: [new BullMQAdapter(letters, { readOnlyMode: false })], serverAdapter });
   const adminsOnly = (req: Request, res: Response, next: NextFunction): void => {
     const token = boardToken(req);
-    auth
-      .callerFromHeader(token ? `Bearer ${token}` : undefined)
+    // Without a token, the console's session cookie; the board's own buttons post from its page, so a post by cookie must come from our origin.
+    const bySession = !token;
+    (token ? auth.callerFromHeader(`Bearer ${token}`) : sessions.callerOf(req))
       .then((caller) => {
+        if (caller && bySession && req.method !== 'GET' && req.method !== 'HEAD' && (isCrossSite(req, config.publicUrl) || req.headers.origin === undefined)) {
+          res.status(403).json({ statusCode: 403, error: 'Forbidden', message: 'A change to the queues must come from the board itself' });
+          return;
+        }
         if (!caller) res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'Sign in as an admin first' });
         else if (caller.role !== 'admin') res.status(403).json({ statusCode: 403, error: 'Forbidden', message: 'Your role does not allow this' });
         else next();

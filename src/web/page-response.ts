@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 
 /*
  * What every page answers with. Member pages carry their credential in the address, so:
@@ -28,29 +28,5 @@ export function pageHeaders(response: Response, status: number, startedAt?: numb
   if (startedAt !== undefined) response.setHeader('Server-Timing', `page;dur=${(performance.now() - startedAt).toFixed(1)}`);
 }
 
-/**
- * True when a form post comes from another site. Browsers send Origin on a POST (Referer
- * when they do not); either must name our own host: PUBLIC_URL's, or the host the request
- * was sent to. `Origin: null` (a sandboxed frame, a privacy redirect) is refused too. A
- * client that sends neither (curl, a test) is no browser a third-party page could drive.
- */
-export function isCrossSite(request: Request, publicUrl: string): boolean {
-  const origin = request.headers.origin;
-  const referer = request.headers.referer;
-  const claimed = typeof origin === 'string' ? origin : typeof referer === 'string' ? referer : undefined;
-  if (claimed === undefined) return false;
-  let host: string;
-  try {
-    host = new URL(claimed).host.toLowerCase();
-  } catch {
-    return true;
-  }
-  const allowed = new Set<string>();
-  try {
-    allowed.add(new URL(publicUrl).host.toLowerCase());
-  } catch {
-    // PUBLIC_URL is validated at boot; nothing to add if it were not.
-  }
-  if (typeof request.headers.host === 'string') allowed.add(request.headers.host.toLowerCase());
-  return !allowed.has(host);
-}
+/** Where the console's CSRF guard reads it too (src/auth sits below the pages). */
+export { isCrossSite } from '../common/same-origin';

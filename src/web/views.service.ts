@@ -19,6 +19,8 @@ export interface LayoutModel {
   scripts?: string[];
   /** The language of the page's words (locales/<language>.json); English when unset. */
   language?: string;
+  /** The staff console's "Log out" (a POST form with this CSRF token), after the nav links. */
+  signOut?: { csrf: string } | null;
   /** Links to the same page in other languages, on public pages. */
   languageLinks?: { href: string; label: string; language: string }[];
 }
@@ -80,7 +82,7 @@ export class ViewsService {
     if (!template) throw new Error(`no view named '${page}'`);
     const lang = layout.language ?? 'en';
     const content = template({ ...(model as Record<string, unknown>), lang });
-    return this.layout({ scripts: [], languageLinks: [], ...layout, lang, stylesheetPath: this.stylesheetPath, content });
+    return this.layout({ scripts: [], languageLinks: [], signOut: null, ...layout, lang, stylesheetPath: this.stylesheetPath, content });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
+import { AppealsModule } from '../appeals/appeals.module';
 import { AuthModule } from '../auth/auth.module';
 import { CyclesModule } from '../cycles/cycles.module';
 import { MembersModule } from '../members/members.module';
@@ -15,13 +16,18 @@ import { SigningController } from './signing.controller';
 import { SigningService } from './signing.service';
 import { ViewsService } from './views.service';
 import { WebExceptionFilter } from './web-exception.filter';
+import { ConsoleController } from './console/console.controller';
+import { ConsoleExceptionFilter } from './console/console-exception.filter';
+import { ConsoleHomeService } from './console/console-home.service';
+import { HomeController } from './console/home.controller';
+import { LoginController } from './console/login.controller';
 
-/** Server-rendered pages: members sign the month's letters, join and leave; admins and coordinators read the delivery dashboard. */
+/** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule],
-  controllers: [SigningController, JoiningController, AssetsController, DashboardController],
-  providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, AppealsModule],
+  controllers: [SigningController, JoiningController, AssetsController, DashboardController, HomeController, LoginController, ConsoleController],
+  providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, ConsoleHomeService, ConsoleExceptionFilter],
 })
 export class WebModule {}

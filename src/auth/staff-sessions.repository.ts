@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Role } from '../common/auth/roles';
+import { StaffSession } from './staff-session.entity';
+
+/** A live session's supporter, as the supporters table says now. */
+export interface SessionHolder {
+  sessionId: string;
+  supporterId: string;
+  role: Role;
+  language: string;
+  lastSeenAt: Date;
+}
+
+/** Every statement on staff_sessions (the trigger of its migration deletes rows too, when a role or `active` changes). */
+@Injectable()
+export class StaffSessionsRepository {
+  constructor(@InjectRepository(StaffSession) private readonly sessions: Repository<StaffSession>) {}
+
+  /** A new session; the supporter's expired ones go in the same statement, so the table keeps no dead rows of theirs. */
+  async insert(tokenHash: Buffer, supporterId: string, absoluteSeconds: number, idleSeconds: number): Promise<void> {
+    await this.sessions.query(
+      `WITH swept AS (
+         DELETE FROM staff_sessions WHERE supporter_id = $2 AND (expires_at <= now() OR last_seen_at <= now() - make_interval(secs => $4))
+       )
+       INSERT INTO staff_sessions (token_hash, supporter_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+      [tokenHash, supporterId, absoluteSeconds, idleSeconds],
+    );
+  }
+
+  /** The holder of a session that is neither expired nor idle too long, and whose supporter is active staff. */
+  async findLive(tokenHash: Buffer, idleSeconds: number): Promise<SessionHolder | null> {
+    const rows = await this.sessions.query<SessionHolder[]>(
+      `SELECT s.id AS "sessionId", p.id AS "supporterId", p.role, p.language, s.last_seen_at AS "lastSeenAt"
+         FROM staff_sessions s JOIN supporters p ON p.id = s.supporter_id
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
+          AND p.active AND p.role IN ('coordinator', 'admin')`,
+      [tokenHash, idleSeconds],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Marks a session seen now, at most once per `everySeconds`, so that reading pages writes rarely. */
+  async touch(sessionId: string, everySeconds: number): Promise<void> {
+    await this.sessions.query(`UPDATE staff_sessions SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - make_interval(secs => $2)`, [sessionId, everySeconds]);
+  }
+
+  async deleteByHash(tokenHash: Buffer): Promise<void> {
+    await this.sessions.query(`DELETE FROM staff_sessions WHERE token_hash = $1`, [tokenHash]);
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppealsService } from '../../appeals/appeals.service';
+import { catalogueOf } from '../../common/i18n/messages';
+import { CyclesService } from '../../cycles/cycles.service';
+import { LETTER_STATUSES } from '../../letters/letter.entity';
+import { StatsService } from '../../stats/stats.service';
+
+/** Open appeals shown on the home page; the rest are counted. */
+const OPEN_APPEALS_SHOWN = 20;
+
+/**
+ * The console's home, "what needs attention": every number comes from the services behind
+ * the API (GET /api/appeals?status=open, GET /api/cycles, GET /api/stats/appeals/:id,
+ * /api/stats/overview and the dashboard's pacing table), so the page has no SQL of its own.
+ */
+@Injectable()
+export class ConsoleHomeService {
+  constructor(
+    @Inject(AppealsService) private readonly appeals: AppealsService,
+    @Inject(CyclesService) private readonly cycles: CyclesService,
+    @Inject(StatsService) private readonly stats: StatsService,
+  ) {}
+
+  async model(language: string, role: string): Promise<object> {
+    const messages = catalogueOf(language);
+    const [open, recentCycles, overview, pacing] = await Promise.all([
+      this.appeals.list({ status: 'open', page: 1, limit: OPEN_APPEALS_SHOWN }),
+      this.cycles.list(1, 12),
+      this.stats.overview(),
+      this.stats.officialsPacing(),
+    ]);
+    // The current cycle: the latest open one, else the latest of any status.
+    const current = recentCycles.items.find((cycle) => cycle.status === 'open') ?? recentCycles.items[0];
+    let cycle: object | null = null;
+    if (current) {
+      const [appealViews, appealStats] = await Promise.all([
+        Promise.all(current.appealIds.map((id) => this.appeals.get(id))),
+        Promise.all(current.appealIds.map((id) => this.stats.forScope('appeal', id))),
+      ]);
+      const appeals = appealViews.map((appeal, index) => ({ id: appeal.id, title: appeal.title, signed: appealStats[index].supporters }));
+      cycle = {
+        id: current.id,
+        title: current.title,
+        month: current.month,
+        statusName: messages.has(`console.cycleStatus.${current.status}`) ? messages.t(`console.cycleStatus.${current.status}`) : current.status,
+        invitations: current.invitations,
+        // Signatures across the cycle's appeals (a member who signed two appeals counts twice).
+        signed: appeals.reduce((sum, appeal) => sum + appeal.signed, 0),
+        appeals,
+      };
+    }
+    return {
+      roleName: messages.t(`console.role.${role}`),
+      statuses: LETTER_STATUSES.map((status) => messages.t(`letterStatus.${status}`)),
+      appeals: {
+        total: open.total,
+        more: Math.max(0, open.total - open.items.length),
+        rows: open.items.map((appeal) => ({
+          id: appeal.id,
+          title: appeal.title,
+          counts: LETTER_STATUSES.map((status) => ({ status, count: appeal.letters[status] })),
+          total: appeal.letters.total,
+        })),
+      },
+      cycle,
+      failures: overview.failures.map((failure) => ({ ...failure, code: failure.code ?? '—' })),
+      pacing: pacing
+        .filter((official) => official.waiting > 0 && (official.maxLettersPerHour !== null || official.officeHours !== null))
+        .map((official) => ({
+          ...official,
+          limit: official.maxLettersPerHour ?? messages.t('console.homePage.noLimit'),
+          hours: official.officeHours ? `${official.officeHours}${official.timezone ? ` (${official.timezone})` : ''}` : messages.t('console.homePage.anyTime'),
+        })),
+    };
+  }
+}

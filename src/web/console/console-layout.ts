@@ -1,0 +1,37 @@
+import type { Role } from '../../common/auth/roles';
+import { catalogueOf } from '../../common/i18n/messages';
+import type { LayoutModel } from '../views.service';
+
+/** The console's sections, in the navigation's order; `admin` ones are shown to admins only. */
+const SECTIONS: { key: string; href: string; admin?: boolean }[] = [
+  { key: 'home', href: '/console' },
+  { key: 'cases', href: '/console/cases' },
+  { key: 'officials', href: '/console/officials' },
+  { key: 'templates', href: '/console/templates' },
+  { key: 'appeals', href: '/console/appeals' },
+  { key: 'cycles', href: '/console/cycles' },
+  { key: 'members', href: '/console/members' },
+  { key: 'dashboard', href: '/admin' },
+  { key: 'queues', href: '/admin/queues', admin: true },
+];
+
+/** The layout of a console page: its title, the navigation for this role, and the log-out form with the page's CSRF token. */
+export function consoleLayout(title: string, current: string, staff: { role: Role; language: string }, csrf: string): LayoutModel {
+  const messages = catalogueOf(staff.language);
+  return {
+    title,
+    language: staff.language,
+    nav: SECTIONS.filter((section) => !section.admin || staff.role === 'admin').map((section) => ({
+      href: section.href,
+      label: messages.t(`console.nav.${section.key}`),
+      current: section.href === current,
+    })),
+    unsubscribeUrl: null,
+    signOut: { csrf },
+  };
+}
+
+/** A page for someone not signed in (the login form, refusals): no navigation. */
+export function signedOutLayout(title: string, language: string): LayoutModel {
+  return { title, language, nav: [], unsubscribeUrl: null };
+}
