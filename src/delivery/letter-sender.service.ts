@@ -329,14 +329,18 @@ export class LetterSenderService {
   }
 
   /**
-   * Every outcome of a batch in one statement, and the refused addresses in one more. A
+   * Every outcome of a batch and the addresses refused with it, in one statement. A
    * letter a take-over called `unknown` while this worker was cut off is corrected to
    * `sent` by the worker that had its 250.
    */
   private async record(outcomes: Outcome[]): Promise<void> {
     if (outcomes.length === 0) return;
+    const refused = [...new Set(outcomes.map((o) => o.suppress).filter((address): address is string => address !== null))];
+    const reasons = refused.map((address) => outcomes.find((o) => o.suppress === address)!.detail);
+    // One statement: a reader who sees the letters failed also sees their address suppressed.
     await this.db.query(
-      `UPDATE letters l SET status = u.status,
+      `WITH recorded AS (
+       UPDATE letters l SET status = u.status,
               smtp_response = CASE WHEN u.status = 'sent' THEN u.detail ELSE l.smtp_response END,
               last_error = CASE WHEN u.status = 'sent' THEN NULL ELSE u.detail END,
               message_id = CASE WHEN u.status = 'queued' THEN l.message_id ELSE $4 || l.id || $5 END,
@@ -346,7 +350,9 @@ export class LetterSenderService {
               template_version_id = coalesce(u.template_version_id, l.template_version_id),
               updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[], $8::uuid[]) AS u(id, status, detail, transient, template_version_id)
-        WHERE l.id = u.id AND (l.status = 'sending' OR (l.status = 'unknown' AND u.status = 'sent' AND l.claimed_by = $7))`,
+        WHERE l.id = u.id AND (l.status = 'sending' OR (l.status = 'unknown' AND u.status = 'sent' AND l.claimed_by = $7))
+       RETURNING l.id)
+       INSERT INTO suppressions (address, reason) SELECT * FROM unnest($9::text[], $10::text[]) ON CONFLICT (address) DO NOTHING`,
       [
         outcomes.map((o) => o.id),
         outcomes.map((o) => o.status),
@@ -355,13 +361,10 @@ export class LetterSenderService {
         outcomes.map((o) => o.transient === true),
         this.registry.workerId,
         outcomes.map((o) => o.templateVersionId ?? null),
+        refused,
+        reasons,
       ],
     );
-    const refused = [...new Set(outcomes.map((o) => o.suppress).filter((address): address is string => address !== null))];
-    if (refused.length > 0) {
-      const reasons = refused.map((address) => outcomes.find((o) => o.suppress === address)!.detail);
-      await this.db.query(`INSERT INTO suppressions (address, reason) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (address) DO NOTHING`, [refused, reasons]);
-    }
   }
 
   /** Message-ID is `<letter-<id>@domain>`: the prefix and suffix around the id. */
