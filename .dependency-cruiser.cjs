@@ -13,7 +13,8 @@
  * here: cycles -> appeals, outcomes; outcomes -> appeals (appeal statuses and their lock);
  * members -> cycles, outcomes (a supporter's rows there, for export and deletion) and
  * operations -> auth among features; templates (the one
- * rendering path) -> cases, officials, supporters and letters -> supporters among records;
+ * rendering path) -> cases, officials, supporters and letters -> supporters, cases (a letter's
+ * case, read with it) among records;
  * common -> config and database -> config, common in the base. No cycle of files either.
  */
 const LAYERS = {
@@ -57,7 +58,7 @@ module.exports = {
     },
     ...upward,
     ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations'], { cycles: ['appeals', 'outcomes'], outcomes: ['appeals'], members: ['cycles', 'outcomes'], operations: ['auth'] }),
-    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters'] }),
+    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters', 'cases'] }),
     ...within('base', ['config', 'common', 'database'], { common: ['config'], database: ['config', 'common'] }),
   ],
   options: {
