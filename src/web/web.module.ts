@@ -4,7 +4,9 @@ import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { AuthModule } from '../auth/auth.module';
 import { CyclesModule } from '../cycles/cycles.module';
 import { MembersModule } from '../members/members.module';
+import { LettersModule } from '../letters/letters.module';
 import { StatsModule } from '../stats/stats.module';
+import { SupportersRepository } from '../supporters/supporters.repository';
 import { RenderingModule } from '../templates/rendering.module';
 import { AssetsController } from './assets.controller';
 import { DashboardController } from './dashboard.controller';
@@ -19,9 +21,9 @@ import { WebExceptionFilter } from './web-exception.filter';
 /** Server-rendered pages: members sign the month's letters, join and leave; admins and coordinators read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
-  // (and the member links); RenderingModule: the letters as the worker renders them; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule],
+  // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule],
   controllers: [SigningController, JoiningController, AssetsController, DashboardController],
-  providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter],
+  providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, SupportersRepository],
 })
 export class WebModule {}
