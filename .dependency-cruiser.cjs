@@ -6,14 +6,16 @@
  *   pages     web/                                                      server-rendered pages
  *   features  appeals, auth, cycles, members, outcomes, stats, operations: rules + controllers
  *   delivery  delivery/          the worker side, and the queue producers features call
- *   records   letters, templates, cases, officials, supporters: entities, their services, pure helpers
+ *   records   letters, templates, cases, officials, supporters, mailings: entities, their services,
+ *             repositories, pure helpers (mailings: member mail's tables, cycle_invitations and
+ *             case_outcome_mails, below delivery so that the worker and the features share them)
  *   base      config/, common/, database/
  *
  * A folder imports only folders of lower layers, plus, inside a layer, the edges named
- * here: cycles -> appeals, outcomes; outcomes -> appeals (appeal statuses and their lock);
- * members -> cycles, outcomes (a supporter's rows there, for export and deletion) and
- * operations -> auth among features; templates (the one
- * rendering path) -> cases, officials, supporters and letters -> supporters among records;
+ * here: cycles -> appeals; outcomes -> appeals (appeal statuses and their lock) and
+ * operations -> auth among features; templates (the one rendering path) -> cases, officials,
+ * supporters, letters -> supporters, cases (a letter's case, read with it) and mailings ->
+ * supporters, cases (the members mailed, the case a mail speaks of) among records;
  * common -> config and database -> config, common in the base. No cycle of files either.
  */
 const LAYERS = {
@@ -21,7 +23,7 @@ const LAYERS = {
   pages: '^src/web/',
   features: '^src/(appeals|auth|cycles|members|outcomes|stats|operations)/',
   delivery: '^src/delivery/',
-  records: '^src/(letters|templates|cases|officials|supporters)/',
+  records: '^src/(letters|templates|cases|officials|supporters|mailings)/',
   base: '^src/(config|common|database)/',
 };
 const ORDER = ['top', 'pages', 'features', 'delivery', 'records', 'base'];
@@ -56,8 +58,8 @@ module.exports = {
       to: { circular: true },
     },
     ...upward,
-    ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations'], { cycles: ['appeals', 'outcomes'], outcomes: ['appeals'], members: ['cycles', 'outcomes'], operations: ['auth'] }),
-    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters'] }),
+    ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations'], { cycles: ['appeals'], outcomes: ['appeals'], operations: ['auth'] }),
+    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'] }),
     ...within('base', ['config', 'common', 'database'], { common: ['config'], database: ['config', 'common'] }),
   ],
   options: {

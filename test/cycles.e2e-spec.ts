@@ -277,7 +277,7 @@ describe('cycles: open, invite, remind, unsubscribe', () => {
     // The service the pages call, on the test's database (it reads Postgres only).
     const db: DataSource = await createDataSource(app.config.databaseUrl).initialize();
     try {
-      const cycles = new CyclesService(new CyclesRepository(db), null as never, db, null as never, null as never, null as never, tokens());
+      const cycles = new CyclesService(new CyclesRepository(db), null as never, db, null as never, null as never, null as never, tokens(), null as never);
       // One statement: warm, it answers well inside the page's 100 ms (the median of five, so one slow tick on a busy machine does not count).
       await cycles.forMember(cycleId, members.russian.id);
       const timings: number[] = [];

@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { CaseEvent } from './case-event.entity';
-import { Case, CaseStatus, CaseTranslations } from './case.entity';
+import { Case, CaseStatus } from './case.entity';
 import { cleanTranslations, mergeTranslations } from './case-translations';
+import { CasesRepository } from './cases.repository';
 import { CaseEventView, CaseView, CaseWithEventsView, CreateCaseDto, CreateCaseEventDto, toCaseEventView, toCaseView, UpdateCaseDto } from './dto/case.dto';
 
 /** A case and its timeline: the record coordinators keep. Marking an outcome is outcomes/' work. */
@@ -14,6 +15,7 @@ export class CasesService {
   constructor(
     @InjectRepository(Case) private readonly cases: Repository<Case>,
     @InjectRepository(CaseEvent) private readonly events: Repository<CaseEvent>,
+    @Inject(CasesRepository) private readonly caseRows: CasesRepository,
   ) {}
 
   async create(input: CreateCaseDto): Promise<CaseWithEventsView> {
@@ -37,7 +39,7 @@ export class CasesService {
    * Translations are merged into what is stored (null removes a language or a field).
    */
   async applyChange(manager: EntityManager, id: string, input: UpdateCaseDto): Promise<{ previousStatus: CaseStatus }> {
-    const [existing] = await manager.query<{ status: CaseStatus; translations: CaseTranslations }[]>(`SELECT status, translations FROM cases WHERE id = $1 FOR UPDATE`, [id]);
+    const existing = await this.caseRows.lockForChange(manager, id);
     if (!existing) throw new NotFoundError('Case');
     const { translations, ...fields } = input;
     const change: Partial<Case> = { ...fields, ...(translations !== undefined ? { translations: mergeTranslations(existing.translations, translations) } : {}) };

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '../common/errors';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { MemberMailQueue } from '../delivery/member-mail.queue';
-import { OutcomeMailsRepository } from '../outcomes/outcome-mails.repository';
+import { MailingsRepository } from '../mailings/mailings.repository';
 import { CyclesRepository } from './cycles.repository';
 
 /** Supporter ids are read from Postgres this many at a time. */
@@ -26,19 +26,19 @@ export class CycleMailService {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(CyclesRepository) private readonly cycles: CyclesRepository,
-    @Inject(OutcomeMailsRepository) private readonly outcomeMails: OutcomeMailsRepository,
+    @Inject(MailingsRepository) private readonly mailings: MailingsRepository,
     @Inject(MemberMailQueue) private readonly queue: MemberMailQueue,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {}
 
   /** Queues every invitation of the cycle not yet sent; returns how many members that is. */
   async enqueueInvitations(cycleId: string): Promise<number> {
-    return this.enqueuePaged('invitation', cycleId, (after) => this.cycles.unsentInvitations(cycleId, after, PAGE));
+    return this.enqueuePaged('invitation', cycleId, (after) => this.mailings.unsentInvitations(cycleId, after, PAGE));
   }
 
   /** Queues the reminders due in a cycle whose round has begun; returns how many members that is. */
   async enqueueReminders(cycleId: string): Promise<number> {
-    return this.enqueuePaged('reminder', cycleId, (after) => this.cycles.dueReminders(cycleId, after, PAGE));
+    return this.enqueuePaged('reminder', cycleId, (after) => this.mailings.dueReminders(cycleId, after, PAGE));
   }
 
   /**
@@ -75,7 +75,7 @@ export class CycleMailService {
    */
   async requeueLost(graceSeconds: number): Promise<number> {
     if (!(await this.queue.idle())) return 0;
-    const cycles = await this.cycles.openWithMailDue(graceSeconds);
+    const cycles = await this.mailings.openCyclesWithMailDue(graceSeconds);
     let queued = 0;
     for (const cycle of cycles) {
       if (cycle.invitations) queued += await this.enqueueInvitations(cycle.id);
@@ -90,12 +90,12 @@ export class CycleMailService {
    * case was marked. The worker claims each before sending, so queueing again is safe.
    */
   private async requeueLostThankYous(graceSeconds: number): Promise<number> {
-    const cases = await this.outcomeMails.casesWithUnsentThankYous(graceSeconds);
+    const cases = await this.mailings.casesWithUnsentThankYous(graceSeconds);
     let queued = 0;
     for (const caseId of cases) {
       let after = NO_ID;
       for (;;) {
-        const rows = await this.outcomeMails.unsentSupportersOfCase(caseId, after, PAGE);
+        const rows = await this.mailings.unsentThankYousOfCase(caseId, after, PAGE);
         if (rows.length === 0) break;
         await this.queue.enqueueThankYous(caseId, rows);
         queued += rows.length;

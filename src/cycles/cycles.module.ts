@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppealsModule } from '../appeals/appeals.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { MemberTokensModule } from '../supporters/member-tokens.module';
-import { OutcomeMailsRepository } from '../outcomes/outcome-mails.repository';
+import { MailingsModule } from '../mailings/mailings.module';
 import { CycleMailService } from './cycle-mail.service';
 import { CyclesRepository } from './cycles.repository';
 import { Cycle } from './cycle.entity';
@@ -13,9 +13,9 @@ import { CyclesService } from './cycles.service';
 
 /** The coordinator's cycles API and the services the signing pages call (CyclesService). */
 @Module({
-  imports: [ConfigModule, TypeOrmModule.forFeature([Cycle]), AppealsModule, MemberTokensModule, DeliveryModule],
+  imports: [ConfigModule, TypeOrmModule.forFeature([Cycle]), AppealsModule, MemberTokensModule, DeliveryModule, MailingsModule],
   controllers: [CyclesController],
-  providers: [CyclesService, CycleMailService, CyclesRepository, OutcomeMailsRepository],
+  providers: [CyclesService, CycleMailService, CyclesRepository],
   exports: [CyclesService, MemberTokensModule],
 })
 export class CyclesModule {}

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { REMINDER_DUE } from '../delivery/reminder-due';
 import { reachableMember } from '../supporters/member-filters';
 import { Cycle, CycleStatus } from './cycle.entity';
 import type { CycleView, MemberAppealView, MemberCycleView } from './dto/cycle.dto';
@@ -17,19 +16,9 @@ export interface ReminderStateRow {
   due_at: Date | null;
 }
 
-/** A supporter's invitation for their data export. */
-export interface SupporterInvitationRow {
-  cycleId: string;
-  month: string;
-  title: string;
-  invitedAt: Date | null;
-  remindedAt: Date | null;
-}
-
 /**
- * The cycles, cycle_appeals and cycle_invitations tables. Invitations are written set-based
- * (one INSERT ... SELECT per cycle) and read in pages of supporter ids, so a cycle of a
- * million members never sits in memory. Methods that take a manager run in the caller's transaction.
+ * The cycles and cycle_appeals tables. Their invitations (cycle_invitations) are member
+ * mail's, in mailings/, which the worker shares; a cycle's view only counts them. Methods that take a manager run in the caller's transaction.
  */
 @Injectable()
 export class CyclesRepository {
@@ -69,16 +58,6 @@ export class CyclesRepository {
   async appealIdsOf(manager: EntityManager, id: string): Promise<string[]> {
     const rows = await manager.query<{ appeal_id: string }[]>(`SELECT appeal_id FROM cycle_appeals WHERE cycle_id = $1 ORDER BY appeal_id`, [id]);
     return rows.map((row) => row.appeal_id);
-  }
-
-  /** An invitation to be sent to every reachable member who does not auto-sign; staff accounts are not invited. One statement. */
-  async inviteMembers(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(
-      `INSERT INTO cycle_invitations (cycle_id, supporter_id)
-       SELECT $1, s.id FROM supporters s WHERE s.role = 'member' AND NOT s.auto_sign AND ${reachableMember('s')}
-       ON CONFLICT DO NOTHING`,
-      [id],
-    );
   }
 
   async markOpen(manager: EntityManager, id: string): Promise<void> {
@@ -165,52 +144,6 @@ export class CyclesRepository {
         RETURNING id`,
     );
     return updated.map((row) => row.id);
-  }
-
-  /** The next `limit` members (by id, after `after`) whose invitation to the cycle is still to send. */
-  async unsentInvitations(cycleId: string, after: string, limit: number): Promise<string[]> {
-    const rows = await this.db.query<{ supporter_id: string }[]>(
-      `SELECT ci.supporter_id FROM cycle_invitations ci WHERE ci.cycle_id = $1 AND ci.invited_at IS NULL AND ci.supporter_id > $2 ORDER BY ci.supporter_id LIMIT $3`,
-      [cycleId, after, limit],
-    );
-    return rows.map((row) => row.supporter_id);
-  }
-
-  /** The next `limit` reachable members (by id, after `after`) whose reminder is due in a cycle whose round has begun. */
-  async dueReminders(cycleId: string, after: string, limit: number): Promise<string[]> {
-    const rows = await this.db.query<{ supporter_id: string }[]>(
-      `SELECT ci.supporter_id FROM cycle_invitations ci JOIN cycles c ON c.id = ci.cycle_id JOIN supporters s ON s.id = ci.supporter_id
-        WHERE ci.cycle_id = $1 AND ${REMINDER_DUE} AND ${reachableMember('s')} AND ci.supporter_id > $2 ORDER BY ci.supporter_id LIMIT $3`,
-      [cycleId, after, limit],
-    );
-    return rows.map((row) => row.supporter_id);
-  }
-
-  /**
-   * Open cycles older than `graceSeconds`: whether invitations are still to send, and whether
-   * their reminder round began more than `graceSeconds` ago.
-   */
-  openWithMailDue(graceSeconds: number): Promise<{ id: string; invitations: boolean; reminders: boolean }[]> {
-    return this.db.query(
-      `SELECT c.id,
-              EXISTS (SELECT 1 FROM cycle_invitations ci WHERE ci.cycle_id = c.id AND ci.invited_at IS NULL) AS invitations,
-              c.reminded_at IS NOT NULL AND c.reminded_at < now() - make_interval(secs => $1) AS reminders
-         FROM cycles c WHERE c.status = 'open' AND c.opened_at < now() - make_interval(secs => $1)`,
-      [graceSeconds],
-    );
-  }
-
-  /** A supporter's invitations for their data export, by month. */
-  invitationsOfSupporter(supporterId: string): Promise<SupporterInvitationRow[]> {
-    return this.db.query(
-      `SELECT cy.id AS "cycleId", cy.month, cy.title, i.invited_at AS "invitedAt", i.reminded_at AS "remindedAt"
-         FROM cycle_invitations i JOIN cycles cy ON cy.id = i.cycle_id WHERE i.supporter_id = $1 ORDER BY cy.month, cy.id`,
-      [supporterId],
-    );
-  }
-
-  async deleteInvitationsOfSupporter(manager: EntityManager, supporterId: string): Promise<void> {
-    await manager.query(`DELETE FROM cycle_invitations WHERE supporter_id = $1`, [supporterId]);
   }
 
   private views(where: string, params: unknown[]): Promise<CycleView[]> {

@@ -12,6 +12,7 @@ import { LettersService } from '../delivery/letters.service';
 import { LinkInvalidError } from '../supporters/member-errors';
 import { MemberTokenService } from '../supporters/member-token.service';
 import { CycleMailService } from './cycle-mail.service';
+import { MailingsRepository } from '../mailings/mailings.repository';
 import { CyclesRepository } from './cycles.repository';
 import { CreateCycleDto, CycleView, MemberCycleView } from './dto/cycle.dto';
 
@@ -53,6 +54,7 @@ export class CyclesService {
     @Inject(CycleMailService) private readonly cycleMail: CycleMailService,
     @Inject(AppealsService) private readonly appeals: AppealsService,
     @Inject(MemberTokenService) private readonly tokens: MemberTokenService,
+    @Inject(MailingsRepository) private readonly mailings: MailingsRepository,
   ) {}
 
   async create(input: CreateCycleDto): Promise<CycleView> {
@@ -107,7 +109,7 @@ export class CyclesService {
       await this.appealRows.launchDrafts(manager, appealIds);
       const letters = await this.letters.createForAutoSignersOfAppeals(manager, appealIds);
       // Staff accounts are not invited; auto-signers have signed already.
-      await this.cycles.inviteMembers(manager, id);
+      await this.mailings.inviteMembers(manager, id);
       await this.cycles.markOpen(manager, id);
       return letters;
     });

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CasesRepository } from '../cases/cases.repository';
 import { ConfigModule } from '../config/config.module';
+import { MailingsModule } from '../mailings/mailings.module';
 import { MemberTokensModule } from '../supporters/member-tokens.module';
+import { SupportersRepository } from '../supporters/supporters.repository';
 import { RenderingModule } from '../templates/rendering.module';
+import { TemplatesRepository } from '../templates/templates.repository';
 import { DeliveryModule } from './delivery.module';
 import { DeliveryProgressService } from './delivery-progress.service';
 import { LetterSenderService } from './letter-sender.service';
@@ -14,7 +18,8 @@ import { WorkerRegistryService } from './worker-registry.service';
 /** The worker side, where mail is sent: the processor, the transport, the reconciler and member mail. */
 @Module({
   // Member mail (invitations, reminders, confirmations) carries signed links made when it is sent.
-  imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule],
-  providers: [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService, MemberMailService],
+  // Its rows: the mailings claimed, the members, cases and templates they are written from.
+  imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule, MailingsModule],
+  providers: [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService, MemberMailService, SupportersRepository, CasesRepository, TemplatesRepository],
 })
 export class DeliveryWorkerModule {}

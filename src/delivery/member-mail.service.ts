@@ -1,46 +1,27 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
+import { CaseMailRow, CasesRepository } from '../cases/cases.repository';
 import { persist } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import { REMINDER_DUE } from './reminder-due';
+import { CycleHeadlineRow, MailingsRepository } from '../mailings/mailings.repository';
 import { JobName, JobOf } from './jobs';
 import { MailTransportService, OutcomeKind } from './mail-transport.service';
-import type { SignatureStyle } from '../supporters/supporter.entity';
 import { DefaultTemplate, loadDefaultTemplates } from '../templates/default-templates';
 import { chooseTemplate } from '../templates/template-choice';
 import { LetterParts, LetterRendererService, RenderableTemplate, RenderedIn } from '../templates/letter-renderer.service';
-import { reachableMember } from '../supporters/member-filters';
+import type { MemberMailRow } from '../supporters/member-filters';
+import { SupportersRepository } from '../supporters/supporters.repository';
+import { TemplatesRepository } from '../templates/templates.repository';
 import { catalogueOf } from '../common/i18n/messages';
 import { MemberTokenService } from '../supporters/member-token.service';
 
 /** A member as their mail needs them, read when the job runs (never carried in it). */
-interface MemberRow {
-  id: string;
-  email: string;
-  name: string;
-  language: string;
-  country: string;
-  city: string | null;
-  signature_style: SignatureStyle;
-}
+type MemberRow = MemberMailRow;
 
 /** The cycle's first case: the invitation template speaks of one case, the month's headline. */
-interface CycleRow {
-  title: string;
-  name: string;
-  country: string;
-  profession: string | null;
-  status: CaseStatus;
-  summary: string;
-  charges: string | null;
-  detained_on: string | null;
-  gender: CaseGender | null;
-  translations: CaseTranslations;
-}
+type CycleRow = CycleHeadlineRow;
 
 /** The case of an outcome, as its thank-you needs it. */
-type OutcomeCaseRow = Omit<CycleRow, 'title'>;
+type OutcomeCaseRow = CaseMailRow;
 
 /** The templates of a member mail's kind, English first: English is the fallback language. */
 type MailTemplates = RenderableTemplate[];
@@ -53,9 +34,6 @@ export interface MemberMailResult {
   failed: number;
   unknown: number;
 }
-
-const REACHABLE = reachableMember('s');
-const MEMBER_COLUMNS = `s.id, s.email, s.name, s.language, s.country, s.city, s.signature_style`;
 
 /**
  * Invitations and reminders are claimed in Postgres before they are sent (their timestamp
@@ -71,7 +49,10 @@ export class MemberMailService {
   private readonly domain: string;
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(MailingsRepository) private readonly mailings: MailingsRepository,
+    @Inject(SupportersRepository) private readonly supporters: SupportersRepository,
+    @Inject(CasesRepository) private readonly cases: CasesRepository,
+    @Inject(TemplatesRepository) private readonly templateRows: TemplatesRepository,
     @Inject(MailTransportService) private readonly mail: MailTransportService,
     @Inject(MemberTokenService) private readonly tokens: MemberTokenService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
@@ -86,21 +67,12 @@ export class MemberMailService {
     if (job.supporterIds.length === 0) return result;
     let outcomes: { id: string; kind: OutcomeKind }[];
     if (job.kind === 'confirmation') {
-      const members = await this.db.query<MemberRow[]>(
-        `SELECT ${MEMBER_COLUMNS} FROM supporters s
-          WHERE s.id = ANY($1::uuid[]) AND (s.confirmed_at IS NULL OR (s.unsubscribed_at IS NOT NULL AND s.consented_at > s.unsubscribed_at))`,
-        [job.supporterIds],
-      );
+      const members = await this.supporters.awaitingConfirmation(job.supporterIds);
       result.claimed = members.length;
       outcomes = await Promise.all(members.map((member) => this.sendConfirmation(member)));
     } else {
       if (!job.cycleId) throw new Error(`a ${job.kind} job names no cycle`);
-      const [cycle] = await this.db.query<CycleRow[]>(
-        `SELECT c.title, k.name, k.country, k.profession, k.status, k.summary, k.charges, to_char(k.detained_on, 'YYYY-MM-DD') AS detained_on, k.gender, k.translations
-           FROM cycles c JOIN cycle_appeals ca ON ca.cycle_id = c.id JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
-          WHERE c.id = $1 AND c.status = 'open' ORDER BY ca.position LIMIT 1`,
-        [job.cycleId],
-      );
+      const cycle = await this.mailings.openCycleHeadline(job.cycleId);
       if (!cycle) return result;
       // Read before the claim: nothing that can fail stands between a claim and its send.
       const templates = await this.templatesOf('invitation');
@@ -127,32 +99,16 @@ export class MemberMailService {
   async sendThankYous(job: JobOf<JobName.SendThankYous>, finalAttempt: boolean): Promise<MemberMailResult> {
     const result: MemberMailResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0 };
     if (job.supporterIds.length === 0) return result;
-    const [outcomeCase] = await this.db.query<OutcomeCaseRow[]>(
-      `SELECT name, country, profession, status, summary, charges, to_char(detained_on, 'YYYY-MM-DD') AS detained_on, gender, translations
-         FROM cases WHERE id = $1 AND status IN ('released', 'deceased')`,
-      [job.caseId],
-    );
+    const outcomeCase = await this.cases.endedForMail(job.caseId);
     // Set back to another status since it was marked: the rows stay unsent, and marking it again queues them again.
     if (!outcomeCase) return result;
     const templates = await this.templatesOf('thank-you');
-    // An UPDATE answers [rows, affected].
-    const [members] = await this.db.query<[(MemberRow & { letters_sent: number })[], number]>(
-      `WITH due AS (
-         SELECT m.supporter_id FROM case_outcome_mails m JOIN supporters s ON s.id = m.supporter_id
-          WHERE m.case_id = $1 AND m.supporter_id = ANY($2::uuid[]) AND m.sent_at IS NULL AND ${REACHABLE}
-          FOR UPDATE OF m SKIP LOCKED)
-       UPDATE case_outcome_mails m SET sent_at = now() FROM due, supporters s
-        WHERE m.case_id = $1 AND m.supporter_id = due.supporter_id AND s.id = due.supporter_id
-       RETURNING ${MEMBER_COLUMNS},
-         (SELECT count(*)::int FROM letters l JOIN appeals a ON a.id = l.appeal_id
-           WHERE a.case_id = $1 AND l.supporter_id = s.id AND l.status IN ('sent', 'bounced')) AS letters_sent`,
-      [job.caseId, job.supporterIds],
-    );
+    const members = await this.mailings.claimThankYous(job.caseId, job.supporterIds);
     result.claimed = members.length;
     const outcomes = await Promise.all(members.map((member) => this.sendThankYou(job.caseId, outcomeCase, member, templates)));
     const retry = outcomes.filter((outcome) => outcome.kind === 'retry').map((outcome) => outcome.id);
     if (retry.length > 0 && !finalAttempt) {
-      await this.persistRelease(() => this.db.query(`UPDATE case_outcome_mails SET sent_at = NULL WHERE case_id = $1 AND supporter_id = ANY($2::uuid[])`, [job.caseId, retry]));
+      await this.persistRelease(() => this.mailings.releaseThankYous(job.caseId, retry));
     }
     for (const outcome of outcomes) result[outcome.kind] += 1;
     if (result.failed + result.unknown > 0) {
@@ -198,47 +154,21 @@ export class MemberMailService {
 
   /** Claims the invitations of these members that are still to send; members no longer reachable lose theirs. */
   private async claimInvitations(cycleId: string, supporterIds: string[]): Promise<MemberRow[]> {
-    // An UPDATE answers [rows, affected].
-    const [claimed] = await this.db.query<[MemberRow[], number]>(
-      `WITH due AS (
-         SELECT ci.supporter_id FROM cycle_invitations ci JOIN supporters s ON s.id = ci.supporter_id
-          WHERE ci.cycle_id = $1 AND ci.supporter_id = ANY($2::uuid[]) AND ci.invited_at IS NULL AND ${REACHABLE}
-          FOR UPDATE OF ci SKIP LOCKED)
-       UPDATE cycle_invitations ci SET invited_at = now() FROM due, supporters s
-        WHERE ci.cycle_id = $1 AND ci.supporter_id = due.supporter_id AND s.id = due.supporter_id
-       RETURNING ${MEMBER_COLUMNS}`,
-      [cycleId, supporterIds],
-    );
+    const claimed = await this.mailings.claimInvitations(cycleId, supporterIds);
     // Unsubscribed (or deactivated) since the cycle opened: they are not invited, and the
     // periodic check stops looking for them.
-    await this.db.query(
-      `DELETE FROM cycle_invitations ci USING supporters s
-        WHERE ci.cycle_id = $1 AND ci.supporter_id = ANY($2::uuid[]) AND ci.invited_at IS NULL AND s.id = ci.supporter_id AND NOT (${REACHABLE})`,
-      [cycleId, supporterIds],
-    );
+    await this.mailings.dropUnreachableInvitations(cycleId, supporterIds);
     return claimed;
   }
 
   /** Claims the reminders of these members: invited before the round began, not yet reminded, and not signed every appeal still open. */
-  private async claimReminders(cycleId: string, supporterIds: string[]): Promise<MemberRow[]> {
-    // An UPDATE answers [rows, affected].
-    const [claimed] = await this.db.query<[MemberRow[], number]>(
-      `WITH due AS (
-         SELECT ci.supporter_id FROM cycle_invitations ci JOIN cycles c ON c.id = ci.cycle_id JOIN supporters s ON s.id = ci.supporter_id
-          WHERE ci.cycle_id = $1 AND ci.supporter_id = ANY($2::uuid[]) AND ${REMINDER_DUE} AND ${REACHABLE}
-          FOR UPDATE OF ci SKIP LOCKED)
-       UPDATE cycle_invitations ci SET reminded_at = now() FROM due, supporters s
-        WHERE ci.cycle_id = $1 AND ci.supporter_id = due.supporter_id AND s.id = due.supporter_id
-       RETURNING ${MEMBER_COLUMNS}`,
-      [cycleId, supporterIds],
-    );
-    return claimed;
+  private claimReminders(cycleId: string, supporterIds: string[]): Promise<MemberRow[]> {
+    return this.mailings.claimReminders(cycleId, supporterIds);
   }
 
   /** A transient failure gives the claim back, so the job's next attempt sends it. */
   private async release(kind: 'invitation' | 'reminder', cycleId: string, supporterIds: string[]): Promise<void> {
-    const column = kind === 'invitation' ? 'invited_at' : 'reminded_at';
-    await this.persistRelease(() => this.db.query(`UPDATE cycle_invitations SET ${column} = NULL WHERE cycle_id = $1 AND supporter_id = ANY($2::uuid[])`, [cycleId, supporterIds]));
+    await this.persistRelease(() => this.mailings.releaseCycleMail(kind, cycleId, supporterIds));
   }
 
   /**
@@ -332,11 +262,7 @@ export class MemberMailService {
     for (const template of this.defaults.filter((candidate) => candidate.kind === kind)) {
       templates.set(template.language, { id: `default/${template.language}`, version: 'file', kind, language: template.language, subject: template.subject, body: template.body });
     }
-    const saved = await this.db.query<{ id: string; language: string; subject: string; body: string; version: number }[]>(
-      `SELECT DISTINCT ON (language) id, language, subject, body, version FROM templates
-        WHERE kind = $1 ORDER BY language, updated_at DESC, id DESC`,
-      [kind],
-    );
+    const saved = await this.templateRows.latestOfKindPerLanguage(kind);
     for (const row of saved) templates.set(row.language, { id: row.id, version: row.version, kind, language: row.language, subject: row.subject, body: row.body });
     return [...templates.values()].sort((a, b) => Number(b.language === 'en') - Number(a.language === 'en'));
   }

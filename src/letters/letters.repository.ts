@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
 import { reachableMember } from '../supporters/member-filters';
+import type { CaseTranslations } from '../cases/case.entity';
 import type { LetterStatus } from './letter.entity';
 
 /** Where new letters are numbered into batches: `base` the first batch number reserved, `size` letters per batch. */
@@ -21,6 +22,31 @@ export interface SupporterLetterRow {
   status: LetterStatus;
   sentAt: Date | null;
   createdAt: Date;
+}
+
+/** A letter as the dashboard's supporter page lists it. */
+export interface DashboardLetterRow {
+  caseName: string;
+  appealTitle: string;
+  official: string;
+  status: string;
+  createdAt: string;
+  sentAt: string;
+}
+
+/** A letter as a member's history page lists it, with its case (and the case's translations) and its official. */
+export interface MemberHistoryLetterRow {
+  case_id: string;
+  case_name: string;
+  case_translations: CaseTranslations;
+  appeal_title: string;
+  status: LetterStatus;
+  sent_at: Date | null;
+  created_at: Date;
+  name: string;
+  title: string;
+  organisation: string | null;
+  language: string;
 }
 
 /**
@@ -165,5 +191,47 @@ export class LettersRepository {
         WHERE l.supporter_id = $1 ORDER BY l.created_at, l.id`,
       [supporterId],
     );
+  }
+
+  /** A supporter's letters by status (their own rows: a member's few letters, counted). */
+  statusCountsOfSupporter(supporterId: string): Promise<{ status: LetterStatus; count: number }[]> {
+    return this.db.query(`SELECT status, count(*)::int AS count FROM letters WHERE supporter_id = $1 GROUP BY status`, [supporterId]);
+  }
+
+  /** A supporter's cases, by name, with how many of their letters for each were sent (or bounced). */
+  sentByCaseOfSupporter(supporterId: string): Promise<{ caseId: string; name: string; sent: number }[]> {
+    return this.db.query(
+      `SELECT c.id AS "caseId", c.name, count(*) FILTER (WHERE l.status IN ('sent', 'bounced'))::int AS sent
+         FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases c ON c.id = a.case_id
+        WHERE l.supporter_id = $1 GROUP BY c.id, c.name ORDER BY c.name`,
+      [supporterId],
+    );
+  }
+
+  /** A supporter's latest 200 letters, newest first, for the dashboard's supporter page (times in UTC, to the minute). */
+  latestOfSupporterForDashboard(supporterId: string): Promise<DashboardLetterRow[]> {
+    return this.db.query(
+      `SELECT c.name AS "caseName", a.title AS "appealTitle", o.title || ' ' || o.name AS official, l.status,
+              to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "createdAt",
+              coalesce(to_char(l.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), '—') AS "sentAt"
+         FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases c ON c.id = a.case_id JOIN officials o ON o.id = l.official_id
+        WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT 200`,
+      [supporterId],
+    );
+  }
+
+  /** A member's latest `limit` letters, newest first, for their history page, and how many they have. */
+  async historyOfMember(supporterId: string, limit: number): Promise<{ letters: MemberHistoryLetterRow[]; total: number }> {
+    const [letters, [{ total }]] = await Promise.all([
+      this.db.query<MemberHistoryLetterRow[]>(
+        `SELECT k.id AS case_id, k.name AS case_name, k.translations AS case_translations, a.title AS appeal_title, l.status, l.sent_at, l.created_at,
+                o.name, o.title, o.organisation, o.language
+           FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases k ON k.id = a.case_id JOIN officials o ON o.id = l.official_id
+          WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2`,
+        [supporterId, limit],
+      ),
+      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM letters WHERE supporter_id = $1`, [supporterId]),
+    ]);
+    return { letters, total };
   }
 }

@@ -7,16 +7,15 @@ import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 import { MyDataController, SupporterDataController } from './privacy.controller';
 import { PrivacyService } from './privacy.service';
-import { CyclesRepository } from '../cycles/cycles.repository';
 import { LettersModule } from '../letters/letters.module';
-import { OutcomeMailsRepository } from '../outcomes/outcome-mails.repository';
+import { MailingsModule } from '../mailings/mailings.module';
 import { SupportersRepository } from '../supporters/supporters.repository';
 
 /** Joining (signup, confirm), leaving (unsubscribe) and a member's data rights (export, delete); MembersService is what the pages call. */
 @Module({
-  imports: [ConfigModule, MemberTokensModule, LettersModule, DeliveryModule, RateLimitModule],
+  imports: [ConfigModule, MemberTokensModule, LettersModule, DeliveryModule, RateLimitModule, MailingsModule],
   controllers: [MembersController, MyDataController, SupporterDataController],
-  providers: [MembersService, PrivacyService, SupportersRepository, CyclesRepository, OutcomeMailsRepository],
+  providers: [MembersService, PrivacyService, SupportersRepository],
   exports: [MembersService, MemberTokensModule],
 })
 export class MembersModule {}

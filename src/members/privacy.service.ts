@@ -3,10 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Caller } from '../common/auth/current-supporter.decorator';
 import { DomainError, NotFoundError } from '../common/errors';
-import { CyclesRepository } from '../cycles/cycles.repository';
 import { LettersRepository } from '../letters/letters.repository';
 import { SignaturesRepository } from '../letters/signatures.repository';
-import { OutcomeMailsRepository } from '../outcomes/outcome-mails.repository';
+import { MailingsRepository } from '../mailings/mailings.repository';
 import { SupportersRepository } from '../supporters/supporters.repository';
 import { DeletionReport, SupporterExport } from './dto/privacy.dto';
 
@@ -14,7 +13,7 @@ import { DeletionReport, SupporterExport } from './dto/privacy.dto';
  * A supporter's rights over their data: export it, and delete it. Deleting keeps their
  * letters (and so every count by case, appeal and official) but with no supporter, and
  * leaves no name, address, city or note of theirs in any table. A feature over the records
- * (supporters, letters, signatures) and the rows cycles and outcomes keep of a supporter.
+ * (supporters, letters, signatures) and the rows member mail keeps of a supporter (mailings).
  */
 @Injectable()
 export class PrivacyService {
@@ -23,8 +22,7 @@ export class PrivacyService {
     @Inject(SupportersRepository) private readonly supporters: SupportersRepository,
     @Inject(SignaturesRepository) private readonly signatures: SignaturesRepository,
     @Inject(LettersRepository) private readonly letters: LettersRepository,
-    @Inject(CyclesRepository) private readonly cycles: CyclesRepository,
-    @Inject(OutcomeMailsRepository) private readonly outcomeMails: OutcomeMailsRepository,
+    @Inject(MailingsRepository) private readonly mailings: MailingsRepository,
   ) {}
 
   /**
@@ -44,8 +42,8 @@ export class PrivacyService {
     const [signatures, letters, cycleInvitations, caseOutcomeMails] = await Promise.all([
       this.signatures.forExportOfSupporter(id),
       this.letters.forExportOfSupporter(id),
-      this.cycles.invitationsOfSupporter(id),
-      this.outcomeMails.ofSupporter(id),
+      this.mailings.invitationsOfSupporter(id),
+      this.mailings.thankYousOfSupporter(id),
     ]);
     return {
       exportedAt: new Date().toISOString(),
@@ -68,8 +66,8 @@ export class PrivacyService {
       // A signature that no letter refers to goes; the others stay, anonymous, with no note.
       const deleted = await this.signatures.deleteUnwrittenOfSupporter(tx, id);
       const kept = await this.signatures.anonymiseOfSupporter(tx, id);
-      await this.cycles.deleteInvitationsOfSupporter(tx, id);
-      await this.outcomeMails.deleteOfSupporter(tx, id);
+      await this.mailings.deleteInvitationsOfSupporter(tx, id);
+      await this.mailings.deleteThankYousOfSupporter(tx, id);
       // Signatures still name this row's id (they count the supporter once per case and
       // official), so then the row stays with nothing that identifies a person.
       if (kept === 0) await this.supporters.delete(tx, id);

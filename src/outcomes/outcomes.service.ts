@@ -7,7 +7,7 @@ import { AppealsRepository } from '../appeals/appeals.repository';
 import { lockAppeals } from '../database/appeal-locks';
 import { MemberMailQueue } from '../delivery/member-mail.queue';
 import { LettersRepository } from '../letters/letters.repository';
-import { OutcomeMailsRepository } from './outcome-mails.repository';
+import { MailingsRepository } from '../mailings/mailings.repository';
 
 /** Statuses that end a case's appeals: its supporters are thanked once. */
 const OUTCOMES: readonly CaseStatus[] = ['released', 'deceased'];
@@ -26,7 +26,7 @@ export class OutcomesService {
     @Inject(CasesService) private readonly cases: CasesService,
     @Inject(AppealsRepository) private readonly appeals: AppealsRepository,
     @Inject(LettersRepository) private readonly letters: LettersRepository,
-    @Inject(OutcomeMailsRepository) private readonly outcomeMails: OutcomeMailsRepository,
+    @Inject(MailingsRepository) private readonly mailings: MailingsRepository,
     @Inject(MemberMailQueue) private readonly memberMail: MemberMailQueue,
   ) {}
 
@@ -53,6 +53,6 @@ export class OutcomesService {
     await lockAppeals(manager, await this.appeals.unclosedOfCase(manager, id));
     await this.appeals.closeOfCase(manager, id);
     await this.letters.cancelQueuedOfCase(manager, id, status);
-    return this.outcomeMails.recordThankYous(manager, id);
+    return this.mailings.recordThankYous(manager, id);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { MyLetterView } from './dto/supporter.dto';
+import { MEMBER_MAIL_COLUMNS, MemberMailRow } from './member-filters';
 
 /** A member as a signup gives them. */
 export interface SignupRow {
@@ -161,6 +162,47 @@ export class SupportersRepository {
               unsubscribed_at = coalesce(unsubscribed_at, now()), updated_at = now()
         WHERE id = $1`,
       [id, email],
+    );
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const rows = await this.db.query<unknown[]>(`SELECT 1 FROM supporters WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+
+  /** The supporter's name; null if there is no such supporter. */
+  async nameOf(id: string): Promise<string | null> {
+    const [row] = await this.db.query<{ name: string }[]>(`SELECT name FROM supporters WHERE id = $1`, [id]);
+    return row?.name ?? null;
+  }
+
+  /** The member's language; null if there is no such supporter. */
+  async languageOf(id: string): Promise<string | null> {
+    const [row] = await this.db.query<{ language: string }[]>(`SELECT language FROM supporters WHERE id = $1`, [id]);
+    return row?.language ?? null;
+  }
+
+  /** What a member's signing and history pages check: their language and whether they are active. */
+  async pageStateOf(id: string): Promise<{ id: string; language: string; active: boolean } | null> {
+    const [row] = await this.db.query<{ id: string; language: string; active: boolean }[]>(`SELECT id, language, active FROM supporters WHERE id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** What the leaving page shows: the address (to be masked), whether they left already, their language. */
+  async leavingStateOf(id: string): Promise<{ email: string; unsubscribed: boolean; language: string } | null> {
+    const [row] = await this.db.query<{ email: string; unsubscribed: boolean; language: string }[]>(
+      `SELECT email, unsubscribed_at IS NOT NULL AS unsubscribed, language FROM supporters WHERE id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** Of these supporters, those a confirmation is still for: never confirmed, or unsubscribed and consented again since. */
+  awaitingConfirmation(ids: string[]): Promise<MemberMailRow[]> {
+    return this.db.query<MemberMailRow[]>(
+      `SELECT ${MEMBER_MAIL_COLUMNS} FROM supporters s
+        WHERE s.id = ANY($1::uuid[]) AND (s.confirmed_at IS NULL OR (s.unsubscribed_at IS NOT NULL AND s.consented_at > s.unsubscribed_at))`,
+      [ids],
     );
   }
 }

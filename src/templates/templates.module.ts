@@ -8,12 +8,13 @@ import { RenderingModule } from './rendering.module';
 import { TemplateVersion } from './template-version.entity';
 import { Template } from './template.entity';
 import { TemplatesController } from './templates.controller';
+import { TemplatesRepository } from './templates.repository';
 import { TemplatesService } from './templates.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Template, TemplateVersion, Case, Official, Supporter]), RenderingModule],
   controllers: [TemplatesController],
-  providers: [TemplatesService, DefaultTemplatesInstaller],
+  providers: [TemplatesService, DefaultTemplatesInstaller, TemplatesRepository],
   exports: [TemplatesService],
 })
 export class TemplatesModule {}

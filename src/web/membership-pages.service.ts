@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { SupportersRepository } from '../supporters/supporters.repository';
 import { loadDefaultTemplates } from '../templates/default-templates';
 
 export interface UnsubscribePage {
@@ -16,7 +16,7 @@ export class MembershipPagesService {
   /** The languages members may receive their emails in: those the invitation is written in. */
   readonly languages: readonly string[];
 
-  constructor(@Inject(DataSource) private readonly db: DataSource) {
+  constructor(@Inject(SupportersRepository) private readonly supporters: SupportersRepository) {
     const languages = loadDefaultTemplates()
       .filter((template) => template.kind === 'invitation')
       .map((template) => template.language);
@@ -25,18 +25,14 @@ export class MembershipPagesService {
 
   /** The leaving page of one member; null when the member no longer exists. Reading changes nothing. */
   async unsubscribePage(token: string, supporterId: string): Promise<UnsubscribePage | null> {
-    const [row] = await this.db.query<{ email: string; unsubscribed: boolean; language: string }[]>(
-      `SELECT email, unsubscribed_at IS NOT NULL AS unsubscribed, language FROM supporters WHERE id = $1`,
-      [supporterId],
-    );
+    const row = await this.supporters.leavingStateOf(supporterId);
     if (!row) return null;
     return { action: `/unsubscribe/${token}`, maskedEmail: maskEmail(row.email), alreadyUnsubscribed: row.unsubscribed, language: row.language };
   }
 
   /** A member's language, for the pages of their links; null when the member no longer exists. */
-  async languageOf(supporterId: string): Promise<string | null> {
-    const [row] = await this.db.query<{ language: string }[]>(`SELECT language FROM supporters WHERE id = $1`, [supporterId]);
-    return row?.language ?? null;
+  languageOf(supporterId: string): Promise<string | null> {
+    return this.supporters.languageOf(supporterId);
   }
 }
 

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AppealStatus } from '../appeals/appeal.entity';
 import type { CaseTranslations } from '../cases/case.entity';
 import { isDomainError, NotFoundError } from '../common/errors';
 import type { MemberAppealView, MemberCycleView } from '../cycles/dto/cycle.dto';
 import { CyclesService } from '../cycles/cycles.service';
 import type { LetterStatus } from '../letters/letter.entity';
+import { LettersRepository } from '../letters/letters.repository';
 import type { MemberTokenClaims } from '../supporters/member-token.service';
+import { SupportersRepository } from '../supporters/supporters.repository';
 import { SIGNATURE_STYLES, SignatureStyle } from '../supporters/supporter.entity';
 import { supporterSignature } from '../templates/letter-context';
 import { LetterParts, LetterRendererService } from '../templates/letter-renderer.service';
@@ -25,12 +26,6 @@ import { caseStatusLabel, countryLabel, dayLabel, dayOf, languageName, letterSta
 
 type MemberView = MemberCycleView['member'];
 
-/** The member of a "my letters" page. */
-interface SupporterRow {
-  id: string;
-  language: string;
-  active: boolean;
-}
 type OfficialOfAppeal = MemberAppealView['officials'][number];
 
 export interface LetterView {
@@ -144,7 +139,8 @@ export class SigningService {
   private readonly logger = new Logger(SigningService.name);
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(SupportersRepository) private readonly supporters: SupportersRepository,
+    @Inject(LettersRepository) private readonly letters: LettersRepository,
     @Inject(CyclesService) private readonly cycles: CyclesService,
     @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
   ) {}
@@ -335,16 +331,9 @@ export class SigningService {
 
   /** "My letters": the member's letters across cases, newest first, with each one's status. */
   async history(token: string, claims: MemberTokenClaims): Promise<HistoryPage> {
-    const [supporter, letters, [{ total }]] = await Promise.all([
-      this.supporter(claims.supporterId),
-      this.db.query<{ case_id: string; case_name: string; case_translations: CaseTranslations; appeal_title: string; status: LetterStatus; sent_at: Date | null; created_at: Date; name: string; title: string; organisation: string | null; language: string }[]>(
-        `SELECT k.id AS case_id, k.name AS case_name, k.translations AS case_translations, a.title AS appeal_title, l.status, l.sent_at, l.created_at,
-                o.name, o.title, o.organisation, o.language
-           FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases k ON k.id = a.case_id JOIN officials o ON o.id = l.official_id
-          WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2`,
-        [claims.supporterId, HISTORY_LIMIT],
-      ),
-      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM letters WHERE supporter_id = $1`, [claims.supporterId]),
+    const [supporter, { letters, total }] = await Promise.all([
+      this.supporters.pageStateOf(claims.supporterId),
+      this.letters.historyOfMember(claims.supporterId, HISTORY_LIMIT),
     ]);
     if (!supporter || !supporter.active) throw new SignLinkGoneError();
     const language = supporter.language;
@@ -387,14 +376,6 @@ export class SigningService {
       if (error instanceof NotFoundError) throw new SignLinkGoneError();
       throw error;
     }
-  }
-
-  private async supporter(id: string): Promise<SupporterRow | undefined> {
-    const [row] = await this.db.query<SupporterRow[]>(
-      `SELECT id, language, active FROM supporters WHERE id = $1`,
-      [id],
-    );
-    return row;
   }
 
   /** One official's letter as they will receive it and, when their language differs, the same letter in the member's. */

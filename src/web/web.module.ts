@@ -5,7 +5,9 @@ import { AppealsModule } from '../appeals/appeals.module';
 import { AuthModule } from '../auth/auth.module';
 import { CyclesModule } from '../cycles/cycles.module';
 import { MembersModule } from '../members/members.module';
+import { LettersModule } from '../letters/letters.module';
 import { StatsModule } from '../stats/stats.module';
+import { SupportersRepository } from '../supporters/supporters.repository';
 import { RenderingModule } from '../templates/rendering.module';
 import { AssetsController } from './assets.controller';
 import { DashboardController } from './dashboard.controller';
@@ -25,9 +27,9 @@ import { LoginController } from './console/login.controller';
 /** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
-  // (and the member links); RenderingModule: the letters as the worker renders them; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, AppealsModule],
+  // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule],
   controllers: [SigningController, JoiningController, AssetsController, DashboardController, HomeController, LoginController, ConsoleController],
-  providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, ConsoleHomeService, ConsoleExceptionFilter],
+  providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, SupportersRepository, ConsoleHomeService, ConsoleExceptionFilter],
 })
 export class WebModule {}

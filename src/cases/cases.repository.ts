@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { CaseGender, CaseStatus, CaseTranslations } from './case.entity';
+
+/** A case as a member's mail about it (an invitation, a thank-you) needs it. */
+export interface CaseMailRow {
+  name: string;
+  country: string;
+  profession: string | null;
+  status: CaseStatus;
+  summary: string;
+  charges: string | null;
+  detained_on: string | null;
+  gender: CaseGender | null;
+  translations: CaseTranslations;
+}
+
+/** The cases table's statements beyond TypeORM's own find and save. */
+@Injectable()
+export class CasesRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async exists(id: string): Promise<boolean> {
+    const rows = await this.db.query<unknown[]>(`SELECT 1 FROM cases WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+
+  /** The case's status and translations, its row locked until the caller's transaction ends (null if there is none). */
+  async lockForChange(manager: EntityManager, id: string): Promise<{ status: CaseStatus; translations: CaseTranslations } | null> {
+    const [existing] = await manager.query<{ status: CaseStatus; translations: CaseTranslations }[]>(`SELECT status, translations FROM cases WHERE id = $1 FOR UPDATE`, [id]);
+    return existing ?? null;
+  }
+
+  /** A case that ended (released, deceased), as its thank-you needs it; null if it has not (or no longer) ended. */
+  async endedForMail(id: string): Promise<CaseMailRow | null> {
+    const [row] = await this.db.query<CaseMailRow[]>(
+      `SELECT name, country, profession, status, summary, charges, to_char(detained_on, 'YYYY-MM-DD') AS detained_on, gender, translations
+         FROM cases WHERE id = $1 AND status IN ('released', 'deceased')`,
+      [id],
+    );
+    return row ?? null;
+  }
+}
