@@ -33,6 +33,17 @@ export class OutcomeMailsRepository {
     return rows.map((row) => row.supporter_id);
   }
 
+  /** How many supporters recordThankYous would queue now (those already thanked, sent, are not again). */
+  async countToThank(caseId: string): Promise<number> {
+    const [{ count }] = await this.db.query<{ count: number }[]>(
+      `SELECT count(DISTINCT l.supporter_id)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN supporters s ON s.id = l.supporter_id
+        WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced') AND ${reachableMember('s')}
+          AND NOT EXISTS (SELECT 1 FROM case_outcome_mails m WHERE m.case_id = $1 AND m.supporter_id = l.supporter_id AND m.sent_at IS NOT NULL)`,
+      [caseId],
+    );
+    return count;
+  }
+
   /** Cases that ended with a thank-you queued more than `graceSeconds` ago, unsent, to a reachable member. */
   async casesWithUnsentThankYous(graceSeconds: number): Promise<string[]> {
     const rows = await this.db.query<{ case_id: string }[]>(

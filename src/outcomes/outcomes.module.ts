@@ -11,5 +11,6 @@ import { OutcomesService } from './outcomes.service';
   imports: [CasesModule, AppealsModule, LettersModule, DeliveryModule],
   controllers: [CaseOutcomesController],
   providers: [OutcomesService, OutcomeMailsRepository],
+  exports: [OutcomesService],
 })
 export class OutcomesModule {}
