@@ -145,7 +145,7 @@ export function caseFields(form: CaseForm, problems: FieldProblems, messages: Ca
   const languages = Object.keys(form.translations).filter((language) => language !== 'other');
   const translations = [...languages.map(translationBlock), translationBlock('other')];
   const general = problemsOf(problems, messages, 'translations');
-  return { main, translations, translationProblems: general, all: [...main, ...translations.flatMap((block) => [...block.languageField, ...block.fields])] };
+  return { editing, main, translations, translationProblems: general, all: [...main, ...translations.flatMap((block) => [...block.languageField, ...block.fields])] };
 }
 
 /** A language's name in the page's language (Intl), the code when Intl knows none. */
