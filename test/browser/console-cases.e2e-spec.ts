@@ -58,7 +58,6 @@ describe('the console cases and officials pages in a browser', () => {
     await page.getByLabel('Summary', { exact: true }).fill('Poet detained for a poem.');
     await page.getByRole('button', { name: 'Record the case' }).click();
     await expect(page.locator('#country-problem').textContent()).resolves.toContain('two-letter code');
-    const pages: [string, string][] = [['case-new-refused', page.url()]];
     await page.getByLabel('Country', { exact: true }).fill('TJ');
     await page.getByRole('button', { name: 'Record the case' }).click();
     await page.waitForURL(/\/console\/cases\/[0-9a-f-]{36}$/);
@@ -87,7 +86,6 @@ describe('the console cases and officials pages in a browser', () => {
         await page.screenshot({ path: join(ARTIFACTS, `console-${name}-${width}.png`), fullPage: true });
       }
     }
-    expect(pages).toHaveLength(1);
     expect(problems).toEqual([]);
     await context.close();
   });
