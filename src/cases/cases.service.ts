@@ -9,6 +9,13 @@ import { cleanTranslations, mergeTranslations } from './case-translations';
 import { CasesRepository } from './cases.repository';
 import { CaseEventView, CaseView, CaseWithEventsView, CreateCaseDto, CreateCaseEventDto, toCaseEventView, toCaseView, UpdateCaseDto } from './dto/case.dto';
 
+/** What narrows a list of cases; every part optional. */
+export interface CaseFilter {
+  search?: string;
+  status?: CaseStatus;
+  country?: string;
+}
+
 /** A case and its timeline: the record coordinators keep. Marking an outcome is outcomes/' work. */
 @Injectable()
 export class CasesService {
@@ -48,8 +55,16 @@ export class CasesService {
     return { previousStatus: existing.status };
   }
 
-  async list(page: number, limit: number): Promise<Page<CaseView>> {
-    const [rows, total] = await this.cases.findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
+  /** Cases newest first; `filter` narrows them (the console's search: part of the name, in any language given, a status, a country). */
+  async list(page: number, limit: number, filter: CaseFilter = {}): Promise<Page<CaseView>> {
+    const query = this.cases.createQueryBuilder('c').orderBy('c.createdAt', 'DESC').addOrderBy('c.id', 'ASC').skip((page - 1) * limit).take(limit);
+    if (filter.search) {
+      const pattern = `%${filter.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      query.andWhere(`(c.name ILIKE :pattern OR EXISTS (SELECT 1 FROM jsonb_each(c.translations) t WHERE t.value->>'name' ILIKE :pattern))`, { pattern });
+    }
+    if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
+    if (filter.country) query.andWhere('c.country = :country', { country: filter.country });
+    const [rows, total] = await query.getManyAndCount();
     return { items: rows.map(toCaseView), total, page, limit };
   }
 

@@ -1,6 +1,7 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
-function messagesOf(errors: ValidationError[], parent = ''): string[] {
+/** One message per problem, each starting with the path of its field (`name must...`, `translations.ru.name: ...`). */
+export function messagesOf(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const path = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) =>

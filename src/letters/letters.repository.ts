@@ -144,6 +144,15 @@ export class LettersRepository {
   }
 
   /** A case's outcome (released, deceased): its letters still queued are never sent; a worker that claims them later finds none. */
+  /** How many letters cancelQueuedOfCase would cancel now: the console's outcome confirmation says so before. */
+  async countQueuedOfCase(caseId: string): Promise<number> {
+    const [{ count }] = await this.db.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 AND l.status = 'queued'`,
+      [caseId],
+    );
+    return count;
+  }
+
   cancelQueuedOfCase(manager: EntityManager, caseId: string, status: string): Promise<number> {
     return execute(
       manager,

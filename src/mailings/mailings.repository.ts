@@ -235,4 +235,15 @@ export class MailingsRepository {
   async deleteThankYousOfSupporter(manager: EntityManager, supporterId: string): Promise<void> {
     await manager.query(`DELETE FROM case_outcome_mails WHERE supporter_id = $1`, [supporterId]);
   }
+
+  /** How many supporters a thank-you round would queue now (those already thanked, sent, are not again). */
+  async countToThank(caseId: string): Promise<number> {
+    const [{ count }] = await this.db.query<{ count: number }[]>(
+      `SELECT count(DISTINCT l.supporter_id)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN supporters s ON s.id = l.supporter_id
+        WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced') AND ${reachableMember('s')}
+          AND NOT EXISTS (SELECT 1 FROM case_outcome_mails m WHERE m.case_id = $1 AND m.supporter_id = l.supporter_id AND m.sent_at IS NOT NULL)`,
+      [caseId],
+    );
+    return count;
+  }
 }

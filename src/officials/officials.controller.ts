@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Get, Headers, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/auth/roles.decorator';
 import { PageOf, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
-import { CreateOfficialDto, OfficialView, UpdateOfficialDto } from './dto/official.dto';
+import { CreateOfficialDto, OfficialImportReport, OfficialView, UpdateOfficialDto } from './dto/official.dto';
 import { OfficialsService } from './officials.service';
 
 @ApiTags('officials')
@@ -17,6 +17,23 @@ export class OfficialsController {
   @ApiCreatedResponse({ type: OfficialView })
   create(@Body() body: CreateOfficialDto): Promise<OfficialView> {
     return this.officials.create(body);
+  }
+
+  @Post('import')
+  @ApiOperation({ summary: 'Import officials from CSV (good rows kept, bad ones reported by line; an id, an email or the same name, title and country updates)' })
+  @ApiConsumes('text/csv')
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example: 'name,title,country,email,language,timezone,maxLettersPerHour,officeHoursStart,officeHoursEnd,officeDays\nI. Rahmon,Prosecutor General,TJ,office@prokuratura.tj,ru,Asia/Dushanbe,20,09:00,18:00,"1,2,3,4,5"',
+    },
+  })
+  @ApiCreatedResponse({ type: OfficialImportReport })
+  import(@Headers('content-type') contentType: string | undefined, @Body() body: unknown): Promise<OfficialImportReport> {
+    if (!contentType?.startsWith('text/csv') || typeof body !== 'string') {
+      throw new BadRequestException('Send the CSV as the body with Content-Type: text/csv');
+    }
+    return this.officials.import(body);
   }
 
   @Get()

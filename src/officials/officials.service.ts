@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DomainError, NotFoundError } from '../common/errors';
+import { DomainError, isDomainError, NotFoundError } from '../common/errors';
+import { isUUID } from 'class-validator';
 import { Page } from '../common/pagination';
-import { CreateOfficialDto, OfficialView, toOfficialView, UpdateOfficialDto } from './dto/official.dto';
+import { CreateOfficialDto, OfficialImportReport, OfficialView, toOfficialView, UpdateOfficialDto } from './dto/official.dto';
+import { MAX_OFFICIAL_ROWS, officialChange, officialToCreate, OfficialRow, parseOfficials } from './official-import';
 import { Official } from './official.entity';
 
 @Injectable()
@@ -20,13 +22,22 @@ export class OfficialsService {
         postalAddress: input.postalAddress ?? null,
         timezone: input.timezone ?? null,
         maxLettersPerHour: input.maxLettersPerHour ?? null,
+        officeHoursStart: input.officeHoursStart ?? null,
+        officeHoursEnd: input.officeHoursEnd ?? null,
+        officeDays: input.officeDays?.length ? [...input.officeDays].sort() : null,
       }),
     );
     return toOfficialView(saved);
   }
 
-  async list(page: number, limit: number): Promise<Page<OfficialView>> {
-    const [rows, total] = await this.officials.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, skip: (page - 1) * limit, take: limit });
+  /** Officials in the order they were recorded; `search` keeps those whose name, title, organisation or email holds it. */
+  async list(page: number, limit: number, search?: string): Promise<Page<OfficialView>> {
+    const query = this.officials.createQueryBuilder('o').orderBy('o.createdAt', 'ASC').addOrderBy('o.id', 'ASC').skip((page - 1) * limit).take(limit);
+    if (search) {
+      const pattern = `%${search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      query.andWhere('(o.name ILIKE :pattern OR o.title ILIKE :pattern OR o.organisation ILIKE :pattern OR o.email ILIKE :pattern)', { pattern });
+    }
+    const [rows, total] = await query.getManyAndCount();
     return { items: rows.map(toOfficialView), total, page, limit };
   }
 
@@ -42,6 +53,7 @@ export class OfficialsService {
    */
   async update(id: string, input: UpdateOfficialDto): Promise<OfficialView> {
     const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<Official>;
+    if (changes.officeDays) changes.officeDays = changes.officeDays.length > 0 ? [...changes.officeDays].sort() : null;
     const updated = await this.officials.manager.transaction(async (manager) => {
       const official = await manager.findOne(Official, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!official) throw new NotFoundError('Official');
@@ -54,5 +66,62 @@ export class OfficialsService {
       return manager.findOneOrFail(Official, { where: { id } });
     });
     return toOfficialView(updated);
+  }
+
+  /**
+   * Imports officials from CSV (see parseOfficials for the columns): a row with an `id`
+   * changes that official; else a row whose email is an official's, or (without an email)
+   * whose name, title and country are, changes that one; any other row records a new
+   * official. Good rows are kept, each through create() or update() (their rules hold), and
+   * bad ones reported by line.
+   */
+  async import(csv: string): Promise<OfficialImportReport> {
+    const { rows, unreadable } = parseOfficials(csv);
+    const report: OfficialImportReport = { created: 0, updated: 0, errors: [...unreadable] };
+    for (const [index, row] of rows.entries()) {
+      if (index >= MAX_OFFICIAL_ROWS) {
+        report.errors.push({ line: row.line, message: `the file has more than ${MAX_OFFICIAL_ROWS} rows: this row and those after it were not imported` });
+        break;
+      }
+      try {
+        const existing = await this.matchOf(row);
+        if (existing) {
+          const change = await officialChange(row);
+          if ('problems' in change) report.errors.push({ line: row.line, message: change.problems.join('; ') });
+          else {
+            await this.update(existing, change.dto);
+            report.updated += 1;
+          }
+        } else {
+          const create = await officialToCreate(row);
+          if ('problems' in create) report.errors.push({ line: row.line, message: create.problems.join('; ') });
+          else {
+            await this.create(create.dto);
+            report.created += 1;
+          }
+        }
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+        report.errors.push({ line: row.line, message: error.message });
+      }
+    }
+    report.errors.sort((a, b) => a.line - b.line);
+    return report;
+  }
+
+  /** The official a row names, if any. */
+  private async matchOf(row: OfficialRow): Promise<string | null> {
+    if (row.id !== undefined) {
+      if (!isUUID(row.id) || !(await this.officials.exists({ where: { id: row.id } }))) throw new DomainError('csv_invalid', `id ${row.id.slice(0, 40)} names no official`);
+      return row.id;
+    }
+    const email = row.cells.email?.trim().toLowerCase();
+    const query = this.officials.createQueryBuilder('o').select('o.id', 'id').orderBy('o.createdAt', 'ASC').limit(1);
+    if (email) query.where('lower(o.email) = :email', { email });
+    else if (row.cells.name && row.cells.title && row.cells.country)
+      query.where('lower(o.name) = lower(:name) AND lower(o.title) = lower(:title) AND o.country = upper(:country)', { name: row.cells.name, title: row.cells.title, country: row.cells.country });
+    else return null;
+    const match = await query.getRawOne<{ id: string }>();
+    return match?.id ?? null;
   }
 }

@@ -11,5 +11,6 @@ import { OutcomesService } from './outcomes.service';
   imports: [CasesModule, AppealsModule, LettersModule, DeliveryModule, MailingsModule],
   controllers: [CaseOutcomesController],
   providers: [OutcomesService],
+  exports: [OutcomesService],
 })
 export class OutcomesModule {}

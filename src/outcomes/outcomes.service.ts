@@ -10,7 +10,21 @@ import { LettersRepository } from '../letters/letters.repository';
 import { MailingsRepository } from '../mailings/mailings.repository';
 
 /** Statuses that end a case's appeals: its supporters are thanked once. */
-const OUTCOMES: readonly CaseStatus[] = ['released', 'deceased'];
+export const OUTCOMES = ['released', 'deceased'] as const satisfies readonly CaseStatus[];
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** What marking a case with an outcome would do now: nothing when it has that status already. */
+export interface OutcomePreview {
+  status: Outcome;
+  alreadyMarked: boolean;
+  appealsToClose: number;
+  lettersToCancel: number;
+  thankYousToQueue: number;
+}
+
+function isOutcome(status: CaseStatus | undefined): status is Outcome {
+  return (OUTCOMES as readonly string[]).includes(status ?? '');
+}
 
 /**
  * Outcomes close the loop: marking a case released or deceased (from another status) closes
@@ -34,7 +48,7 @@ export class OutcomesService {
   async update(id: string, input: UpdateCaseDto): Promise<CaseWithEventsView> {
     const thank = await this.db.transaction(async (manager) => {
       const { previousStatus } = await this.cases.applyChange(manager, id, input);
-      if (!input.status || !OUTCOMES.includes(input.status) || previousStatus === input.status) return [];
+      if (!isOutcome(input.status) || previousStatus === input.status) return [];
       return this.closeForOutcome(manager, id, input.status);
     });
     // Jobs only after the rows they name are committed. The thank-yous are rows: if Redis is
@@ -45,6 +59,21 @@ export class OutcomesService {
       });
     }
     return this.cases.get(id);
+  }
+
+  /**
+   * What update(id, {status}) would do now, counted by the statements it runs (a launch or a
+   * send between this and the mark may change the figures a little; the mark counts again).
+   */
+  async preview(id: string, status: Outcome): Promise<OutcomePreview> {
+    const record = await this.cases.get(id);
+    if (record.status === status) return { status, alreadyMarked: true, appealsToClose: 0, lettersToCancel: 0, thankYousToQueue: 0 };
+    const [appeals, lettersToCancel, thankYousToQueue] = await Promise.all([
+      this.appeals.unclosedOfCase(this.db.manager, id),
+      this.letters.countQueuedOfCase(id),
+      this.mailings.countToThank(id),
+    ]);
+    return { status, alreadyMarked: false, appealsToClose: appeals.length, lettersToCancel, thankYousToQueue };
   }
 
   /** Returns the supporters to thank: those with a sent letter for the case who are still reachable and not thanked yet. */

@@ -8,6 +8,9 @@ import { MembersModule } from '../members/members.module';
 import { LettersModule } from '../letters/letters.module';
 import { StatsModule } from '../stats/stats.module';
 import { SupportersRepository } from '../supporters/supporters.repository';
+import { CasesModule } from '../cases/cases.module';
+import { OfficialsModule } from '../officials/officials.module';
+import { OutcomesModule } from '../outcomes/outcomes.module';
 import { RenderingModule } from '../templates/rendering.module';
 import { AssetsController } from './assets.controller';
 import { DashboardController } from './dashboard.controller';
@@ -23,13 +26,15 @@ import { ConsoleExceptionFilter } from './console/console-exception.filter';
 import { ConsoleHomeService } from './console/console-home.service';
 import { HomeController } from './console/home.controller';
 import { LoginController } from './console/login.controller';
+import { ConsoleCasesController } from './console/console-cases.controller';
+import { ConsoleOfficialsController } from './console/console-officials.controller';
 
 /** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule],
-  controllers: [SigningController, JoiningController, AssetsController, DashboardController, HomeController, LoginController, ConsoleController],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, OfficialsModule],
+  controllers: [SigningController, JoiningController, AssetsController, DashboardController, HomeController, LoginController, ConsoleController, ConsoleCasesController, ConsoleOfficialsController],
   providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, SupportersRepository, ConsoleHomeService, ConsoleExceptionFilter],
 })
 export class WebModule {}

@@ -1,8 +1,19 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsTimeZone, Length, Max, Min, ValidateIf } from 'class-validator';
-import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsEmail, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsTimeZone, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ApiCount, ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { LanguageCode, LowerCase, OneLine, Trim, UpperCase } from '../../common/validation';
 import type { Official } from '../official.entity';
+
+/** A time of day, 24-hour: 09:00, 18:30. */
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+const TimeOfDay = (property: string) => Matches(TIME_OF_DAY, { message: `${property} must be a time of day such as 09:00 (24-hour)` });
+/** ISO weekdays, 1 = Monday ... 7 = Sunday, each once. */
+const WEEKDAYS_MESSAGE = 'officeDays must be ISO weekdays, 1 (Monday) to 7 (Sunday), each once';
+const WeekDays = () =>
+  applyDecorators(IsArray(), ArrayMaxSize(7), ArrayUnique({ message: WEEKDAYS_MESSAGE }), IsInt({ each: true, message: WEEKDAYS_MESSAGE }), Min(1, { each: true, message: WEEKDAYS_MESSAGE }), Max(7, { each: true, message: WEEKDAYS_MESSAGE }));
+/** Office hours come in pairs: one end without the other is refused, naming the missing one. */
+const OfficeHoursGiven = () => ValidateIf((o: { officeHoursStart?: unknown; officeHoursEnd?: unknown }) => o.officeHoursStart != null || o.officeHoursEnd != null);
 
 export class CreateOfficialDto {
   @Trim() @IsString() @Length(1, 200) @OneLine() name: string;
@@ -17,6 +28,11 @@ export class CreateOfficialDto {
   @LowerCase() @LanguageCode() language: string;
   @IsOptional() @IsTimeZone({ message: 'timezone must be an IANA time zone such as Asia/Tashkent' }) timezone?: string;
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxLettersPerHour?: number;
+  /** Office hours in the official's timezone (both or neither): letters wait outside them. */
+  @OfficeHoursGiven() @IsString() @TimeOfDay('officeHoursStart') officeHoursStart?: string;
+  @OfficeHoursGiven() @IsString() @TimeOfDay('officeHoursEnd') officeHoursEnd?: string;
+  /** ISO weekdays the office is open (1 = Monday); unset or empty: every day. */
+  @IsOptional() @WeekDays() officeDays?: number[];
 }
 
 // A required field may be left out of a change but not set to null (a 400 naming it, not the
@@ -35,6 +51,10 @@ export class UpdateOfficialDto {
   @PresentOrAbsent() @LowerCase() @LanguageCode() language?: string;
   @IsOptional() @IsTimeZone({ message: 'timezone must be an IANA time zone such as Asia/Tashkent' }) timezone?: string | null;
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxLettersPerHour?: number | null;
+  @IsOptional() @IsString() @TimeOfDay('officeHoursStart') officeHoursStart?: string | null;
+  @IsOptional() @IsString() @TimeOfDay('officeHoursEnd') officeHoursEnd?: string | null;
+  /** null or empty: every day. */
+  @IsOptional() @WeekDays() officeDays?: number[] | null;
 }
 
 export class OfficialView {
@@ -59,4 +79,16 @@ export class OfficialView {
 export function toOfficialView(official: Official): OfficialView {
   const { id, name, title, salutation, organisation, country, email, postalAddress, language, timezone, maxLettersPerHour, officeHoursStart, officeHoursEnd, officeDays, createdAt, updatedAt } = official;
   return { id, name, title, salutation, organisation, country, email, postalAddress, language, timezone, maxLettersPerHour, officeHoursStart, officeHoursEnd, officeDays, createdAt, updatedAt };
+}
+
+export class OfficialImportProblem {
+  @ApiProperty({ type: 'integer', description: 'The CSV line, the header being line 1' }) line: number;
+  @ApiProperty() message: string;
+}
+
+/** What an import did: officials created and updated, and each bad line with what was wrong. */
+export class OfficialImportReport {
+  @ApiCount() created: number;
+  @ApiCount() updated: number;
+  @ApiProperty({ type: [OfficialImportProblem] }) errors: OfficialImportProblem[];
 }

@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { aCase, anOfficial } from '../helpers/factories';
+import { ADMIN, TestApp } from '../helpers/test-app';
+import { startBrowserApp } from './helpers/browser-app';
+import { axeViolations, launchChromium } from './helpers/chromium';
+
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
+
+async function sideways(page: Page): Promise<{ scroll: number; viewport: number }> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+    return { scroll: scope.document.documentElement.scrollWidth, viewport: scope.innerWidth };
+  });
+}
+
+/**
+ * The console's cases and officials pages in Chromium: a coordinator's work without the API
+ * (a case recorded through the form, a refused form), each page passing axe-core and fitting
+ * 375 and 1280 px without sideways scrolling; screenshots in test-artifacts/.
+ */
+describe('the console cases and officials pages in a browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let caseId: string;
+  let officialId: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [app, browser] = await Promise.all([startBrowserApp('console_cases_browser'), launchChromium()]);
+    const record = await app.api.post('/api/cases', aCase({ name: 'Rukhshona Hakimova', gender: 'female', translations: { ru: { name: 'Рухшона Хакимова' } } }), app.adminToken);
+    caseId = record.body.id;
+    expect((await app.api.post(`/api/cases/${caseId}/events`, { occurredOn: '2024-11-01', kind: 'arrest', description: 'Detained in Dushanbe.', sourceUrl: 'https://example.org/a-very-long-source-address/that-should-wrap-on-a-phone/2024/11/01' }, app.adminToken)).status).toBe(201);
+    const official = await app.api.post('/api/officials', anOfficial({ postalAddress: 'Office of the Prosecutor General\n126 Rudaki Avenue\nDushanbe 734025' }), app.adminToken);
+    officialId = official.body.id;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('opens every page, passes axe and fits 375 and 1280 px', async () => {
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.api.baseUrl}/login?next=/console/cases`);
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${app.api.baseUrl}/console/cases`);
+
+    // A refused form shows its problems; the second try records the case (no API call in the browser).
+    await page.goto(`${app.api.baseUrl}/console/cases/new`);
+    await page.getByLabel('Name', { exact: true }).fill('Farrukh Ikromov');
+    await page.getByLabel('Country', { exact: true }).fill('Tajikistan');
+    await page.getByLabel('Status').selectOption('detained');
+    await page.getByLabel('Summary', { exact: true }).fill('Poet detained for a poem.');
+    await page.getByRole('button', { name: 'Record the case' }).click();
+    await expect(page.locator('#country-problem').textContent()).resolves.toContain('two-letter code');
+    await page.getByLabel('Country', { exact: true }).fill('TJ');
+    await page.getByRole('button', { name: 'Record the case' }).click();
+    await page.waitForURL(/\/console\/cases\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Farrukh Ikromov');
+
+    const addresses: [string, string][] = [
+      ['cases', '/console/cases'],
+      ['case-new', '/console/cases/new'],
+      ['case', `/console/cases/${caseId}`],
+      ['case-outcome', `/console/cases/${caseId}/outcome?status=released`],
+      ['officials', '/console/officials'],
+      ['official-new', '/console/officials/new'],
+      ['official', `/console/officials/${officialId}`],
+      ['officials-import', '/console/officials/import'],
+    ];
+    const problems: string[] = [];
+    for (const [name, address] of addresses) {
+      for (const width of [1280, 375]) {
+        await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+        const response = await page.goto(`${app.api.baseUrl}${address}`);
+        if (response?.status() !== 200) problems.push(`${name}: ${response?.status()}`);
+        const violations = await axeViolations(page);
+        for (const violation of violations) problems.push(`${name} at ${width}: ${violation.impact} ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+        const fit = await sideways(page);
+        if (fit.scroll > fit.viewport) problems.push(`${name} at ${width}: ${fit.scroll} px wide in ${fit.viewport}`);
+        await page.screenshot({ path: join(ARTIFACTS, `console-${name}-${width}.png`), fullPage: true });
+      }
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
