@@ -1,6 +1,7 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
-function messagesOf(errors: ValidationError[], parent = ''): string[] {
+/** Each constraint's message, beginning with its field's path (`templateIds must hold UUIDs`, `case.name: ...`). */
+export function messagesOf(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const path = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) =>
