@@ -24,7 +24,6 @@ import { seeOther, whole } from './console-page';
 type StaffRequest = Request & { caller: StaffCaller };
 
 const TEMPLATE_FIELDS = ['name', 'kind', 'language', 'subject', 'body'] as const;
-const PREVIEW_FIELDS = ['caseId', 'officialId', 'supporterId'] as const;
 /** How many cases, officials and members the preview's lists offer (the newest cases, the first officials and members). */
 const CHOICES = 100;
 
@@ -155,7 +154,7 @@ export class ConsoleTemplatesController {
     response: Response,
     status: number,
     template: TemplateWithVersionsView,
-    state: { values: TemplateValues; problems?: FieldProblem[]; lines?: LineProblem[]; saved?: boolean; letter?: { subject: string; body: string }; previewProblems?: FieldProblem[]; chosen?: Record<(typeof PREVIEW_FIELDS)[number], string> },
+    state: { values: TemplateValues; problems?: FieldProblem[]; lines?: LineProblem[]; saved?: boolean; letter?: { subject: string; body: string }; previewProblems?: FieldProblem[]; chosen?: Record<'caseId' | 'officialId' | 'supporterId', string> },
   ): Promise<string> {
     const startedAt = performance.now();
     const staff = staffOf(request);
