@@ -16,6 +16,8 @@ export class Appeal {
   templates?: Template[];
   @ManyToMany('Official') @JoinTable({ name: 'appeal_officials', joinColumn: { name: 'appeal_id' }, inverseJoinColumn: { name: 'official_id' } })
   officials?: Official[];
+  /** The day by which members should sign (YYYY-MM-DD), or none. */
+  @Column({ type: 'date', nullable: true }) deadline: string | null;
   @Column({ name: 'launched_at', type: 'timestamptz', nullable: true }) launchedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

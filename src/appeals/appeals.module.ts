@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Case } from '../cases/case.entity';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
+import { RenderingModule } from '../templates/rendering.module';
 import { Template } from '../templates/template.entity';
 import { Appeal } from './appeal.entity';
 import { AppealsController } from './appeals.controller';
@@ -15,7 +16,7 @@ import { LettersModule } from '../letters/letters.module';
 import { Signature } from '../letters/signature.entity';
 
 @Module({
-  imports: [ConfigModule, TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter]), LettersModule, DeliveryModule, RateLimitModule],
+  imports: [ConfigModule, TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter]), LettersModule, DeliveryModule, RateLimitModule, RenderingModule],
   controllers: [AppealsController],
   providers: [AppealsService, AppealsRepository],
   exports: [AppealsService, AppealsRepository],

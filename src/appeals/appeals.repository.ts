@@ -23,6 +23,7 @@ export interface AppealRow {
   title: string;
   channel: 'email';
   status: AppealStatus;
+  deadline: string | null;
   launchedAt: Date | null;
   createdAt: Date;
   templateIds: string[];
@@ -51,8 +52,8 @@ export class AppealsRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   /** A new draft appeal with its templates and officials, in the order given. */
-  async insertDraft(manager: EntityManager, draft: { caseId: string; title: string; channel: 'email'; templateIds: string[]; officialIds: string[] }): Promise<string> {
-    const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: draft.caseId, title: draft.title, channel: draft.channel, status: 'draft' }));
+  async insertDraft(manager: EntityManager, draft: { caseId: string; title: string; channel: 'email'; deadline: string | null; templateIds: string[]; officialIds: string[] }): Promise<string> {
+    const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: draft.caseId, title: draft.title, channel: draft.channel, deadline: draft.deadline, status: 'draft' }));
     // The coordinator's order is stored: the first template is the fallback language.
     await manager.query(`INSERT INTO appeal_templates (appeal_id, template_id, position) SELECT $1, t.id, t.position - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, position)`, [
       saved.id,
@@ -76,6 +77,22 @@ export class AppealsRepository {
     return links;
   }
 
+  /** The appeal's templates with their texts, in the coordinator's order (the first is the fallback language). */
+  templatesOf(id: string): Promise<{ id: string; name: string; kind: TemplateKind; language: string; subject: string; body: string; version: number }[]> {
+    return this.db.query(
+      `SELECT t.id, t.name, t.kind, t.language, t.subject, t.body, t.version FROM appeal_templates at JOIN templates t ON t.id = at.template_id WHERE at.appeal_id = $1 ORDER BY at.position`,
+      [id],
+    );
+  }
+
+  /** The appeal's officials, by name. */
+  officialsOf(id: string): Promise<{ id: string; name: string; title: string; salutation: string | null; organisation: string | null; language: string; email: string | null }[]> {
+    return this.db.query(
+      `SELECT o.id, o.name, o.title, o.salutation, o.organisation, o.language, o.email FROM appeal_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.appeal_id = $1 ORDER BY o.name, o.id`,
+      [id],
+    );
+  }
+
   /** The appeal's letters by status, from the letter_counts rollup. */
   letterCountsOf(id: string): Promise<LetterCountRow[]> {
     return this.db.query(`SELECT status, sum(count)::int AS count FROM letter_counts WHERE appeal_id = $1 GROUP BY status`, [id]);
@@ -87,7 +104,7 @@ export class AppealsRepository {
     const where = `($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.case_id = $2)`;
     const [rows, [{ total }]] = await Promise.all([
       this.db.query<AppealRow[]>(
-        `SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.status, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
+        `SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.status, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
                 (SELECT coalesce(array_agg(t.template_id ORDER BY t.position), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
                 (SELECT coalesce(array_agg(o.official_id ORDER BY o.official_id), '{}') FROM appeal_officials o WHERE o.appeal_id = a.id) AS "officialIds",
                 (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')

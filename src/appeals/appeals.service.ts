@@ -12,6 +12,7 @@ import { LettersRepository } from '../letters/letters.repository';
 import { SignaturesRepository } from '../letters/signatures.repository';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
+import { LetterRendererService } from '../templates/letter-renderer.service';
 import { Template } from '../templates/template.entity';
 import { AppealStatus } from './appeal.entity';
 import { assertTranslatedForLaunch } from './appeal-languages';
@@ -26,6 +27,11 @@ const TRANSITIONS: Record<'launch' | 'pause' | 'resume' | 'cancel', { from: Appe
   cancel: { from: ['draft', 'open', 'paused'], to: 'cancelled' },
 };
 
+/** Whether a coordinator may `action` an appeal in this status (what the console offers, and what transition() allows). */
+export function transitionAllowed(action: keyof typeof TRANSITIONS, status: AppealStatus): boolean {
+  return TRANSITIONS[action].from.includes(status);
+}
+
 @Injectable()
 export class AppealsService {
   constructor(
@@ -38,6 +44,7 @@ export class AppealsService {
     @Inject(LettersRepository) private readonly letterRows: LettersRepository,
     @Inject(SignaturesRepository) private readonly signatures: SignaturesRepository,
     @Inject(DataSource) private readonly db: DataSource,
+    @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
   ) {}
 
   async create(input: CreateAppealDto): Promise<AppealView> {
@@ -63,7 +70,7 @@ export class AppealsService {
 
     // Keep the coordinator's order of templates: the first is the fallback language.
     const id = await this.db.transaction((manager) =>
-      this.appeals.insertDraft(manager, { caseId: input.caseId, title: input.title, channel: input.channel ?? 'email', templateIds: input.templateIds, officialIds: input.officialIds }),
+      this.appeals.insertDraft(manager, { caseId: input.caseId, title: input.title, channel: input.channel ?? 'email', deadline: input.deadline ?? null, templateIds: input.templateIds, officialIds: input.officialIds }),
     );
     return this.get(id);
   }
@@ -79,6 +86,7 @@ export class AppealsService {
       title: appeal.title,
       channel: appeal.channel,
       status: appeal.status,
+      deadline: appeal.deadline,
       templateIds: links.templateIds,
       officialIds: links.officialIds,
       launchedAt: appeal.launchedAt,
@@ -93,6 +101,36 @@ export class AppealsService {
     const { rows, total } = await this.appeals.page({ status: query.status ?? null, caseId: query.caseId ?? null }, page, limit);
     const items = rows.map(({ counts, ...appeal }) => ({ ...appeal, letters: letterCounts(counts) }));
     return { items, total, page, limit };
+  }
+
+  /** How many letters a launch would create now (the auto-sign members reachable times the officials); zero unless the appeal is a draft. */
+  async lettersAtLaunch(id: string): Promise<LaunchCount> {
+    const appeal = await this.appeals.findById(id);
+    if (!appeal) throw new NotFoundError('Appeal');
+    if (appeal.status !== 'draft') return { letters: 0, members: 0, officials: 0 };
+    return this.letterRows.countForAutoSigners(id);
+  }
+
+  /**
+   * The appeal's letter to each official as the worker would render it (the one rendering
+   * path: the official's language chooses among the appeal's templates), with no signer yet.
+   * A letter that cannot render (a missing translation) carries the reason instead.
+   */
+  async previewLetters(id: string): Promise<AppealLetterPreview[]> {
+    const appeal = await this.appeals.findById(id);
+    if (!appeal) throw new NotFoundError('Appeal');
+    const [record, templates, officials] = await Promise.all([this.cases.findOne({ where: { id: appeal.caseId } }), this.appeals.templatesOf(id), this.appeals.officialsOf(id)]);
+    if (!record) throw new NotFoundError('Case');
+    return officials.map((official) => {
+      try {
+        const letter = this.renderer.renderFor(templates, official.language, { case: record, official, supporter: null, note: null, appealTitle: appeal.title, date: new Date() });
+        if (!letter) return { official, templateName: null, language: null, subject: null, body: null, error: 'no template' };
+        return { official, templateName: letter.template.name, language: letter.language, subject: letter.subject, body: letter.body, error: null };
+      } catch (error) {
+        if (error instanceof DomainError) return { official, templateName: null, language: null, subject: null, body: null, error: error.message };
+        throw error;
+      }
+    });
   }
 
   /**
@@ -144,6 +182,23 @@ export class AppealsService {
     const { id, note: savedNote, signatureStyle, createdAt } = signature;
     return { signature: { id, appealId, supporterId: caller.id, note: savedNote, signatureStyle, createdAt }, letters };
   }
+}
+
+/** What a launch would create: `letters` = `members` x `officials`. */
+export interface LaunchCount {
+  letters: number;
+  members: number;
+  officials: number;
+}
+
+/** One official's letter of an appeal, as it would be sent (no signer yet), or why it cannot be. */
+export interface AppealLetterPreview {
+  official: { id: string; name: string; title: string; organisation: string | null; language: string };
+  templateName: string | null;
+  language: string | null;
+  subject: string | null;
+  body: string | null;
+  error: string | null;
 }
 
 function letterCounts(rows: LetterCountRow[]): AppealView['letters'] {

@@ -81,7 +81,7 @@ export class CyclesRepository {
                  FROM supporters s WHERE s.id = $2) AS member,
               coalesce((
                 SELECT json_agg(json_build_object(
-                  'id', a.id, 'title', a.title, 'status', a.status, 'position', ca.position,
+                  'id', a.id, 'title', a.title, 'status', a.status, 'deadline', to_char(a.deadline, 'YYYY-MM-DD'), 'position', ca.position,
                   'case', json_build_object('id', k.id, 'name', k.name, 'country', k.country, 'profession', k.profession, 'status', k.status,
                     'summary', k.summary, 'charges', k.charges, 'detainedOn', to_char(k.detained_on, 'YYYY-MM-DD'),
                     'gender', k.gender, 'translations', k.translations,

@@ -110,6 +110,19 @@ export class LettersRepository {
     return { created, lastBatch: last };
   }
 
+  /**
+   * How many letters launching this draft would create now: the members signAutoSignersAndWrite
+   * signs (auto-sign and reachable) times the appeal's officials, by the same rule.
+   */
+  async countForAutoSigners(appealId: string): Promise<{ letters: number; members: number; officials: number }> {
+    const [row] = await this.db.query<{ members: number; officials: number }[]>(
+      `SELECT (SELECT count(*)::int FROM supporters s WHERE s.auto_sign AND ${reachableMember('s')}) AS members,
+              (SELECT count(*)::int FROM appeal_officials ao WHERE ao.appeal_id = $1) AS officials`,
+      [appealId],
+    );
+    return { letters: row.members * row.officials, members: row.members, officials: row.officials };
+  }
+
   /** The letters of one signature, one per official of its appeal; none in an unconfirmed member's name. Returns how many were created. */
   writeForSignature(manager: EntityManager, signatureId: string, batches: BatchNumbering): Promise<number> {
     return execute(

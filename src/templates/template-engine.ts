@@ -77,6 +77,13 @@ export class UntranslatedError extends DomainError {
   }
 }
 
+/** A template refused when saved: `template_invalid`, with each problem at its field and line (the console shows them there). */
+export class TemplateRefusedError extends DomainError {
+  constructor(readonly problems: readonly TemplateProblem[]) {
+    super('template_invalid', problems.map((problem) => `${problem.field} line ${problem.line}: ${problem.message}`));
+  }
+}
+
 export class TemplateInvalidError extends Error {
   readonly problems: TemplateProblem[];
 
@@ -112,6 +119,11 @@ const SHARED_VARIABLES: readonly string[] = [
 const ALLOWED_VARIABLES: ReadonlyMap<TemplateKind, ReadonlySet<string>> = new Map(
   TEMPLATE_KINDS.map((kind) => [kind, new Set([...SHARED_VARIABLES, ...KIND_TOP_LEVEL[kind]])]),
 );
+
+/** The variables a template of this kind may name, in the order the editor lists them. */
+export function allowedVariables(kind: TemplateKind): string[] {
+  return [...(ALLOWED_VARIABLES.get(kind) ?? [])];
+}
 
 const BLOCK_HELPERS: ReadonlySet<string> = new Set(['if', 'unless']);
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Case } from '../cases/case.entity';
-import { DomainError, NotFoundError } from '../common/errors';
+import { NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
@@ -16,7 +16,7 @@ import {
   UpdateTemplateDto,
 } from './dto/template.dto';
 import { LetterRendererService } from './letter-renderer.service';
-import { RenderedLetter, TemplateKind, validateTemplate } from './template-engine';
+import { RenderedLetter, TemplateKind, TemplateRefusedError, validateTemplate } from './template-engine';
 import { TemplateVersion } from './template-version.entity';
 import { Template } from './template.entity';
 
@@ -98,7 +98,5 @@ export class TemplatesService {
 
 function assertValid(kind: TemplateKind, subject: string, body: string): void {
   const problems = validateTemplate(kind, subject, body);
-  if (problems.length > 0) {
-    throw new DomainError('template_invalid', problems.map((problem) => `${problem.field} line ${problem.line}: ${problem.message}`));
-  }
+  if (problems.length > 0) throw new TemplateRefusedError(problems);
 }

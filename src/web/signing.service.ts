@@ -57,6 +57,8 @@ export interface AppealView {
   /** Set when the summary is not in the page's language (no translation): its own language, for `lang`. */
   summaryLanguage: string | null;
   statusLabel: string;
+  /** "Please sign by 10 December 2026", when the appeal has a deadline. */
+  deadlineLabel: string | null;
   /** Detention date and charges, when known. */
   facts: { label: string; value: string }[];
   summary: string[];
@@ -175,6 +177,7 @@ export class SigningService {
         profession: own.profession,
         summaryLanguage: own.summaryLanguage,
         statusLabel: caseStatusLabel(appeal.case.status, language),
+        deadlineLabel: appeal.deadline ? messages.t('consoleAppeals.signBy', { day: dayLabel(appeal.deadline, language) }) : null,
         facts: [
           ...(appeal.case.detainedOn ? [{ label: messages.t('appeal.detained'), value: dayLabel(appeal.case.detainedOn, language) }] : []),
           ...(own.charges ? [{ label: messages.t('appeal.charges'), value: own.charges }] : []),

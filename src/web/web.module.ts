@@ -28,13 +28,29 @@ import { HomeController } from './console/home.controller';
 import { LoginController } from './console/login.controller';
 import { ConsoleCasesController } from './console/console-cases.controller';
 import { ConsoleOfficialsController } from './console/console-officials.controller';
+import { SupportersModule } from '../supporters/supporters.module';
+import { TemplatesModule } from '../templates/templates.module';
+import { ConsoleAppealsController } from './console/console-appeals.controller';
+import { ConsoleTemplatesController } from './console/console-templates.controller';
 
 /** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, OfficialsModule],
-  controllers: [SigningController, JoiningController, AssetsController, DashboardController, HomeController, LoginController, ConsoleController, ConsoleCasesController, ConsoleOfficialsController],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, OfficialsModule, SupportersModule, TemplatesModule],
+  controllers: [
+    SigningController,
+    JoiningController,
+    AssetsController,
+    DashboardController,
+    HomeController,
+    LoginController,
+    ConsoleController,
+    ConsoleCasesController,
+    ConsoleOfficialsController,
+    ConsoleTemplatesController,
+    ConsoleAppealsController,
+  ],
   providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, SupportersRepository, ConsoleHomeService, ConsoleExceptionFilter],
 })
 export class WebModule {}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { PageQuery } from '../../common/pagination';
 import { OneLine, Trim } from '../../common/validation';
@@ -14,6 +14,12 @@ export class CreateAppealDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true, message: 'templateIds must hold UUIDs' }) templateIds: string[];
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true, message: 'officialIds must hold UUIDs' }) officialIds: string[];
   @IsOptional() @IsIn(['email'], { message: 'channel must be email' }) channel?: 'email';
+  /** The day by which members should sign; shown to them, it closes nothing by itself. */
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2026-12-10', description: 'The day by which members should sign (YYYY-MM-DD)' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'deadline must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true }, { message: 'deadline must be a date (YYYY-MM-DD)' })
+  deadline?: string;
 }
 
 export class SignAppealDto {
@@ -37,6 +43,7 @@ export class AppealView {
   @ApiProperty({ enum: APPEAL_STATUSES }) status: AppealStatus;
   @ApiProperty({ type: [String], format: 'uuid', description: "In the coordinator's order: the first is the letters' fallback language" }) templateIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) officialIds: string[];
+  @ApiNullable({ format: 'date', description: 'The day by which members should sign (YYYY-MM-DD), null when none' }) deadline: string | null;
   @ApiTimestamp({ nullable: true }) launchedAt: Date | null;
   @ApiTimestamp() createdAt: Date;
   @ApiProperty({ type: LetterCountsView }) letters: LetterCountsView;

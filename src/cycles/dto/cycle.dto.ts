@@ -55,6 +55,8 @@ export interface MemberAppealView {
   title: string;
   /** open, paused (signatures kept, letters wait), cancelled or closed (takes no signature). */
   status: AppealStatus;
+  /** The day by which members should sign (YYYY-MM-DD), or null. */
+  deadline: string | null;
   position: number;
   case: {
     id: string;
