@@ -9,6 +9,7 @@ import { DeliverySurvivesRestarts1764633600000 } from './migrations/176463360000
 import { CaseLanguages1764720000000 } from './migrations/1764720000000-CaseLanguages';
 import { TemplateOrderAndVersions1764806400000 } from './migrations/1764806400000-TemplateOrderAndVersions';
 import { StaffSessions1764892800000 } from './migrations/1764892800000-StaffSessions';
+import { StaffAccountsAndAudit1764979200000 } from './migrations/1764979200000-StaffAccountsAndAudit';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   CaseLanguages1764720000000,
   TemplateOrderAndVersions1764806400000,
   StaffSessions1764892800000,
+  StaffAccountsAndAudit1764979200000,
 ];
 
 /**

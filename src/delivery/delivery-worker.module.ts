@@ -8,6 +8,7 @@ import { LetterSenderService } from './letter-sender.service';
 import { LettersProcessor } from './letters.processor';
 import { MailTransportService } from './mail-transport.service';
 import { MemberMailService } from './member-mail.service';
+import { PasswordTokensRepository } from '../supporters/password-tokens.repository';
 import { ReconcilerService } from './reconciler.service';
 import { WorkerRegistryService } from './worker-registry.service';
 
@@ -15,6 +16,6 @@ import { WorkerRegistryService } from './worker-registry.service';
 @Module({
   // Member mail (invitations, reminders, confirmations) carries signed links made when it is sent.
   imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule],
-  providers: [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService, MemberMailService],
+  providers: [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService, MemberMailService, PasswordTokensRepository],
 })
 export class DeliveryWorkerModule {}

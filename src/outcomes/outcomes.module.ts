@@ -1,3 +1,4 @@
+import { AuditLogService } from '../database/audit-log.service';
 import { Module } from '@nestjs/common';
 import { AppealsModule } from '../appeals/appeals.module';
 import { CasesModule } from '../cases/cases.module';
@@ -10,6 +11,6 @@ import { OutcomesService } from './outcomes.service';
 @Module({
   imports: [CasesModule, AppealsModule, LettersModule, DeliveryModule],
   controllers: [CaseOutcomesController],
-  providers: [OutcomesService, OutcomeMailsRepository],
+  providers: [AuditLogService, OutcomesService, OutcomeMailsRepository],
 })
 export class OutcomesModule {}
