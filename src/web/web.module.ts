@@ -21,13 +21,19 @@ import { ConsoleExceptionFilter } from './console/console-exception.filter';
 import { ConsoleHomeService } from './console/console-home.service';
 import { HomeController } from './console/home.controller';
 import { LoginController } from './console/login.controller';
+import { StaffAccountsModule } from '../auth/staff-accounts.module';
+import { PasswordController } from './console/accounts.controller';
+import { ConsoleAuditController } from './console/audit.controller';
+import { ConsoleCyclesController } from './console/cycles.controller';
+import { ConsoleMembersImportController } from './console/members-import.controller';
+import { ConsoleMembersController } from './console/members.controller';
 
 /** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, AppealsModule],
-  controllers: [SigningController, JoiningController, AssetsController, DashboardController, HomeController, LoginController, ConsoleController],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, AppealsModule, StaffAccountsModule],
+  controllers: [SigningController, JoiningController, AssetsController, DashboardController, HomeController, LoginController, ConsoleController, PasswordController, ConsoleMembersImportController, ConsoleMembersController, ConsoleCyclesController, ConsoleAuditController],
   providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, ConsoleHomeService, ConsoleExceptionFilter],
 })
 export class WebModule {}
