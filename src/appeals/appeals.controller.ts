@@ -46,8 +46,8 @@ export class AppealsController {
   @ApiOperation({ summary: 'Launch a draft appeal: auto-signers sign and their letters are queued' })
   @ApiOkResponse({ type: AppealView })
   @ApiStatusConflict()
-  launch(@Param('id', UuidParam) id: string) {
-    return this.appeals.transition(id, 'launch');
+  launch(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
+    return this.appeals.transition(id, 'launch', caller.id);
   }
 
   @Allow('coordinator')
@@ -56,8 +56,8 @@ export class AppealsController {
   @ApiOperation({ summary: 'Pause an open appeal: letters wait' })
   @ApiOkResponse({ type: AppealView })
   @ApiStatusConflict()
-  pause(@Param('id', UuidParam) id: string) {
-    return this.appeals.transition(id, 'pause');
+  pause(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
+    return this.appeals.transition(id, 'pause', caller.id);
   }
 
   @Allow('coordinator')
@@ -66,8 +66,8 @@ export class AppealsController {
   @ApiOperation({ summary: 'Resume a paused appeal' })
   @ApiOkResponse({ type: AppealView })
   @ApiStatusConflict()
-  resume(@Param('id', UuidParam) id: string) {
-    return this.appeals.transition(id, 'resume');
+  resume(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
+    return this.appeals.transition(id, 'resume', caller.id);
   }
 
   @Allow('coordinator')
@@ -76,8 +76,8 @@ export class AppealsController {
   @ApiOperation({ summary: 'Cancel an appeal: its queued letters are cancelled' })
   @ApiOkResponse({ type: AppealView })
   @ApiStatusConflict()
-  cancel(@Param('id', UuidParam) id: string) {
-    return this.appeals.transition(id, 'cancel');
+  cancel(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
+    return this.appeals.transition(id, 'cancel', caller.id);
   }
 
   @Allow('member')

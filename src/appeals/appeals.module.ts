@@ -1,3 +1,4 @@
+import { AuditLogService } from '../database/audit-log.service';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
@@ -18,7 +19,7 @@ import { Signature } from '../letters/signature.entity';
 @Module({
   imports: [ConfigModule, TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter]), LettersModule, DeliveryModule, RateLimitModule, RenderingModule],
   controllers: [AppealsController],
-  providers: [AppealsService, AppealsRepository],
+  providers: [AuditLogService, AppealsService, AppealsRepository],
   exports: [AppealsService, AppealsRepository],
 })
 export class AppealsModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { lockAppealShared, lockAppeals } from '../database/appeal-locks';
+import { AuditLogService } from '../database/audit-log.service';
 import { Caller } from '../common/auth/current-supporter.decorator';
 import { Case } from '../cases/case.entity';
 import { DomainError, NotFoundError } from '../common/errors';
@@ -35,6 +36,7 @@ export function transitionAllowed(action: keyof typeof TRANSITIONS, status: Appe
 @Injectable()
 export class AppealsService {
   constructor(
+    @Inject(AuditLogService) private readonly audit: AuditLogService,
     @Inject(AppealsRepository) private readonly appeals: AppealsRepository,
     @InjectRepository(Template) private readonly templates: Repository<Template>,
     @InjectRepository(Official) private readonly officials: Repository<Official>,
@@ -137,7 +139,7 @@ export class AppealsService {
    * Moves an appeal on. The status check and the change are one statement, so two clicks
    * cannot both win; a launch creates the auto-signers' letters in the same transaction.
    */
-  async transition(id: string, action: keyof typeof TRANSITIONS): Promise<AppealView> {
+  async transition(id: string, action: keyof typeof TRANSITIONS, actorId?: string): Promise<AppealView> {
     const { from, to } = TRANSITIONS[action];
     const range = await this.db.transaction(async (manager) => {
       await lockAppeals(manager, [id]);
@@ -150,6 +152,7 @@ export class AppealsService {
         throw new DomainError('appeal_status', `Cannot ${action} an appeal that is ${appeal.status}`);
       }
       if (action === 'cancel') await this.letterRows.cancelQueuedOfAppeal(manager, id);
+      await this.audit.record({ actorId, action: `appeal.${action}`, subjectType: 'appeal', subjectId: id }, manager);
       return action === 'launch' ? this.letters.createForAutoSigners(manager, id) : null;
     });
     // Jobs only after the letters are committed rows.

@@ -49,4 +49,9 @@ export class StaffSessionsRepository {
   async deleteByHash(tokenHash: Buffer): Promise<void> {
     await this.sessions.query(`DELETE FROM staff_sessions WHERE token_hash = $1`, [tokenHash]);
   }
+
+  /** Ends every session of a supporter but the one named (none when null). */
+  async deleteOfSupporter(supporterId: string, keepHash: Buffer | null): Promise<void> {
+    await this.sessions.query(`DELETE FROM staff_sessions WHERE supporter_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)`, [supporterId, keepHash]);
+  }
 }

@@ -64,6 +64,12 @@ export class StaffSessionsService {
     response.clearCookie(this.cookieName, this.cookieOptions());
   }
 
+  /** Ends a supporter's sessions: all of them, or all but the request's own (a password changed while signed in). */
+  async endAllOf(supporterId: string, keep?: Request): Promise<void> {
+    const token = keep ? this.tokenOf(keep) : undefined;
+    await this.sessions.deleteOfSupporter(supporterId, token ? hashOf(token) : null);
+  }
+
   setCookie(response: Response, token: string): void {
     response.cookie(this.cookieName, token, { ...this.cookieOptions(), maxAge: SESSION_ABSOLUTE_SECONDS * 1000 });
   }

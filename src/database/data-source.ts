@@ -10,6 +10,7 @@ import { CaseLanguages1764720000000 } from './migrations/1764720000000-CaseLangu
 import { TemplateOrderAndVersions1764806400000 } from './migrations/1764806400000-TemplateOrderAndVersions';
 import { StaffSessions1764892800000 } from './migrations/1764892800000-StaffSessions';
 import { AppealDeadline1764979200000 } from './migrations/1764979200000-AppealDeadline';
+import { StaffAccountsAndAudit1765065600000 } from './migrations/1765065600000-StaffAccountsAndAudit';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   TemplateOrderAndVersions1764806400000,
   StaffSessions1764892800000,
   AppealDeadline1764979200000,
+  StaffAccountsAndAudit1765065600000,
 ];
 
 /**

@@ -12,14 +12,27 @@ import { LetterSenderService } from './letter-sender.service';
 import { LettersProcessor } from './letters.processor';
 import { MailTransportService } from './mail-transport.service';
 import { MemberMailService } from './member-mail.service';
+import { PasswordTokensRepository } from '../supporters/password-tokens.repository';
 import { ReconcilerService } from './reconciler.service';
 import { WorkerRegistryService } from './worker-registry.service';
 
 /** The worker side, where mail is sent: the processor, the transport, the reconciler and member mail. */
 @Module({
   // Member mail (invitations, reminders, confirmations) carries signed links made when it is sent.
-  // Its rows: the mailings claimed, the members, cases and templates they are written from.
+  // Its rows: the mailings claimed, the members, cases and templates they are written from; password links for staff mail.
   imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule, MailingsModule],
-  providers: [MailTransportService, DeliveryProgressService, WorkerRegistryService, LetterSenderService, LettersProcessor, ReconcilerService, MemberMailService, SupportersRepository, CasesRepository, TemplatesRepository],
+  providers: [
+    MailTransportService,
+    DeliveryProgressService,
+    WorkerRegistryService,
+    LetterSenderService,
+    LettersProcessor,
+    ReconcilerService,
+    MemberMailService,
+    SupportersRepository,
+    CasesRepository,
+    TemplatesRepository,
+    PasswordTokensRepository,
+  ],
 })
 export class DeliveryWorkerModule {}

@@ -5,8 +5,12 @@ export enum JobName {
   SendThankYous = 'send-thank-yous',
 }
 
-/** Mail to members: a cycle's invitation or reminder, or the confirmation of a public signup. */
-export const MEMBER_MAIL_KINDS = ['invitation', 'reminder', 'confirmation'] as const;
+/**
+ * Mail to members: a cycle's invitation or reminder, or the confirmation of a public signup;
+ * to staff accounts: a password reset link, or an admin's invitation to set a first password
+ * (the worker makes the link when it sends: no token sits in Redis).
+ */
+export const MEMBER_MAIL_KINDS = ['invitation', 'reminder', 'confirmation', 'password-reset', 'staff-invitation'] as const;
 export type MemberMailKind = (typeof MEMBER_MAIL_KINDS)[number];
 
 export interface JobPayloads {

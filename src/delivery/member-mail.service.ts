@@ -13,6 +13,7 @@ import { SupportersRepository } from '../supporters/supporters.repository';
 import { TemplatesRepository } from '../templates/templates.repository';
 import { catalogueOf } from '../common/i18n/messages';
 import { MemberTokenService } from '../supporters/member-token.service';
+import { PasswordTokensRepository } from '../supporters/password-tokens.repository';
 
 /** A member as their mail needs them, read when the job runs (never carried in it). */
 type MemberRow = MemberMailRow;
@@ -57,6 +58,7 @@ export class MemberMailService {
     @Inject(MemberTokenService) private readonly tokens: MemberTokenService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
     @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
+    @Inject(PasswordTokensRepository) private readonly passwordTokens: PasswordTokensRepository,
   ) {
     this.domain = config.mailFrom.split('@')[1] ?? 'qalam.example';
   }
@@ -66,7 +68,13 @@ export class MemberMailService {
     const result: MemberMailResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0 };
     if (job.supporterIds.length === 0) return result;
     let outcomes: { id: string; kind: OutcomeKind }[];
-    if (job.kind === 'confirmation') {
+    if (job.kind === 'password-reset' || job.kind === 'staff-invitation') {
+      // Active staff only: an account deactivated (or made a member) since the request gets no link.
+      const members = await this.supporters.activeStaff(job.supporterIds);
+      result.claimed = members.length;
+      const kind = job.kind;
+      outcomes = await Promise.all(members.map((member) => this.sendPasswordLink(kind, member)));
+    } else if (job.kind === 'confirmation') {
       const members = await this.supporters.awaitingConfirmation(job.supporterIds);
       result.claimed = members.length;
       outcomes = await Promise.all(members.map((member) => this.sendConfirmation(member)));
@@ -223,6 +231,35 @@ export class MemberMailService {
     const body = messages.t('mail.confirmation.body', { org: this.config.orgName, url: confirmUrl });
     // A new Message-ID per confirmation: a member who signs up again gets a fresh link.
     return this.send(`confirmation-${member.id}-${Date.now().toString(36)}`, member, member.language, subject, body);
+  }
+
+  /**
+   * A staff account's link to set a password, made when the mail is sent (only its hash is
+   * stored). A retry makes a new link and ends the one before, so a mail that was lost leaves
+   * no working link behind. Not a newsletter: no unsubscribe footer.
+   */
+  private async sendPasswordLink(kind: 'password-reset' | 'staff-invitation', member: MemberRow): Promise<{ id: string; kind: OutcomeKind }> {
+    const token = await this.passwordTokens.issue(member.id, kind === 'password-reset' ? 'reset' : 'invitation');
+    const url = `${this.config.publicUrl}/password/reset/${token}`;
+    const messages = catalogueOf(member.language);
+    const key = kind === 'password-reset' ? 'consoleMembers.mail.reset' : 'consoleMembers.mail.invitation';
+    const stamp = Date.now().toString(36);
+    const letter = {
+      letterId: `account-${kind}-${member.id}-${stamp}`,
+      messageId: `<account-${kind}-${member.id}-${stamp}@${this.domain}>`,
+      headers: {},
+      fromName: this.config.orgName,
+      to: member.email,
+      subject: messages.t(`${key}.subject`, { org: this.config.orgName }),
+      text: messages.t(`${key}.body`, { org: this.config.orgName, url }),
+    };
+    try {
+      const outcome = await this.mail.send(letter, async () => {});
+      return { id: member.id, kind: outcome.kind };
+    } catch (error) {
+      this.logger.warn(`Could not hand over a staff account email: ${(error as Error).message.slice(0, 200)}`);
+      return { id: member.id, kind: 'retry' };
+    }
   }
 
   /** Every member email carries the one-click unsubscribe headers (RFC 8058) and a visible link. */

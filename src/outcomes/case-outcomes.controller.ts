@@ -1,3 +1,4 @@
+import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { Body, Controller, Inject, Param, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CaseWithEventsView, UpdateCaseDto } from '../cases/dto/case.dto';
@@ -15,7 +16,7 @@ export class CaseOutcomesController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change a case (released or deceased closes its appeals and thanks its writers)' })
   @ApiOkResponse({ type: CaseWithEventsView })
-  update(@Param('id', UuidParam) id: string, @Body() body: UpdateCaseDto) {
-    return this.outcomes.update(id, body);
+  update(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string, @Body() body: UpdateCaseDto) {
+    return this.outcomes.update(id, body, caller.id);
   }
 }

@@ -1,3 +1,4 @@
+import { AuditLogService } from '../database/audit-log.service';
 import { Module } from '@nestjs/common';
 import { AppealsModule } from '../appeals/appeals.module';
 import { CasesModule } from '../cases/cases.module';
@@ -10,7 +11,7 @@ import { OutcomesService } from './outcomes.service';
 @Module({
   imports: [CasesModule, AppealsModule, LettersModule, DeliveryModule, MailingsModule],
   controllers: [CaseOutcomesController],
-  providers: [OutcomesService],
+  providers: [AuditLogService, OutcomesService],
   exports: [OutcomesService],
 })
 export class OutcomesModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditLogService } from '../database/audit-log.service';
 import type { CaseStatus } from '../cases/case.entity';
 import { CasesService } from '../cases/cases.service';
 import { CaseWithEventsView, UpdateCaseDto } from '../cases/dto/case.dto';
@@ -42,13 +43,15 @@ export class OutcomesService {
     @Inject(LettersRepository) private readonly letters: LettersRepository,
     @Inject(MailingsRepository) private readonly mailings: MailingsRepository,
     @Inject(MemberMailQueue) private readonly memberMail: MemberMailQueue,
+    @Inject(AuditLogService) private readonly audit: AuditLogService,
   ) {}
 
   /** A change to a case; an outcome status runs the loop (once: marking it again does nothing more). */
-  async update(id: string, input: UpdateCaseDto): Promise<CaseWithEventsView> {
+  async update(id: string, input: UpdateCaseDto, actorId?: string): Promise<CaseWithEventsView> {
     const thank = await this.db.transaction(async (manager) => {
       const { previousStatus } = await this.cases.applyChange(manager, id, input);
       if (!isOutcome(input.status) || previousStatus === input.status) return [];
+      await this.audit.record({ actorId, action: 'case.outcome', subjectType: 'case', subjectId: id, detail: { from: previousStatus, to: input.status } }, manager);
       return this.closeForOutcome(manager, id, input.status);
     });
     // Jobs only after the rows they name are committed. The thank-yous are rows: if Redis is

@@ -1,11 +1,11 @@
-import { BadRequestException, Body, Controller, Get, Headers, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Get, Headers, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/auth/roles.decorator';
 import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { ErrorResponse } from '../common/error-response.dto';
 import { PageOf, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
-import { CreateSupporterDto, ImportReport, SupporterView } from './dto/supporter.dto';
+import { CreateSupporterDto, ImportReport, SupporterView, UpdateSupporterDto } from './dto/supporter.dto';
 import { SupportersService } from './supporters.service';
 
 @ApiTags('supporters')
@@ -28,11 +28,11 @@ export class SupportersController {
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'email,name,country,city,language,autoSign,signatureStyle\nrena@example.org,Rena,DE,Berlin,en,true,full' } })
   @ApiCreatedResponse({ type: ImportReport })
-  import(@Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
+  import(@CurrentCaller() caller: Caller, @Headers('content-type') contentType: string | undefined, @Body() body: unknown) {
     if (!contentType?.startsWith('text/csv') || typeof body !== 'string') {
       throw new BadRequestException('Send the CSV as the body with Content-Type: text/csv');
     }
-    return this.supporters.importCsv(body);
+    return this.supporters.importCsv(body, caller.id);
   }
 
   @Allow('coordinator')
@@ -49,5 +49,15 @@ export class SupportersController {
   @ApiOkResponse({ type: SupporterView })
   get(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string) {
     return this.supporters.get(caller, id);
+  }
+
+  @Allow('coordinator')
+  @Patch(':id')
+  @ApiOperation({ summary: 'Deactivate or reactivate a supporter, or set their role (a coordinator may change only a member, and never a role)' })
+  @ApiOkResponse({ type: SupporterView })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Only an admin sets roles or changes a staff account' })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  update(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string, @Body() body: UpdateSupporterDto) {
+    return this.supporters.update(caller, id, body);
   }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditLogService } from '../database/audit-log.service';
 import { MeController } from './me.controller';
+import { PasswordTokensRepository } from './password-tokens.repository';
 import { Supporter } from './supporter.entity';
 import { SupportersController } from './supporters.controller';
 import { SupportersRepository } from './supporters.repository';
@@ -9,7 +11,7 @@ import { SupportersService } from './supporters.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Supporter])],
   controllers: [SupportersController, MeController],
-  providers: [SupportersService, SupportersRepository],
-  exports: [SupportersService, SupportersRepository],
+  providers: [SupportersService, SupportersRepository, AuditLogService, PasswordTokensRepository],
+  exports: [SupportersService, SupportersRepository, AuditLogService, PasswordTokensRepository],
 })
 export class SupportersModule {}

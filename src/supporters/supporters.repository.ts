@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { MyLetterView } from './dto/supporter.dto';
+import type { MemberSearchQuery, MyLetterView } from './dto/supporter.dto';
 import { MEMBER_MAIL_COLUMNS, MemberMailRow } from './member-filters';
+import { Supporter } from './supporter.entity';
 
 /** A member as a signup gives them. */
 export interface SignupRow {
@@ -132,6 +133,30 @@ export class SupportersRepository {
     return { items, total };
   }
 
+  /** Supporters matching the filters, oldest first, `limit` after the supporter `after` (keyset on (created_at, id)). */
+  async search(query: MemberSearchQuery, limit: number): Promise<Supporter[]> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    const add = (condition: (n: string) => string, value: unknown) => {
+      values.push(value);
+      conditions.push(condition(`$${values.length}`));
+    };
+    const text = query.q?.trim();
+    if (text) add((n) => `(s.name ILIKE ${n} ESCAPE '\\' OR s.email ILIKE ${n} ESCAPE '\\')`, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (query.role) add((n) => `s.role = ${n}`, query.role);
+    if (query.active) add((n) => `s.active = ${n}`, query.active === 'true');
+    if (query.language) add((n) => `s.language = ${n}`, query.language);
+    if (query.after) add((n) => `(s.created_at, s.id) > (SELECT created_at, id FROM supporters WHERE id = ${n})`, query.after);
+    values.push(limit);
+    const rows = await this.db.query<Record<string, unknown>[]>(
+      `SELECT s.id, s.email, s.name, s.country, s.city, s.language, s.role, s.auto_sign AS "autoSign", s.signature_style AS "signatureStyle", s.active, s.created_at AS "createdAt"
+         FROM supporters s ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY s.created_at, s.id LIMIT $${values.length}`,
+      values,
+    );
+    return rows as unknown as Supporter[];
+  }
+
   /** The supporter's row as their data export gives it. */
   async forExport(id: string): Promise<SupporterExportRow | null> {
     const [row] = await this.db.query<SupporterExportRow[]>(
@@ -204,5 +229,10 @@ export class SupportersRepository {
         WHERE s.id = ANY($1::uuid[]) AND (s.confirmed_at IS NULL OR (s.unsubscribed_at IS NOT NULL AND s.consented_at > s.unsubscribed_at))`,
       [ids],
     );
+  }
+
+  /** Active coordinators and admins among these ids: staff mail (password links) goes to no one else. */
+  activeStaff(ids: string[]): Promise<MemberMailRow[]> {
+    return this.db.query<MemberMailRow[]>(`SELECT ${MEMBER_MAIL_COLUMNS} FROM supporters s WHERE s.id = ANY($1::uuid[]) AND s.active AND s.role IN ('coordinator', 'admin')`, [ids]);
   }
 }

@@ -32,12 +32,18 @@ import { SupportersModule } from '../supporters/supporters.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { ConsoleAppealsController } from './console/console-appeals.controller';
 import { ConsoleTemplatesController } from './console/console-templates.controller';
+import { StaffAccountsModule } from '../auth/staff-accounts.module';
+import { PasswordController } from './console/accounts.controller';
+import { ConsoleAuditController } from './console/audit.controller';
+import { ConsoleCyclesController } from './console/cycles.controller';
+import { ConsoleMembersImportController } from './console/members-import.controller';
+import { ConsoleMembersController } from './console/members.controller';
 
 /** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, OfficialsModule, SupportersModule, TemplatesModule],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule],
   controllers: [
     SigningController,
     JoiningController,
@@ -50,6 +56,11 @@ import { ConsoleTemplatesController } from './console/console-templates.controll
     ConsoleOfficialsController,
     ConsoleTemplatesController,
     ConsoleAppealsController,
+    PasswordController,
+    ConsoleMembersImportController,
+    ConsoleMembersController,
+    ConsoleCyclesController,
+    ConsoleAuditController,
   ],
   providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, SupportersRepository, ConsoleHomeService, ConsoleExceptionFilter],
 })

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ApiCount, ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { ROLES, Role } from '../../common/auth/roles';
 import { SIGNATURE_STYLES, SignatureStyle, Supporter } from '../supporter.entity';
@@ -83,4 +83,25 @@ export class MyLetterView {
   @ApiProperty() officialTitle: string;
   @ApiTimestamp({ nullable: true }) sentAt: Date | null;
   @ApiTimestamp() createdAt: Date;
+}
+
+/** PATCH /api/supporters/:id: deactivate (or reactivate) a supporter, or set their role (admins only). */
+export class UpdateSupporterDto {
+  @ApiPropertyOptional({ description: 'false deactivates: no more mail, and a staff account is signed out' })
+  @IsOptional() @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ enum: ROLES, description: 'Admins only' })
+  @IsOptional() @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
+}
+
+/** The members list's filters (the console's /console/members), a page after `after`. */
+export class MemberSearchQuery {
+  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional() @IsIn(ROLES) role?: Role;
+  @IsOptional() @IsIn(['true', 'false']) active?: 'true' | 'false';
+  @IsOptional() @Matches(/^[a-z]{2}$/) language?: string;
+  @IsOptional() @IsUUID() after?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit = 50;
 }

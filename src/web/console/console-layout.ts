@@ -3,7 +3,7 @@ import { catalogueOf } from '../../common/i18n/messages';
 import type { LayoutModel } from '../views.service';
 
 /** The console's sections, in the navigation's order; `admin` ones are shown to admins only. */
-const SECTIONS: { key: string; href: string; admin?: boolean }[] = [
+const SECTIONS: { key: string; href: string; admin?: boolean; label?: string }[] = [
   { key: 'home', href: '/console' },
   { key: 'cases', href: '/console/cases' },
   { key: 'officials', href: '/console/officials' },
@@ -13,6 +13,8 @@ const SECTIONS: { key: string; href: string; admin?: boolean }[] = [
   { key: 'members', href: '/console/members' },
   { key: 'dashboard', href: '/admin' },
   { key: 'queues', href: '/admin/queues', admin: true },
+  { key: 'audit', href: '/console/audit', admin: true, label: 'consoleMembers.nav.audit' },
+  { key: 'account', href: '/console/account', label: 'consoleMembers.nav.account' },
 ];
 
 /** The layout of a console page: its title, the navigation for this role, and the log-out form with the page's CSRF token. */
@@ -23,7 +25,7 @@ export function consoleLayout(title: string, current: string, staff: { role: Rol
     language: staff.language,
     nav: SECTIONS.filter((section) => !section.admin || staff.role === 'admin').map((section) => ({
       href: section.href,
-      label: messages.t(`console.nav.${section.key}`),
+      label: messages.t(section.label ?? `console.nav.${section.key}`),
       current: section.href === current,
     })),
     unsubscribeUrl: null,
