@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchChild } from './child-process';
 import type { ServiceOptions } from './command-line';
@@ -10,6 +11,16 @@ export const ROOT = join(__dirname, '..', '..');
 /** qalam as `npm run build` leaves it: the benchmarks run the production build. */
 export const QALAM_MAIN = join(ROOT, 'dist', 'main.js');
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
+
+/**
+ * The node flags `npm start` runs qalam with (package.json's start script: `node <flags>
+ * dist/main.js`), so the benchmarks measure the processes as they are shipped.
+ */
+export const PRODUCTION_NODE_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
+  const words = start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+})();
 
 export const ADMIN_EMAIL = 'bench-admin@qalam-bench.example';
 export const MAIL_FROM = 'letters@qalam-bench.example';

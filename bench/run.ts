@@ -9,7 +9,7 @@ import { busyShare, describeMachine, machineCpuTicks } from './machine';
 import { elapsedSince, freePort, sleep, waitFor } from './net';
 import { BenchOptions, parseBenchArgs, poolSizes, USAGE } from './options';
 import { Campaign, createCampaign, QalamApi } from './qalam-api';
-import { MAIL_FROM, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
+import { MAIL_FROM, PRODUCTION_NODE_FLAGS, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
 import { assessTargets, BaselineCheck, BenchResult, ExactlyOnce, formatSummary, mb, receivedExactly, writeResult } from './report';
 import { BenchServices, prepareRun } from './services';
 import { RunningSink, startSink } from './sinks';
@@ -119,7 +119,7 @@ class BenchRun {
 
   private spawnQalam(name: string, env: Record<string, string>): BenchChild {
     // The work directory as cwd: whatever a process writes there (a --prof log) goes with it.
-    const child = new BenchChild(name, process.execPath, [...this.options.nodeOptions, QALAM_MAIN], join(this.workDir, `${name}.log`), env, this.workDir);
+    const child = new BenchChild(name, process.execPath, [...PRODUCTION_NODE_FLAGS, ...this.options.nodeOptions, QALAM_MAIN], join(this.workDir, `${name}.log`), env, this.workDir);
     this.children.push(child);
     this.qalamChildren.push(child);
     return child;

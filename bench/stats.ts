@@ -7,7 +7,7 @@ import { runProgram } from './command-line';
 import { describeMachine } from './machine';
 import { elapsedSince, freePort } from './net';
 import { createCampaign, QalamApi } from './qalam-api';
-import { QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
+import { PRODUCTION_NODE_FLAGS, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
 import { int, mb, writeResult } from './report';
 import { BenchServices, prepareRun } from './services';
 import { parseStatsArgs, STATS_USAGE, StatsBenchOptions, supportersFor } from './stats-options';
@@ -140,7 +140,7 @@ class StatsRun {
       OUTBOX_DIR: join(this.workDir, 'outbox'),
       PORT: String(port),
     });
-    const child = new BenchChild('api', process.execPath, [QALAM_MAIN], join(this.workDir, 'api.log'), env, this.workDir);
+    const child = new BenchChild('api', process.execPath, [...PRODUCTION_NODE_FLAGS, QALAM_MAIN], join(this.workDir, 'api.log'), env, this.workDir);
     this.api = child;
     const started = process.hrtime.bigint();
     const api = await this.qalam.waitForApi(child, port);
