@@ -45,6 +45,9 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       size: 10 * 1024 * 1024,
+      // Shutting down: no new transaction begins (421), so none can be cut in the middle of its data.
+      onMailFrom: (_address, _session, callback: (error?: Error | null) => void) => callback(this.draining ? shuttingDown() : null),
+      onRcptTo: (_address, _session, callback: (error?: Error | null) => void) => callback(this.draining ? shuttingDown() : null),
       onData: (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) => {
         const chunks: Buffer[] = [];
         // From the first byte of its data to its answer, a message is in flight: a shutdown waits for it.
@@ -67,12 +70,8 @@ export class SmtpSink {
   }
 
   private async handle(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
-    if (this.draining) {
-      // Shutting down, as Postfix does: a message that arrives now is refused for later.
-      const error = new Error('421 4.3.2 Service shutting down, try again later') as Error & { responseCode: number };
-      error.responseCode = 421;
-      return callback(error);
-    }
+    // Shutting down, as Postfix does: a message that arrives now is refused for later.
+    if (this.draining) return callback(shuttingDown());
     await (this.options.light ? this.handleLight(raw, session, callback) : this.handleParsed(raw, session, callback));
   }
 
@@ -158,4 +157,10 @@ export class SmtpSink {
     for (const connection of (this.server as unknown as { connections: Set<{ close(): void }> }).connections ?? []) connection.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+function shuttingDown(): Error {
+  const error = new Error('421 4.3.2 Service shutting down, try again later') as Error & { responseCode: number };
+  error.responseCode = 421;
+  return error;
 }
