@@ -72,23 +72,10 @@ export class SmtpSink {
   private async handle(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
     // Shutting down, as Postfix does: a message that arrives now is refused for later.
     if (this.draining) return callback(shuttingDown());
-    await (this.options.light ? this.handleLight(raw, session, callback) : this.handleParsed(raw, session, callback));
-  }
-
-  private async handleParsed(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
-    const parsed = await simpleParser(raw);
-    const message: ReceivedMessage = {
-      raw,
-      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-      to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-      messageId: parsed.messageId ?? '',
-      letterId: (parsed.headers.get('x-qalam-letter') as string | undefined) ?? null,
-      subject: parsed.subject ?? '',
-      text: parsed.text ?? '',
-      fromHeader: parsed.from?.text ?? '',
-    };
-    const attempt = (this.receptions.get(message.letterId ?? '') ?? 0) + 1;
-    this.receptions.set(message.letterId ?? '', attempt);
+    const message = this.options.light ? lightMessage(raw, session) : await parsedMessage(raw, session);
+    const key = message.letterId ?? message.messageId;
+    const attempt = (this.receptions.get(key) ?? 0) + 1;
+    this.receptions.set(key, attempt);
     const reply = await this.reply(message, attempt);
     if ('accept' in reply) {
       this.messages.push(message);
@@ -103,34 +90,6 @@ export class SmtpSink {
       (session as unknown as { socket?: { destroy(): void } }).socket?.destroy();
     }
     // hang: never call back
-  }
-
-  private async handleLight(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
-    // Headers unfolded (RFC 5322: a long Message-ID continues on the next line).
-    const head = raw.slice(0, Math.max(0, raw.indexOf('\r\n\r\n')) || raw.length).replace(/\r?\n[ \t]+/g, ' ');
-    const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
-    const message: ReceivedMessage = {
-      raw: '',
-      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-      to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-      messageId: header('Message-ID'),
-      letterId: header('X-Qalam-Letter') || null,
-      subject: '',
-      text: '',
-      fromHeader: header('From'),
-    };
-    const key = message.letterId ?? message.messageId;
-    const attempt = (this.receptions.get(key) ?? 0) + 1;
-    this.receptions.set(key, attempt);
-    const reply = await this.reply(message, attempt);
-    if ('accept' in reply) {
-      this.messages.push(message);
-      callback(null);
-    } else if ('code' in reply) {
-      const error = new Error(reply.message) as Error & { responseCode: number };
-      error.responseCode = reply.code;
-      callback(error);
-    }
   }
 
   /** How many times the server received each letter accepted or not, for the letters it accepted. */
@@ -163,4 +122,29 @@ function shuttingDown(): Error {
   const error = new Error('421 4.3.2 Service shutting down, try again later') as Error & { responseCode: number };
   error.responseCode = 421;
   return error;
+}
+
+function envelopeOf(session: SMTPServerSession): Pick<ReceivedMessage, 'from' | 'to'> {
+  return { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((rcpt) => rcpt.address) };
+}
+
+async function parsedMessage(raw: string, session: SMTPServerSession): Promise<ReceivedMessage> {
+  const parsed = await simpleParser(raw);
+  return {
+    raw,
+    ...envelopeOf(session),
+    messageId: parsed.messageId ?? '',
+    letterId: (parsed.headers.get('x-qalam-letter') as string | undefined) ?? null,
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    fromHeader: parsed.from?.text ?? '',
+  };
+}
+
+/** Headers read by pattern, no MIME parsing: for runs of a hundred thousand letters. */
+function lightMessage(raw: string, session: SMTPServerSession): ReceivedMessage {
+  // Headers unfolded (RFC 5322: a long Message-ID continues on the next line).
+  const head = raw.slice(0, Math.max(0, raw.indexOf('\r\n\r\n')) || raw.length).replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
+  return { raw: '', ...envelopeOf(session), messageId: header('Message-ID'), letterId: header('X-Qalam-Letter') || null, subject: '', text: '', fromHeader: header('From') };
 }
