@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { APPEAL_STATUSES, AppealStatus } from '../../appeals/appeal.entity';
 import { AppealsService, transitionAllowed } from '../../appeals/appeals.service';
 import { AppealView, CreateAppealDto } from '../../appeals/dto/appeal.dto';
 import { CsrfGuard, CsrfService } from '../../auth/csrf.service';
-import type { StaffCaller } from '../../auth/staff-sessions.service';
 import { CasesService } from '../../cases/cases.service';
 import { StaffPage } from '../../common/auth/staff-page.decorator';
 import { Catalogue, catalogueOf } from '../../common/i18n/messages';
@@ -20,9 +19,9 @@ import { staffOf } from './console.controller';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { FieldProblem, formAs, problemsFor, problemsOf } from './console-dto-form';
 import { consoleLayout } from './console-layout';
-import { seeOther, whole } from './console-page';
+import { ConsoleRequest, seeOther, whole } from './console-page';
 
-type StaffRequest = Request & { caller: StaffCaller };
+type StaffRequest = ConsoleRequest;
 
 const APPEAL_FIELDS = ['caseId', 'title', 'templateIds', 'officialIds', 'channel', 'deadline'] as const;
 /** How many cases, templates and officials the builder offers. */

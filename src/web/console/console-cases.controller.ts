@@ -1,8 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { CsrfGuard, CsrfService } from '../../auth/csrf.service';
-import type { StaffCaller } from '../../auth/staff-sessions.service';
 import { CASE_STATUSES, CaseStatus } from '../../cases/case.entity';
 import { CasesService } from '../../cases/cases.service';
 import { CreateCaseDto, CreateCaseEventDto, UpdateCaseDto } from '../../cases/dto/case.dto';
@@ -14,25 +13,16 @@ import { pageHeaders } from '../page-response';
 import { ViewsService } from '../views.service';
 import { caseFieldNames, caseFields, caseFormFromBody, caseFormOf, CaseForm, countryName, createBodyOf, OUTCOME_STATUSES, problemText, updateBodyOf } from './case-form';
 import { staffOf } from './console.controller';
+import { ConsoleRequest, queryText, seeOther } from './console-page';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { FieldProblems, formField, problemSummary, textOf, validateForm } from './console-form';
 import { consoleLayout } from './console-layout';
 
 const PAGE_SIZE = 25;
 const EVENT_FIELDS = ['occurredOn', 'kind', 'description', 'sourceUrl'] as const;
-type StaffRequest = Request & { caller: StaffCaller };
+type StaffRequest = ConsoleRequest;
 
-function seeOther(response: Response, location: string): string {
-  response.status(HttpStatus.SEE_OTHER).setHeader('Location', location);
-  response.setHeader('Cache-Control', 'no-store');
-  return '';
-}
 
-/** The first of a query value, as text ('' when absent or not text). */
-function queryText(value: unknown, max = 200): string {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first.trim().slice(0, max) : '';
-}
 
 /**
  * The console's cases: the list (search, filters), a new case, a case with its edit form and

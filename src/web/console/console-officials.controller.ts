@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { CsrfGuard, CsrfService } from '../../auth/csrf.service';
-import type { StaffCaller } from '../../auth/staff-sessions.service';
 import { StaffPage } from '../../common/auth/staff-page.decorator';
 import { statusOf } from '../../common/error-status';
 import { DomainError } from '../../common/errors';
@@ -15,6 +14,7 @@ import { pageHeaders } from '../page-response';
 import { ViewsService } from '../views.service';
 import { countryName } from './case-form';
 import { staffOf } from './console.controller';
+import { ConsoleRequest, queryText, seeOther } from './console-page';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { FieldProblems, problemsByField, problemSummary, textOf, validateForm } from './console-form';
 import { consoleLayout } from './console-layout';
@@ -23,18 +23,9 @@ import { OFFICIAL_FIELD_NAMES, officialCreateBody, officialFields, OfficialForm,
 const PAGE_SIZE = 25;
 /** A pasted CSV stays well inside the urlencoded body limit (320 kB, percent-encoded). */
 const MAX_CSV_CHARS = 100_000;
-type StaffRequest = Request & { caller: StaffCaller };
+type StaffRequest = ConsoleRequest;
 
-function seeOther(response: Response, location: string): string {
-  response.status(HttpStatus.SEE_OTHER).setHeader('Location', location);
-  response.setHeader('Cache-Control', 'no-store');
-  return '';
-}
 
-function queryText(value: unknown, max = 200): string {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first.trim().slice(0, max) : '';
-}
 
 /** A refusal of the values by the service (an official with neither email nor postal address): shown on the form. */
 function isFormRefusal(error: unknown): error is DomainError {

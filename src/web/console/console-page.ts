@@ -61,3 +61,9 @@ export function whole(value: unknown, fallback: number): number {
   const number = typeof value === 'string' && /^\d{1,7}$/.test(value) ? Number(value) : NaN;
   return number >= 1 && number <= 1_000_000 ? number : fallback;
 }
+
+/** The first of a query value, as text ('' when absent or not text). */
+export function queryText(value: unknown, max = 200): string {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first.trim().slice(0, max) : '';
+}

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { CsrfGuard, CsrfService } from '../../auth/csrf.service';
-import type { StaffCaller } from '../../auth/staff-sessions.service';
 import { CasesService } from '../../cases/cases.service';
 import { StaffPage } from '../../common/auth/staff-page.decorator';
 import { isDomainError } from '../../common/errors';
@@ -19,9 +18,9 @@ import { staffOf } from './console.controller';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { FieldProblem, formAs, problemsFor, problemsOf } from './console-dto-form';
 import { consoleLayout } from './console-layout';
-import { seeOther, whole } from './console-page';
+import { ConsoleRequest, seeOther, whole } from './console-page';
 
-type StaffRequest = Request & { caller: StaffCaller };
+type StaffRequest = ConsoleRequest;
 
 const TEMPLATE_FIELDS = ['name', 'kind', 'language', 'subject', 'body'] as const;
 /** How many cases, officials and members the preview's lists offer (the newest cases, the first officials and members). */

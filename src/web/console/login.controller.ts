@@ -12,13 +12,9 @@ import { pageHeaders } from '../page-response';
 import { ViewsService } from '../views.service';
 import { ConsoleExceptionFilter, MemberSignInError } from './console-exception.filter';
 import { signedOutLayout } from './console-layout';
+import { seeOther } from './console-page';
 import { CONSOLE_HOME, safeNext } from './safe-next';
 
-function seeOther(response: Response, location: string): string {
-  response.status(HttpStatus.SEE_OTHER).setHeader('Location', location);
-  response.setHeader('Cache-Control', 'no-store');
-  return '';
-}
 
 /**
  * Signing in and out of the staff console. POST /login checks the password as
