@@ -180,6 +180,20 @@ describe('staff console: sessions, CSRF and the front door', () => {
     expect((await browser.post('/logout', { _csrf: token }, { origin: app.api.baseUrl })).status).toBe(303);
   });
 
+  it('gives every form of the first page after signing in the one token of the cookie that page sets', async () => {
+    const account = await staff('coordinator');
+    const browser = new Browserish(app.api.baseUrl);
+    expect((await browser.signIn(account.email, account.password, '/console/appeals/new')).location).toBe('/console/appeals/new');
+    // The builder's own form and the layout's log-out form: one token, the one its cookie holds.
+    const page = await browser.get('/console/appeals/new');
+    const tokens = [...page.body.matchAll(/name="_csrf" value="([^"]+)"/g)].map((match) => match[1]);
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(tokens).size).toBe(1);
+    expect(page.headers.getSetCookie().filter((line) => line.startsWith('qalam_csrf='))).toHaveLength(1);
+    expect((await browser.post('/logout', { _csrf: tokens[tokens.length - 1] }, { origin: app.api.baseUrl })).status).toBe(303);
+    await expect(sessionsOf(account.id)).resolves.toBe(0);
+  });
+
   it('sends anonymous visitors of /console to /login with next, and back there after signing in', async () => {
     const anonymous = await fetch(`${app.api.baseUrl}/console?tab=attention`, { redirect: 'manual' });
     expect({ status: anonymous.status, location: anonymous.headers.get('location') }).toEqual({ status: 303, location: '/login?next=%2Fconsole%3Ftab%3Dattention' });

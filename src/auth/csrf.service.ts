@@ -26,6 +26,8 @@ export class CsrfRefusedError extends Error {
 @Injectable()
 export class CsrfService {
   private readonly csrf: DoubleCsrfUtilities;
+  /** The token each request already made: a page asks for it more than once (its forms, the layout's log-out). */
+  private readonly made = new WeakMap<Request, string>();
 
   constructor(
     @Inject(StaffSessionsService) private readonly sessions: StaffSessionsService,
@@ -47,7 +49,15 @@ export class CsrfService {
 
   /** The token for a form on this page (the cookie's, reused while it is valid for this session). */
   tokenFor(request: Request, response: Response): string {
-    return this.csrf.generateCsrfToken(request, response);
+    // csrf-csrf reuses the token of the cookie the request brought; a second call in a request
+    // that brought none (the first page after signing in) would make a second token and a
+    // second cookie, and the page's first forms would carry a token the browser no longer has.
+    let token = this.made.get(request);
+    if (token === undefined) {
+      token = this.csrf.generateCsrfToken(request, response);
+      this.made.set(request, token);
+    }
+    return token;
   }
 
   /** Throws CsrfRefusedError unless the post carries this session's token and comes from our own origin. */

@@ -17,8 +17,12 @@ const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 };
 
-/** The dashboard's pages run same-origin scripts (chart.js and the script that draws with it), nothing inline. */
-const SCRIPT_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/**
+ * Pages that run same-origin scripts, nothing inline: the dashboard (chart.js and the script
+ * that draws with it) and the console pages htmx enhances, which fetch fragments from our
+ * own origin (connect-src).
+ */
+const SCRIPT_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /** Sets the status and headers of a page; `startedAt` (performance.now()) adds Server-Timing; `scripts` allows same-origin scripts. */
 export function pageHeaders(response: Response, status: number, startedAt?: number, scripts = false): void {

@@ -47,6 +47,8 @@ export class ViewsService {
   readonly scripts = new Map<string, string>();
   readonly chartScriptPath: string;
   readonly dashboardScriptPath: string;
+  /** htmx, which lets a console page refresh a part of itself (an appeal's live counts) from our own origin. */
+  readonly htmxScriptPath: string;
 
   constructor() {
     const env = Handlebars.create();
@@ -74,6 +76,16 @@ export class ViewsService {
     const dashboard = readFileSync(join(VIEWS_DIR, 'assets', 'dashboard.js'), 'utf8');
     this.dashboardScriptPath = `/assets/dashboard-${hashOf(dashboard)}.js`;
     this.scripts.set(this.dashboardScriptPath, dashboard);
+    const htmx = readFileSync(join(dirname(require.resolve('htmx.org')), 'htmx.min.js'), 'utf8');
+    this.htmxScriptPath = `/assets/htmx-${hashOf(htmx)}.js`;
+    this.scripts.set(this.htmxScriptPath, htmx);
+  }
+
+  /** A page's own part without the layout: what htmx swaps into a page already shown. */
+  fragment(page: string, model: object, language: string): string {
+    const template = this.pages.get(page);
+    if (!template) throw new Error(`no view named '${page}'`);
+    return template({ ...(model as Record<string, unknown>), lang: language });
   }
 
   /** The whole HTML document of one page. */

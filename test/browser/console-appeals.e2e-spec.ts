@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { addAutoSigners } from '../helpers/delivery';
+import { waitFor } from '../helpers/wait';
 import { aCase, anAppealTemplate, anOfficial } from '../helpers/factories';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { ADMIN, TestApp } from '../helpers/test-app';
@@ -112,6 +113,43 @@ describe('the console’s templates and appeals in a browser', () => {
     await page.goto(`${app.api.baseUrl}/console/appeals`);
     await check('appeals');
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('refreshes an open appeal’s counts in place, under the page’s own CSP, and stops once the appeal is no longer open', async () => {
+    const { rows: [open] } = await app.db.query<{ id: string }>(`SELECT id FROM appeals WHERE status = 'open' LIMIT 1`);
+    expect(open).toBeDefined();
+    await waitFor(async () => ((await app.db.query(`SELECT 1 FROM letters WHERE appeal_id = $1 AND status <> 'sent'`, [open.id])).rowCount === 0 ? true : undefined), () => 'every letter of the open appeal sent');
+    // No bypassCSP here: htmx and its requests must pass the CSP the server sends.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => { if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text()); });
+    const fragments: number[] = [];
+    page.on('response', (response) => { if (response.url().endsWith(`/console/appeals/${open.id}/counts`)) fragments.push(response.status()); });
+    await page.goto(`${app.api.baseUrl}/login?next=/console/appeals/${open.id}`);
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${app.api.baseUrl}/console/appeals/${open.id}`);
+    await expect(page.locator('[data-count="sent"]').textContent()).resolves.toBe('10');
+    await expect(page.locator('[data-count="failed"]').textContent()).resolves.toBe('0');
+    // A letter's outcome changes behind the page (as the worker records one): the page shows it without a reload.
+    await app.db.query(`UPDATE letters SET status = 'failed', last_error = 'refused by the test' WHERE id = (SELECT id FROM letters WHERE appeal_id = $1 AND status = 'sent' LIMIT 1)`, [open.id]);
+    await page.locator('[data-count="failed"]', { hasText: '1' }).waitFor({ timeout: 15_000 });
+    await expect(page.locator('[data-count="sent"]').textContent()).resolves.toBe('9');
+    expect(fragments.length).toBeGreaterThan(0);
+    expect(fragments.every((status) => status === 200)).toBe(true);
+
+    // Paused, the page that reloads after the button carries no polling section any more.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('#appeal-status[data-status="paused"]').waitFor({ timeout: 15_000 }).catch(async (error: unknown) => {
+      throw new Error(`not paused: at ${page.url()}: ${(await page.locator('main').textContent())?.slice(0, 300)} (${String(error)})`);
+    });
+    expect(page.url()).toBe(`${app.api.baseUrl}/console/appeals/${open.id}`);
+    await expect(page.locator('#letter-counts').getAttribute('hx-get')).resolves.toBeNull();
+    await app.db.query(`UPDATE appeals SET status = 'open' WHERE id = $1`, [open.id]);
+    expect(refused).toEqual([]);
     await context.close();
   });
 });

@@ -114,8 +114,7 @@ export class ConsoleAppealsController {
       caseId: record.id,
       templates: templates.map((template, index) => ({ id: template.id, name: template.name, language: template.language, fallback: index === 0 })),
       letters: letters.map((letter, index) => ({ ...letter, open: index === 0, headingId: `letter-${index + 1}` })),
-      counts: LETTER_STATUSES.map((status) => ({ status, label: messages.t(`consoleAppeals.letterStatus.${status}`), count: appeal.letters[status] })),
-      total: appeal.letters.total,
+      counts: countsOf(appeal, messages),
       canLaunch: transitionAllowed('launch', appeal.status),
       actions: ACTIONS.filter((action) => transitionAllowed(action, appeal.status)).map((action) => ({
         action,
@@ -124,8 +123,20 @@ export class ConsoleAppealsController {
         primary: action !== 'cancel',
       })),
     };
+    const live = model.counts.live > 0;
+    pageHeaders(response, HttpStatus.OK, startedAt, live);
+    const layout = consoleLayout(appeal.title, '/console/appeals', staff, this.csrf.tokenFor(request, response));
+    return this.views.render('console-appeal', model, live ? { ...layout, scripts: [this.views.htmxScriptPath] } : layout);
+  }
+
+  /** The appeal's counts alone, which htmx swaps into its open page every few seconds (and stops once it is not open). */
+  @Get(':id/counts')
+  async counts(@Param('id', UuidParam) id: string, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const startedAt = performance.now();
+    const staff = staffOf(request);
+    const appeal = await this.appeals.get(id);
     pageHeaders(response, HttpStatus.OK, startedAt);
-    return this.views.render('console-appeal', model, consoleLayout(appeal.title, '/console/appeals', staff, this.csrf.tokenFor(request, response)));
+    return this.views.fragment('console-appeal-counts', { counts: countsOf(appeal, catalogueOf(staff.language)) }, staff.language);
   }
 
   /** What a launch will do, counted by the fan-out's rule, before the button that does it. */
@@ -210,6 +221,19 @@ export class ConsoleAppealsController {
     const title = messages.t('consoleAppeals.builder.title');
     return this.views.render('console-appeal-new', model, consoleLayout(status === HttpStatus.OK ? title : messages.t('consoleAppeals.refusedTitle', { title }), '/console/appeals', staff, this.csrf.tokenFor(request, response)));
   }
+}
+
+/** How often an open appeal's page refreshes its counts, in seconds. */
+const LIVE_SECONDS = 5;
+
+/** An appeal's letters by status for its page: live (refreshed every LIVE_SECONDS) while it is open. */
+function countsOf(appeal: AppealView, messages: Catalogue) {
+  return {
+    appealId: appeal.id,
+    live: appeal.status === 'open' ? LIVE_SECONDS : 0,
+    statuses: LETTER_STATUSES.map((status) => ({ status, label: messages.t(`consoleAppeals.letterStatus.${status}`), count: appeal.letters[status] })),
+    total: appeal.letters.total,
+  };
 }
 
 /** The letter statuses the list shows a column for; every status is on the appeal's own page. */
