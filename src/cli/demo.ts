@@ -23,11 +23,15 @@ const NOTES = [
   'I ask you to act with mercy and according to your own laws.',
 ];
 
+/** The demo's admin, unless ADMIN_EMAIL and ADMIN_PASSWORD name another. */
+const DEMO_ADMIN = { email: 'admin@demo.example', password: 'demo-admin-password' };
+
 /** The demo works in a database and queue of its own, recreated on every run. */
 function demoConfig(base: QalamConfig): QalamConfig {
   const url = new URL(base.databaseUrl);
   url.pathname = `/${url.pathname.slice(1) || 'qalam'}_demo`;
-  return { ...base, databaseUrl: url.toString(), queuePrefix: `${base.queuePrefix}-demo`, outboxDir: `${base.outboxDir}-demo`, role: 'all', logLevel: 'warn' };
+  const admin = base.adminEmail && base.adminPassword ? {} : { adminEmail: DEMO_ADMIN.email, adminPassword: DEMO_ADMIN.password };
+  return { ...base, ...admin, databaseUrl: url.toString(), queuePrefix: `${base.queuePrefix}-demo`, outboxDir: `${base.outboxDir}-demo`, role: 'all', logLevel: 'warn' };
 }
 
 async function recreateDatabase(databaseUrl: string): Promise<void> {
@@ -57,7 +61,8 @@ async function main(): Promise<void> {
   await stale.close();
 
   const started = process.hrtime.bigint();
-  const { app } = await createQalam(config);
+  const qalam = await createQalam(config);
+  const { app } = qalam;
   await app.init();
   const appeals = app.get(AppealsService);
   const dataSource = app.get(DataSource);
@@ -145,6 +150,19 @@ async function main(): Promise<void> {
   const [{ paced }] = await dataSource.query<{ paced: number }[]>(`SELECT count(*)::int AS paced FROM letters WHERE status = 'queued'`);
   if (paced > 0) console.log(`${paced} letters wait for an official's pace (maxLettersPerHour): they go as the hour allows, not dropped.`);
   console.log(`whole demo: ${elapsed(started).toFixed(1)} s. ${config.smtpUrl ? '' : `Letters are in ${config.outboxDir}/ as .eml files.`}`);
+  if (process.argv.includes('--exit') || qalam.kind !== 'http') {
+    await app.close();
+    return;
+  }
+  // Then it stays up, so the console and the members' pages can be looked at over the demo's data.
+  await qalam.app.listen(config.port);
+  console.log(`\nThe staff console: ${config.publicUrl}/login (${config.adminEmail} / ${config.adminEmail === DEMO_ADMIN.email ? DEMO_ADMIN.password : 'ADMIN_PASSWORD'})`);
+  console.log(`Joining as a member: ${config.publicUrl}/join · the API: ${config.publicUrl}/api/docs`);
+  console.log('Ctrl-C stops the demo (npm run demo -- --exit stops it after the report).');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   await app.close();
 }
 

@@ -156,7 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
     outboxDir: schema.OUTBOX_DIR ?? './var/outbox',
     mailFrom: schema.MAIL_FROM ?? 'letters@qalam.example',
     orgName: schema.ORG_NAME ?? 'qalam',
-    publicUrl: (schema.PUBLIC_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    // Unset, the links in emails point at this server on its own port (http://localhost:3000 by default).
+    publicUrl: (schema.PUBLIC_URL ?? `http://localhost:${schema.PORT ?? 3000}`).replace(/\/+$/, ''),
     port: Number(schema.PORT ?? 3000),
     role: (schema.QALAM_ROLE ?? 'all') as QalamRole,
     adminEmail: schema.ADMIN_EMAIL?.toLowerCase() ?? null,
