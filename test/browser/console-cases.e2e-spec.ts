@@ -69,4 +69,34 @@ describe('the console cases and officials pages in a browser', () => {
     await context.close();
   });
 
+  it('imports officials with a per-line report and marks an outcome through its confirmation, through the forms', async () => {
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const check = pageChecker(page, problems);
+    await signInThroughForm(page, app.api.baseUrl, ADMIN, '/console/officials/import');
+
+    const csv = ['name,title,country,language,email', 'Aziz Nazarov,Minister of Justice,TJ,ru,justice@gov.example', 'Nobody,Ombudsman,Tajikistan,ru,ombudsman@gov.example', ',Prosecutor,TJ,en,'].join('\n');
+    await page.getByLabel('CSV text').fill(csv);
+    await page.getByRole('button', { name: 'Import' }).click();
+    const report = page.locator('.import-report p[data-created]');
+    await expect(report.getAttribute('data-created')).resolves.toBe('1');
+    await expect(page.locator('.import-report tr[data-line]').count()).resolves.toBe(2);
+    await check('officials-import-report');
+
+    // The outcome: the case's form says what happened, the next page what it will do.
+    await page.goto(`${app.api.baseUrl}/console/cases/${caseId}`);
+    await page.getByLabel('Released').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/outcome\?status=released$/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mark Rukhshona Hakimova as released');
+    await check('case-outcome-confirm');
+    await page.getByRole('button', { name: 'Mark as released' }).click();
+    await page.waitForURL(`${app.api.baseUrl}/console/cases/${caseId}?done=outcome`);
+    await check('case-outcome-marked');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
