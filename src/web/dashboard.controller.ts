@@ -1,11 +1,13 @@
-import { Controller, Get, HttpStatus, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { CsrfService } from '../auth/csrf.service';
 import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { Allow } from '../common/auth/roles.decorator';
 import { UuidParam } from '../common/uuid.pipe';
 import { LETTER_STATUSES } from '../letters/letter.entity';
 import { StatsService } from '../stats/stats.service';
+import { consoleLayout } from './console/console-layout';
 import { pageHeaders } from './page-response';
 import { LayoutModel, ViewsService } from './views.service';
 
@@ -26,12 +28,13 @@ export class DashboardController {
   constructor(
     @Inject(StatsService) private readonly stats: StatsService,
     @Inject(ViewsService) private readonly views: ViewsService,
+    @Inject(CsrfService) private readonly csrf: CsrfService,
   ) {}
 
   /** Admins and coordinators; anonymous 401, members 403 (the access guard). */
   @Allow('coordinator')
   @Get()
-  async dashboard(@Res({ passthrough: true }) response: Response): Promise<string> {
+  async dashboard(@CurrentCaller() caller: Caller, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     const startedAt = performance.now();
     const [overview, scopes, officials] = await Promise.all([this.stats.overview(), this.stats.byCaseAndAppeal(), this.stats.officialsPacing()]);
     const byDay = await this.stats.sentByDay();
@@ -53,7 +56,10 @@ export class DashboardController {
       })),
     };
     pageHeaders(response, HttpStatus.OK, startedAt, true);
-    return this.views.render('dashboard', model, this.layout('Delivery dashboard', [this.views.chartScriptPath, this.views.dashboardScriptPath]));
+    // The console's navigation, so that a coordinator who came from the console can go back;
+    // in English, as the dashboard's own words are not in the catalogues yet.
+    const layout = consoleLayout('Delivery dashboard', '/admin', { role: caller.role, language: 'en' }, this.csrf.tokenFor(request, response));
+    return this.views.render('dashboard', model, { ...layout, scripts: [this.views.chartScriptPath, this.views.dashboardScriptPath] });
   }
 
   /**

@@ -1,22 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { addAutoSigners } from '../helpers/delivery';
 import { waitFor } from '../helpers/wait';
 import { aCase, anAppealTemplate, anOfficial } from '../helpers/factories';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { ADMIN, TestApp } from '../helpers/test-app';
 import { startBrowserApp } from './helpers/browser-app';
-import { axeViolations, launchChromium } from './helpers/chromium';
-
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-
-async function sideways(page: Page): Promise<{ scroll: number; viewport: number }> {
-  return page.evaluate(() => {
-    const scope = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-    return { scroll: scope.document.documentElement.scrollWidth, viewport: scope.innerWidth };
-  });
-}
+import { launchChromium } from './helpers/chromium';
+import { pageChecker, signInThroughForm } from './helpers/page-check';
 
 /**
  * The console's templates and appeals pages in Chromium, driven through their forms only:
@@ -30,7 +20,6 @@ describe('the console’s templates and appeals in a browser', () => {
   let caseName: string;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     sink = await new SmtpSink().start();
     [app, browser] = await Promise.all([startBrowserApp('console_appeals_browser', { SMTP_URL: sink.url }), launchChromium()]);
     await addAutoSigners(app.db, 5, 'console-appeals-browser');
@@ -52,23 +41,9 @@ describe('the console’s templates and appeals in a browser', () => {
     const page = await context.newPage();
     const problems: string[] = [];
 
-    const check = async (name: string) => {
-      for (const width of [1280, 375]) {
-        await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
-        const violations = await axeViolations(page);
-        if (violations.length > 0) problems.push(`${name} at ${width}: ${violations.map((v) => `${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('; ')}`);
-        const { scroll, viewport } = await sideways(page);
-        if (scroll > viewport) problems.push(`${name} at ${width}: scrolls sideways (${scroll} > ${viewport})`);
-        await page.screenshot({ path: join(ARTIFACTS, `console-${name}-${width}.png`), fullPage: true });
-      }
-      await page.setViewportSize({ width: 1280, height: 900 });
-    };
+    const check = pageChecker(page, problems);
 
-    await page.goto(`${app.api.baseUrl}/login?next=/console/templates`);
-    await page.getByLabel('Email address').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${app.api.baseUrl}/console/templates`);
+    await signInThroughForm(page, app.api.baseUrl, ADMIN, '/console/templates');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Letter templates');
     await check('templates');
 

@@ -1,19 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { aCase, anOfficial } from '../helpers/factories';
 import { ADMIN, TestApp } from '../helpers/test-app';
 import { startBrowserApp } from './helpers/browser-app';
-import { axeViolations, launchChromium } from './helpers/chromium';
-
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-
-async function sideways(page: Page): Promise<{ scroll: number; viewport: number }> {
-  return page.evaluate(() => {
-    const scope = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-    return { scroll: scope.document.documentElement.scrollWidth, viewport: scope.innerWidth };
-  });
-}
+import { launchChromium } from './helpers/chromium';
+import { pageChecker, signInThroughForm } from './helpers/page-check';
 
 /**
  * The console's cases and officials pages in Chromium: a coordinator's work without the API
@@ -27,7 +17,6 @@ describe('the console cases and officials pages in a browser', () => {
   let officialId: string;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     [app, browser] = await Promise.all([startBrowserApp('console_cases_browser'), launchChromium()]);
     const record = await app.api.post('/api/cases', aCase({ name: 'Rukhshona Hakimova', gender: 'female', translations: { ru: { name: 'Рухшона Хакимова' } } }), app.adminToken);
     caseId = record.body.id;
@@ -44,11 +33,7 @@ describe('the console cases and officials pages in a browser', () => {
   it('opens every page, passes axe and fits 375 and 1280 px', async () => {
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${app.api.baseUrl}/login?next=/console/cases`);
-    await page.getByLabel('Email address').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${app.api.baseUrl}/console/cases`);
+    await signInThroughForm(page, app.api.baseUrl, ADMIN, '/console/cases');
 
     // A refused form shows its problems; the second try records the case (no API call in the browser).
     await page.goto(`${app.api.baseUrl}/console/cases/new`);
@@ -74,18 +59,43 @@ describe('the console cases and officials pages in a browser', () => {
       ['officials-import', '/console/officials/import'],
     ];
     const problems: string[] = [];
+    const check = pageChecker(page, problems);
     for (const [name, address] of addresses) {
-      for (const width of [1280, 375]) {
-        await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
-        const response = await page.goto(`${app.api.baseUrl}${address}`);
-        if (response?.status() !== 200) problems.push(`${name}: ${response?.status()}`);
-        const violations = await axeViolations(page);
-        for (const violation of violations) problems.push(`${name} at ${width}: ${violation.impact} ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-        const fit = await sideways(page);
-        if (fit.scroll > fit.viewport) problems.push(`${name} at ${width}: ${fit.scroll} px wide in ${fit.viewport}`);
-        await page.screenshot({ path: join(ARTIFACTS, `console-${name}-${width}.png`), fullPage: true });
-      }
+      const response = await page.goto(`${app.api.baseUrl}${address}`);
+      if (response?.status() !== 200) problems.push(`${name}: ${response?.status()}`);
+      await check(name);
     }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('imports officials with a per-line report and marks an outcome through its confirmation, through the forms', async () => {
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const check = pageChecker(page, problems);
+    await signInThroughForm(page, app.api.baseUrl, ADMIN, '/console/officials/import');
+
+    const csv = ['name,title,country,language,email', 'Aziz Nazarov,Minister of Justice,TJ,ru,justice@gov.example', 'Nobody,Ombudsman,Tajikistan,ru,ombudsman@gov.example', ',Prosecutor,TJ,en,'].join('\n');
+    await page.getByLabel('CSV text').fill(csv);
+    await page.getByRole('button', { name: 'Import' }).click();
+    const report = page.locator('.import-report p[data-created]');
+    await expect(report.getAttribute('data-created')).resolves.toBe('1');
+    await expect(page.locator('.import-report tr[data-line]').count()).resolves.toBe(2);
+    await check('officials-import-report');
+
+    // The outcome: the case's form says what happened, the next page what it will do.
+    await page.goto(`${app.api.baseUrl}/console/cases/${caseId}`);
+    await page.getByLabel('Released').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/outcome\?status=released$/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mark Rukhshona Hakimova as released');
+    await check('case-outcome-confirm');
+    await page.getByRole('button', { name: 'Mark as released' }).click();
+    await page.waitForURL(`${app.api.baseUrl}/console/cases/${caseId}?done=outcome`);
+    await check('case-outcome-marked');
+
     expect(problems).toEqual([]);
     await context.close();
   });

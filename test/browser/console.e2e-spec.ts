@@ -1,21 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { addAutoSigners, anAppeal, settled } from '../helpers/delivery';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { ADMIN, TestApp } from '../helpers/test-app';
 import { startBrowserApp } from './helpers/browser-app';
 import { axeViolations, launchChromium } from './helpers/chromium';
-
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-
-/** Nothing on the page is wider than the window. */
-async function sideways(page: Page): Promise<{ scroll: number; viewport: number }> {
-  return page.evaluate(() => {
-    const scope = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-    return { scroll: scope.document.documentElement.scrollWidth, viewport: scope.innerWidth };
-  });
-}
+import { ARTIFACTS, describeViolations, sideways } from './helpers/page-check';
 
 /**
  * The staff console in Chromium: the admin signs in through the form (no API call in the
@@ -77,7 +68,7 @@ describe('the staff console in a browser', () => {
     for (const name of ['Home', 'Cases', 'Officials', 'Templates', 'Appeals', 'Cycles', 'Members', 'Dashboard', 'Queues']) await expect(nav.getByRole('link', { name, exact: true }).count()).resolves.toBe(1);
 
     const violations = await axeViolations(page);
-    if (violations.length > 0) console.log(`axe (console home): ${violations.map((v) => `${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('; ')}`);
+    if (violations.length > 0) console.log(`axe (console home): ${describeViolations(violations).join('; ')}`);
     expect(violations).toEqual([]);
     expect(await sideways(page)).toEqual({ scroll: 1280, viewport: 1280 });
     await page.screenshot({ path: join(ARTIFACTS, 'console-home-1280.png'), fullPage: true });

@@ -7,8 +7,7 @@ import { waitFor } from '../helpers/wait';
 import { startBrowserApp } from './helpers/browser-app';
 import { axeViolations, blocking, launchChromium } from './helpers/chromium';
 import { aCoordinator, aCycle, aMember, aMonth } from './helpers/month';
-
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
+import { ARTIFACTS, sideways } from './helpers/page-check';
 
 /**
  * A member's month in a real browser: the coordinator opens a cycle through the API, the
@@ -68,10 +67,7 @@ describe('signing the month’s letters in a browser', () => {
 
     // A phone: 375 px wide, nothing scrolls sideways.
     await page.setViewportSize({ width: 375, height: 812 });
-    const widths = await page.evaluate(() => {
-      const scope = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-      return { scroll: scope.document.documentElement.scrollWidth, viewport: scope.innerWidth };
-    });
+    const widths = await sideways(page);
     expect(widths.scroll).toBeLessThanOrEqual(widths.viewport);
     await page.screenshot({ path: join(ARTIFACTS, 'signing-375.png'), fullPage: true });
 

@@ -8,6 +8,8 @@ import { SIGNATURE_STYLES, SignatureStyle, Supporter } from '../supporter.entity
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+/** A filter form's "any" choice arrives as an empty field: no filter, not a bad value. */
+const unsetIfEmpty = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 export class CreateSupporterDto {
   @Transform(lower) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254)
@@ -99,9 +101,9 @@ export class UpdateSupporterDto {
 /** The members list's filters (the console's /console/members), a page after `after`. */
 export class MemberSearchQuery {
   @IsOptional() @IsString() @MaxLength(200) q?: string;
-  @IsOptional() @IsIn(ROLES) role?: Role;
-  @IsOptional() @IsIn(['true', 'false']) active?: 'true' | 'false';
-  @IsOptional() @Matches(/^[a-z]{2}$/) language?: string;
-  @IsOptional() @IsUUID() after?: string;
+  @Transform(unsetIfEmpty) @IsOptional() @IsIn(ROLES) role?: Role;
+  @Transform(unsetIfEmpty) @IsOptional() @IsIn(['true', 'false']) active?: 'true' | 'false';
+  @Transform(unsetIfEmpty) @IsOptional() @Matches(/^[a-z]{2}$/) language?: string;
+  @Transform(unsetIfEmpty) @IsOptional() @IsUUID() after?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit = 50;
 }

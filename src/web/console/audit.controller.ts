@@ -46,6 +46,7 @@ export class ConsoleAuditController {
           when: new Date(row.at).toISOString().replace('T', ' ').slice(0, 19),
           what: messages.has(`consoleMembers.audit.action.${row.action}`) ? messages.t(`consoleMembers.audit.action.${row.action}`) : row.action,
           actorHref: row.actorId ? `/console/members/${row.actorId}` : null,
+          subjectName: messages.has(`consoleMembers.audit.subjectType.${row.subjectType}`) ? messages.t(`consoleMembers.audit.subjectType.${row.subjectType}`) : row.subjectType,
           subjectHref: row.subjectId && SUBJECT_PAGES[row.subjectType] ? `${SUBJECT_PAGES[row.subjectType]}${row.subjectId}` : null,
           detailText: Object.entries(row.detail).map(([key, value]) => `${key}: ${String(value)}`).join(', '),
         })),

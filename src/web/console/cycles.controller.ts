@@ -140,7 +140,7 @@ export class ConsoleCyclesController {
         values,
         errors,
         hasErrors: Object.keys(errors).length > 0,
-        appeals: appeals.items.map((appeal) => ({ id: appeal.id, title: appeal.title, status: appeal.status, checked: values.appealIds.includes(appeal.id) })),
+        appeals: appeals.items.map((appeal) => ({ id: appeal.id, title: appeal.title, statusName: catalogueOf(staff.language).t(`consoleAppeals.appealStatus.${appeal.status}`), checked: values.appealIds.includes(appeal.id) })),
       },
     });
   }
