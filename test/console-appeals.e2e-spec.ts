@@ -163,6 +163,11 @@ describe('staff console: templates and appeals', () => {
     const launched = await coordinator.post(`/console/appeals/${appealId}/launch`, { _csrf: csrfOf(confirmation.body) });
     expect({ status: launched.status, location: launched.location }).toEqual({ status: 303, location: `/console/appeals/${appealId}` });
     await expect(countRows(app.db, 'letters', 'appeal_id = $1', [appealId])).resolves.toBe(expected);
+    // A second click on the button: the launch page again, saying the appeal is no longer a draft; no letter more.
+    const twiceLaunched = await coordinator.post(`/console/appeals/${appealId}/launch`, { _csrf: csrfOf(confirmation.body) });
+    expect(twiceLaunched.status).toBe(409);
+    expect(twiceLaunched.body).toContain('This appeal is Open: only a draft can be launched.');
+    await expect(countRows(app.db, 'letters', 'appeal_id = $1', [appealId])).resolves.toBe(expected);
 
     const open = await coordinator.get(`/console/appeals/${appealId}`);
     expect(open.body).toContain('data-status="open"');
@@ -187,6 +192,27 @@ describe('staff console: templates and appeals', () => {
     // A second cancel is a refusal page, not a 500, and changes nothing.
     const again = await coordinator.post(`/console/appeals/${appealId}/cancel`, { _csrf: csrfOf(open.body) });
     expect(again.status).toBe(409);
+  });
+
+  it('refuses a launch the case has no translation for on the launch page (409), in its words, with the way to the case; nothing launched', async () => {
+    const untranslated = await created('/api/cases', aCase({ name: 'Ahmad Ibrohimov', profession: 'journalist', charges: 'Treason' }));
+    const ru = await created('/api/templates', anAppealTemplate({ name: 'Needs Russian (ru)', language: 'ru', subject: 'Освободите {{case.name}}', body: '{{official.salutation}}!\n\n{{case.name}}, {{case.profession}}.\n\n{{supporter.signature}}' }));
+    const form = await coordinator.get('/console/appeals/new');
+    const made = await coordinator.post('/console/appeals', { _csrf: csrfOf(form.body), caseId: untranslated.id, title: 'Free Ahmad', templateIds: [ru.id], officialIds: [officials[1].id] });
+    expect(made.status).toBe(303);
+    const appealId = made.location!.split('/').pop()!;
+    const confirmation = await coordinator.get(`/console/appeals/${appealId}/launch`);
+    const refused = await coordinator.post(`/console/appeals/${appealId}/launch`, { _csrf: csrfOf(confirmation.body) });
+    expect(refused.status).toBe(409);
+    // The console's page (its navigation, the launch button again), not a dead end; the fields in the page's words, not the API's advice.
+    expect(refused.body).toContain('aria-label="Console"');
+    expect(refused.body).toMatch(/<div class="problem-summary" role="alert"[^>]*>\s*<h2 id="launch-refused-heading">Not launched: nothing was sent<\/h2>/);
+    expect(text(refused.body)).toContain('<li>The case has no Russian translation of: Name, Profession. The template “Needs Russian (ru)” uses them.</li>');
+    expect(refused.body).toContain(`<a href="/console/cases/${untranslated.id}#edit">Add the translations to the case</a>`);
+    expect(refused.body).not.toContain('PATCH /api');
+    expect(refused.body).toContain(`action="/console/appeals/${appealId}/launch"`);
+    await expect(app.db.query(`SELECT status FROM appeals WHERE id = $1`, [appealId]).then((result) => result.rows[0].status)).resolves.toBe('draft');
+    await expect(countRows(app.db, 'letters', 'appeal_id = $1', [appealId])).resolves.toBe(0);
   });
 
   it('shows the deadline on the member’s signing page, in the member’s language', async () => {
