@@ -83,9 +83,9 @@ function linkIn(text: string, base: string, path: string): string {
 /**
  * The staff console's journey in Chromium, nothing but pages and mail: the admin invites a
  * coordinator by email, the coordinator sets a password from the emailed link, records a real
- * case with its timeline and Russian translation, adds an English and a Russian official,
- * writes a template (refused at its line, fixed, previewed), builds, previews and launches an
- * appeal, opens a cycle; a member who joined at /join and confirmed signs from the cycle's
+ * case with its timeline, adds an English and a Russian official, writes a template (refused
+ * at its line, fixed, previewed), builds and previews an appeal, whose launch is refused until
+ * the case has its Russian translation, launches it after its count, opens a cycle; a member who joined at /join and confirmed signs from the cycle's
  * invitation; both officials receive the letter, each in their language; the coordinator
  * marks the case released and the member is thanked. No JSON API call, no Bearer token.
  */
@@ -180,7 +180,7 @@ describe('the staff console’s journey, from an invitation to a release, in a b
     await expect(coordinator.locator('main').textContent()).resolves.toContain('Signed in as');
     await look(coordinator, '02-coordinator-home');
 
-    // 3. The case, with its Russian translation (a Russian official's letter needs one), then two dated events with sources.
+    // 3. The case (no translation yet: step 6 finds it missing), then two dated events with sources.
     await nav(coordinator, 'Cases');
     await coordinator.getByRole('link', { name: 'Record a new case' }).click();
     await coordinator.waitForURL(`${base}/console/cases/new`);
@@ -196,11 +196,6 @@ describe('the staff console’s journey, from an invitation to a release, in a b
     await coordinator.getByLabel('Tags 1', { exact: true }).fill(CASE.tags[0]);
     await coordinator.getByLabel('Tags 2', { exact: true }).fill(CASE.tags[1]);
     await coordinator.getByLabel('Gender (optional)').selectOption('male');
-    const russian = coordinator.getByRole('group', { name: 'In Russian' });
-    await russian.getByLabel('Name (optional)').fill(CASE.ru.name);
-    await russian.getByLabel('Profession (optional)').fill(CASE.ru.profession);
-    await russian.getByLabel('Summary (optional)').fill(CASE.ru.summary);
-    await russian.getByLabel('Charges (optional)').fill(CASE.ru.charges);
     await coordinator.getByRole('button', { name: 'Record the case' }).click();
     await coordinator.waitForURL(/\/console\/cases\/[0-9a-f-]{36}$/);
     const caseId = new URL(coordinator.url()).pathname.split('/').pop()!;
@@ -220,7 +215,7 @@ describe('the staff console’s journey, from an invitation to a release, in a b
     await expect(coordinator.locator('ol.timeline li .event-source a').evaluateAll((links) => links.map((link) => (link as unknown as { href: string }).href))).resolves.toEqual(CASE.events.map((event) => event.sourceUrl));
     await look(coordinator, '03-case');
     const { rows: [stored] } = await app.db.query(`SELECT name, country, status, profession, gender, detained_on::text AS detained_on, tags, translations FROM cases WHERE id = $1`, [caseId]);
-    expect(stored).toEqual({ name: CASE.name, country: 'TJ', status: 'on-trial', profession: CASE.profession, gender: 'male', detained_on: CASE.detainedOn, tags: CASE.tags, translations: { ru: CASE.ru } });
+    expect(stored).toEqual({ name: CASE.name, country: 'TJ', status: 'on-trial', profession: CASE.profession, gender: 'male', detained_on: CASE.detainedOn, tags: CASE.tags, translations: {} });
     const { rows: events } = await app.db.query(`SELECT occurred_on::text AS "occurredOn", kind, description, source_url AS "sourceUrl" FROM case_events WHERE case_id = $1 ORDER BY occurred_on`, [caseId]);
     expect(events).toEqual(CASE.events);
 
@@ -323,8 +318,40 @@ describe('the staff console’s journey, from an invitation to a release, in a b
     await expect(coordinator.locator('#appeal-status').getAttribute('data-status')).resolves.toBe('draft');
     await expect(coordinator.locator('#templates li').allTextContents()).resolves.toEqual([`${TEMPLATE_NAME} (en) · used when the official's language has none`, 'Default appeal (ru) (ru)']);
     const letterTo = (language: 'en' | 'ru') => coordinator.locator(`details.letter[data-official-id="${officialIds[language]}"]`);
-    await letterTo('ru').locator('summary').click();
     await expect(letterTo('en').locator('.letter-body').textContent()).resolves.toContain(`I urge you to end the prosecution of ${CASE.name}.`);
+    await letterTo('ru').locator('summary').click();
+    await expect(letterTo('ru').locator('.field-problem').textContent()).resolves.toContain('This letter cannot be written yet');
+    await look(coordinator, '06-appeal-draft-untranslated');
+
+    // The launch is refused on its own page, saying in the page's words what the case lacks, with the way to the case's form; nothing changes.
+    await coordinator.getByRole('link', { name: 'Launch…' }).click();
+    await coordinator.waitForURL(`${base}/console/appeals/${appealId}/launch`);
+    const [untranslated] = await Promise.all([
+      coordinator.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === `/console/appeals/${appealId}/launch`),
+      coordinator.getByRole('button', { name: 'Launch the appeal' }).click(),
+    ]);
+    expect(untranslated.status()).toBe(409);
+    await expect(heading(coordinator)).resolves.toBe(`Launch “${APPEAL_TITLE}”`);
+    const refusal = coordinator.getByRole('alert');
+    await expect(refusal.getByRole('heading', { level: 2 }).textContent()).resolves.toBe('Not launched: nothing was sent');
+    await expect(refusal.locator('li').allTextContents()).resolves.toEqual(['The case has no Russian translation of: Name, Profession, Charges. The template “Default appeal (ru)” uses them.']);
+    await look(coordinator, '06-appeal-launch-refused');
+    await expect(app.db.query(`SELECT status FROM appeals WHERE id = $1`, [appealId]).then((result) => result.rows[0].status)).resolves.toBe('draft');
+    await refusal.getByRole('link', { name: 'Add the translations to the case' }).click();
+    await coordinator.waitForURL(`${base}/console/cases/${caseId}#edit`);
+    const russian = coordinator.getByRole('form', { name: 'Edit the case' }).getByRole('group', { name: 'In Russian' });
+    await russian.getByLabel('Name (optional)').fill(CASE.ru.name);
+    await russian.getByLabel('Profession (optional)').fill(CASE.ru.profession);
+    await russian.getByLabel('Summary (optional)').fill(CASE.ru.summary);
+    await russian.getByLabel('Charges (optional)').fill(CASE.ru.charges);
+    await coordinator.getByRole('button', { name: 'Save the changes' }).click();
+    await coordinator.waitForURL(`${base}/console/cases/${caseId}?done=saved`);
+    await expect(coordinator.getByRole('status').textContent()).resolves.toBe('The changes are saved.');
+    await expect(app.db.query(`SELECT translations FROM cases WHERE id = $1`, [caseId]).then((result) => result.rows[0].translations)).resolves.toEqual({ ru: CASE.ru });
+
+    // With the translation, the Russian official's letter reads in Russian, agreeing with the case's gender; the launch goes through after its count.
+    await coordinator.goto(`${base}/console/appeals/${appealId}`);
+    await letterTo('ru').locator('summary').click();
     await expect(letterTo('ru').locator('.letter-subject').textContent()).resolves.toContain(`Обращение по делу: ${CASE.ru.name}`);
     await expect(letterTo('ru').locator('.letter-body').textContent()).resolves.toContain(`чтобы ${CASE.ru.name} был немедленно и безоговорочно освобождён`);
     await look(coordinator, '06-appeal-draft');
@@ -445,7 +472,7 @@ describe('the staff console’s journey, from an invitation to a release, in a b
     );
 
     expect(axeProblems).toEqual([]);
-    // The one refusal of the journey: the template with the unknown variable.
-    expect(refusals).toEqual(['400 POST /console/templates']);
+    // The refusals of the journey: the template with the unknown variable, the launch before the translation.
+    expect(refusals).toEqual(['400 POST /console/templates', `409 POST /console/appeals/${appealId}/launch`]);
   }, 240_000);
 });
