@@ -213,6 +213,15 @@ describe('staff console: templates and appeals', () => {
     expect(refused.body).toContain(`action="/console/appeals/${appealId}/launch"`);
     await expect(app.db.query(`SELECT status FROM appeals WHERE id = $1`, [appealId]).then((result) => result.rows[0].status)).resolves.toBe('draft');
     await expect(countRows(app.db, 'letters', 'appeal_id = $1', [appealId])).resolves.toBe(0);
+    // Opening a cycle launches its drafts: the same refusal, said on the cycle's page (it came back with nothing said).
+    const cycle = await app.api.post('/api/cycles', { month: '2026-11', title: 'November letters', appealIds: [appealId] }, app.adminToken);
+    expect(cycle.status).toBe(201);
+    const cyclePage = await coordinator.get(`/console/cycles/${cycle.body.id}`);
+    const opened = await coordinator.post(`/console/cycles/${cycle.body.id}/open`, { _csrf: csrfOf(cyclePage.body) });
+    expect({ status: opened.status, location: opened.location }).toEqual({ status: 303, location: `/console/cycles/${cycle.body.id}?problem=case_untranslated` });
+    const told = await coordinator.get(opened.location!);
+    expect(told.body).toMatch(/<div class="problem-summary" role="alert"><p>An appeal of this cycle cannot be launched yet: its case lacks a translation its letters need\./);
+    await expect(app.db.query(`SELECT status FROM cycles WHERE id = $1`, [cycle.body.id]).then((result) => result.rows[0].status)).resolves.toBe('draft');
   });
 
   it('shows the deadline on the member’s signing page, in the member’s language', async () => {
