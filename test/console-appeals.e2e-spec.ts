@@ -79,7 +79,8 @@ describe('staff console: templates and appeals', () => {
     expect(refused.body).toContain('value="Console appeal"');
     await expect(countRows(app.db, 'templates')).resolves.toBe(before);
 
-    const fixed = await coordinator.post('/console/templates', { _csrf: csrfOf(refused.body), name: 'Console appeal', kind: 'appeal', language: 'en', subject: 'Free {{case.name}}', body: body.replace('case.nmae', 'case.name') });
+    // Posted with CRLF line breaks, as a browser posts a textarea: stored with LF, as the API stores it.
+    const fixed = await coordinator.post('/console/templates', { _csrf: csrfOf(refused.body), name: 'Console appeal', kind: 'appeal', language: 'en', subject: 'Free {{case.name}}', body: body.replace('case.nmae', 'case.name').replace(/\n/g, '\r\n') });
     expect(fixed.status).toBe(303);
     const id = /^\/console\/templates\/([0-9a-f-]{36})$/.exec(fixed.location ?? '')?.[1];
     expect(id).toBeDefined();
@@ -96,6 +97,13 @@ describe('staff console: templates and appeals', () => {
     const edited = await coordinator.post(`/console/templates/${id}`, { _csrf: csrfOf(editor.body), name: 'Console appeal', subject: 'Free {{case.name}}!', body: rows[0].body });
     expect({ status: edited.status, location: edited.location }).toEqual({ status: 303, location: `/console/templates/${id}?saved=1` });
     await expect(app.db.query(`SELECT version FROM templates WHERE id = $1`, [id]).then((result) => result.rows[0].version)).resolves.toBe(2);
+    // A default template (LF, from its file) saved from its form unchanged, line breaks as a browser sends them: no new version.
+    const { rows: [defaults] } = await app.db.query<{ id: string; name: string; subject: string; body: string }>(`SELECT id, name, subject, body FROM templates WHERE name = 'Default appeal (en)'`);
+    expect(defaults.body).toContain('\n');
+    const defaultEditor = await coordinator.get(`/console/templates/${defaults.id}`);
+    const unchanged = await coordinator.post(`/console/templates/${defaults.id}`, { _csrf: csrfOf(defaultEditor.body), name: defaults.name, subject: defaults.subject, body: defaults.body.replace(/\n/g, '\r\n') });
+    expect(unchanged.status).toBe(303);
+    await expect(app.db.query(`SELECT version, body FROM templates WHERE id = $1`, [defaults.id]).then((result) => result.rows[0])).resolves.toEqual({ version: 1, body: defaults.body });
 
     // The preview renders as POST /api/templates/:id/preview does.
     const member = await created('/api/supporters', aSupporter({ name: 'Preview Signer' }));
