@@ -79,7 +79,8 @@ describe('staff console: templates and appeals', () => {
     expect(refused.body).toContain('value="Console appeal"');
     await expect(countRows(app.db, 'templates')).resolves.toBe(before);
 
-    const fixed = await coordinator.post('/console/templates', { _csrf: csrfOf(refused.body), name: 'Console appeal', kind: 'appeal', language: 'en', subject: 'Free {{case.name}}', body: body.replace('case.nmae', 'case.name') });
+    // Posted with CRLF line breaks, as a browser posts a textarea: stored with LF, as the API stores it.
+    const fixed = await coordinator.post('/console/templates', { _csrf: csrfOf(refused.body), name: 'Console appeal', kind: 'appeal', language: 'en', subject: 'Free {{case.name}}', body: body.replace('case.nmae', 'case.name').replace(/\n/g, '\r\n') });
     expect(fixed.status).toBe(303);
     const id = /^\/console\/templates\/([0-9a-f-]{36})$/.exec(fixed.location ?? '')?.[1];
     expect(id).toBeDefined();
@@ -96,6 +97,13 @@ describe('staff console: templates and appeals', () => {
     const edited = await coordinator.post(`/console/templates/${id}`, { _csrf: csrfOf(editor.body), name: 'Console appeal', subject: 'Free {{case.name}}!', body: rows[0].body });
     expect({ status: edited.status, location: edited.location }).toEqual({ status: 303, location: `/console/templates/${id}?saved=1` });
     await expect(app.db.query(`SELECT version FROM templates WHERE id = $1`, [id]).then((result) => result.rows[0].version)).resolves.toBe(2);
+    // A default template (LF, from its file) saved from its form unchanged, line breaks as a browser sends them: no new version.
+    const { rows: [defaults] } = await app.db.query<{ id: string; name: string; subject: string; body: string }>(`SELECT id, name, subject, body FROM templates WHERE name = 'Default appeal (en)'`);
+    expect(defaults.body).toContain('\n');
+    const defaultEditor = await coordinator.get(`/console/templates/${defaults.id}`);
+    const unchanged = await coordinator.post(`/console/templates/${defaults.id}`, { _csrf: csrfOf(defaultEditor.body), name: defaults.name, subject: defaults.subject, body: defaults.body.replace(/\n/g, '\r\n') });
+    expect(unchanged.status).toBe(303);
+    await expect(app.db.query(`SELECT version, body FROM templates WHERE id = $1`, [defaults.id]).then((result) => result.rows[0])).resolves.toEqual({ version: 1, body: defaults.body });
 
     // The preview renders as POST /api/templates/:id/preview does.
     const member = await created('/api/supporters', aSupporter({ name: 'Preview Signer' }));
@@ -163,6 +171,11 @@ describe('staff console: templates and appeals', () => {
     const launched = await coordinator.post(`/console/appeals/${appealId}/launch`, { _csrf: csrfOf(confirmation.body) });
     expect({ status: launched.status, location: launched.location }).toEqual({ status: 303, location: `/console/appeals/${appealId}` });
     await expect(countRows(app.db, 'letters', 'appeal_id = $1', [appealId])).resolves.toBe(expected);
+    // A second click on the button: the launch page again, saying the appeal is no longer a draft; no letter more.
+    const twiceLaunched = await coordinator.post(`/console/appeals/${appealId}/launch`, { _csrf: csrfOf(confirmation.body) });
+    expect(twiceLaunched.status).toBe(409);
+    expect(twiceLaunched.body).toContain('This appeal is Open: only a draft can be launched.');
+    await expect(countRows(app.db, 'letters', 'appeal_id = $1', [appealId])).resolves.toBe(expected);
 
     const open = await coordinator.get(`/console/appeals/${appealId}`);
     expect(open.body).toContain('data-status="open"');
@@ -187,6 +200,36 @@ describe('staff console: templates and appeals', () => {
     // A second cancel is a refusal page, not a 500, and changes nothing.
     const again = await coordinator.post(`/console/appeals/${appealId}/cancel`, { _csrf: csrfOf(open.body) });
     expect(again.status).toBe(409);
+  });
+
+  it('refuses a launch the case has no translation for on the launch page (409), in its words, with the way to the case; nothing launched', async () => {
+    const untranslated = await created('/api/cases', aCase({ name: 'Ahmad Ibrohimov', profession: 'journalist', charges: 'Treason' }));
+    const ru = await created('/api/templates', anAppealTemplate({ name: 'Needs Russian (ru)', language: 'ru', subject: 'Освободите {{case.name}}', body: '{{official.salutation}}!\n\n{{case.name}}, {{case.profession}}.\n\n{{supporter.signature}}' }));
+    const form = await coordinator.get('/console/appeals/new');
+    const made = await coordinator.post('/console/appeals', { _csrf: csrfOf(form.body), caseId: untranslated.id, title: 'Free Ahmad', templateIds: [ru.id], officialIds: [officials[1].id] });
+    expect(made.status).toBe(303);
+    const appealId = made.location!.split('/').pop()!;
+    const confirmation = await coordinator.get(`/console/appeals/${appealId}/launch`);
+    const refused = await coordinator.post(`/console/appeals/${appealId}/launch`, { _csrf: csrfOf(confirmation.body) });
+    expect(refused.status).toBe(409);
+    // The console's page (its navigation, the launch button again), not a dead end; the fields in the page's words, not the API's advice.
+    expect(refused.body).toContain('aria-label="Console"');
+    expect(refused.body).toMatch(/<div class="problem-summary" role="alert"[^>]*>\s*<h2 id="launch-refused-heading">Not launched: nothing was sent<\/h2>/);
+    expect(text(refused.body)).toContain('<li>The case has no Russian translation of: Name, Profession. The template “Needs Russian (ru)” uses them.</li>');
+    expect(refused.body).toContain(`<a href="/console/cases/${untranslated.id}#edit">Add the translations to the case</a>`);
+    expect(refused.body).not.toContain('PATCH /api');
+    expect(refused.body).toContain(`action="/console/appeals/${appealId}/launch"`);
+    await expect(app.db.query(`SELECT status FROM appeals WHERE id = $1`, [appealId]).then((result) => result.rows[0].status)).resolves.toBe('draft');
+    await expect(countRows(app.db, 'letters', 'appeal_id = $1', [appealId])).resolves.toBe(0);
+    // Opening a cycle launches its drafts: the same refusal, said on the cycle's page (it came back with nothing said).
+    const cycle = await app.api.post('/api/cycles', { month: '2026-11', title: 'November letters', appealIds: [appealId] }, app.adminToken);
+    expect(cycle.status).toBe(201);
+    const cyclePage = await coordinator.get(`/console/cycles/${cycle.body.id}`);
+    const opened = await coordinator.post(`/console/cycles/${cycle.body.id}/open`, { _csrf: csrfOf(cyclePage.body) });
+    expect({ status: opened.status, location: opened.location }).toEqual({ status: 303, location: `/console/cycles/${cycle.body.id}?problem=case_untranslated` });
+    const told = await coordinator.get(opened.location!);
+    expect(told.body).toMatch(/<div class="problem-summary" role="alert"><p>An appeal of this cycle cannot be launched yet: its case lacks a translation its letters need\./);
+    await expect(app.db.query(`SELECT status FROM cycles WHERE id = $1`, [cycle.body.id]).then((result) => result.rows[0].status)).resolves.toBe('draft');
   });
 
   it('shows the deadline on the member’s signing page, in the member’s language', async () => {

@@ -1,7 +1,7 @@
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiId, ApiTimestamp } from '../../common/api-properties';
-import { LanguageCode, LowerCase, OneLine, Trim } from '../../common/validation';
+import { LanguageCode, LfLineBreaks, LowerCase, OneLine, Trim } from '../../common/validation';
 import { TEMPLATE_KINDS, TemplateKind } from '../template-engine';
 import type { Template } from '../template.entity';
 import type { TemplateVersion } from '../template-version.entity';
@@ -10,15 +10,15 @@ export class CreateTemplateDto {
   @Trim() @IsString() @Length(1, 200) @OneLine() name: string;
   @IsIn(TEMPLATE_KINDS, { message: `kind must be one of ${TEMPLATE_KINDS.join(', ')}` }) kind: TemplateKind;
   @LowerCase() @LanguageCode() language: string;
-  @IsString() @Length(1, 500) subject: string;
-  @IsString() @Length(1, 50_000) body: string;
+  @LfLineBreaks() @IsString() @Length(1, 500) subject: string;
+  @LfLineBreaks() @IsString() @Length(1, 50_000) body: string;
 }
 
 /** Any of a template's texts; its kind and language stay (an appeal chose it for them). */
 export class UpdateTemplateDto {
   @IsOptional() @Trim() @IsString() @Length(1, 200) @OneLine() name?: string;
-  @IsOptional() @IsString() @Length(1, 500) subject?: string;
-  @IsOptional() @IsString() @Length(1, 50_000) body?: string;
+  @IsOptional() @LfLineBreaks() @IsString() @Length(1, 500) subject?: string;
+  @IsOptional() @LfLineBreaks() @IsString() @Length(1, 50_000) body?: string;
 }
 
 export class PreviewTemplateDto {

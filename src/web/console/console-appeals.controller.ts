@@ -2,11 +2,14 @@ import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APPEAL_STATUSES, AppealStatus } from '../../appeals/appeal.entity';
+import { CaseUntranslatedError } from '../../appeals/appeal-languages';
 import { AppealsService, transitionAllowed } from '../../appeals/appeals.service';
 import { AppealView, CreateAppealDto } from '../../appeals/dto/appeal.dto';
 import { CsrfGuard, CsrfService } from '../../auth/csrf.service';
 import { CasesService } from '../../cases/cases.service';
 import { StaffPage } from '../../common/auth/staff-page.decorator';
+import { statusOf } from '../../common/error-status';
+import { DomainError, isDomainError } from '../../common/errors';
 import { Catalogue, catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
 import { LETTER_STATUSES } from '../../letters/letter.entity';
@@ -15,6 +18,7 @@ import { TemplatesService } from '../../templates/templates.service';
 import { pageHeaders } from '../page-response';
 import { dayLabel } from '../view-format';
 import { ViewsService } from '../views.service';
+import { languageName } from './case-form';
 import { staffOf } from './console.controller';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { FieldProblem, formAs, problemsFor, problemsOf } from './console-dto-form';
@@ -141,26 +145,19 @@ export class ConsoleAppealsController {
 
   /** What a launch will do, counted by the fan-out's rule, before the button that does it. */
   @Get(':id/launch')
-  async launchConfirmation(@Param('id', UuidParam) id: string, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const staff = staffOf(request);
-    const messages = catalogueOf(staff.language);
-    const appeal = await this.appeals.get(id);
-    const count = await this.appeals.lettersAtLaunch(id);
-    const model = {
-      csrf: this.csrf.tokenFor(request, response),
-      ...this.summary(appeal, staff.language, messages),
-      draft: appeal.status === 'draft',
-      count,
-      lettersLine: messages.t('consoleAppeals.launch.letters', { count: count.letters }),
-      reachLine: messages.t('consoleAppeals.launch.reach', { members: count.members, officials: count.officials }),
-    };
-    pageHeaders(response, HttpStatus.OK);
-    return this.views.render('console-appeal-launch', model, consoleLayout(messages.t('consoleAppeals.launch.title', { title: appeal.title }), '/console/appeals', staff, this.csrf.tokenFor(request, response)));
+  launchConfirmation(@Param('id', UuidParam) id: string, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
+    return this.launchPage(request, response, HttpStatus.OK, id, null);
   }
 
+  /** A launch the rules refuse (a translation the letters need, an appeal no longer a draft) comes back to this page, saying why. */
   @Post(':id/launch')
-  async launch(@Param('id', UuidParam) id: string, @Res({ passthrough: true }) response: Response): Promise<string> {
-    await this.appeals.transition(id, 'launch');
+  async launch(@Param('id', UuidParam) id: string, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
+    try {
+      await this.appeals.transition(id, 'launch');
+    } catch (error) {
+      if (!isDomainError(error) || error.code === 'not_found') throw error;
+      return this.launchPage(request, response, statusOf(error.code), id, error);
+    }
     return seeOther(response, `/console/appeals/${id}`);
   }
 
@@ -180,6 +177,27 @@ export class ConsoleAppealsController {
   async cancel(@Param('id', UuidParam) id: string, @Res({ passthrough: true }) response: Response): Promise<string> {
     await this.appeals.transition(id, 'cancel');
     return seeOther(response, `/console/appeals/${id}`);
+  }
+
+  private async launchPage(request: StaffRequest, response: Response, status: number, id: string, refusal: DomainError | null): Promise<string> {
+    const staff = staffOf(request);
+    const messages = catalogueOf(staff.language);
+    const appeal = await this.appeals.get(id);
+    const count = await this.appeals.lettersAtLaunch(id);
+    const draft = appeal.status === 'draft';
+    const model = {
+      csrf: this.csrf.tokenFor(request, response),
+      ...this.summary(appeal, staff.language, messages),
+      draft,
+      count,
+      lettersLine: messages.t('consoleAppeals.launch.letters', { count: count.letters }),
+      reachLine: messages.t('consoleAppeals.launch.reach', { members: count.members, officials: count.officials }),
+      // No longer a draft: the page says so already.
+      refusal: refusal && draft ? refusalOf(refusal, appeal.caseId, messages) : null,
+    };
+    pageHeaders(response, status);
+    const title = messages.t('consoleAppeals.launch.title', { title: appeal.title });
+    return this.views.render('console-appeal-launch', model, consoleLayout(refusal ? messages.t('consoleAppeals.refusedTitle', { title }) : title, '/console/appeals', staff, this.csrf.tokenFor(request, response)));
   }
 
   private summary(appeal: AppealView, language: string, messages: Catalogue) {
@@ -234,6 +252,19 @@ function countsOf(appeal: AppealView, messages: Catalogue) {
     statuses: LETTER_STATUSES.map((status) => ({ status, label: messages.t(`consoleAppeals.letterStatus.${status}`), count: appeal.letters[status] })),
     total: appeal.letters.total,
   };
+}
+
+/** Why a launch was refused, in the page's words; a missing translation links to the case's form, where translations are added. */
+function refusalOf(refusal: DomainError, caseId: string, messages: Catalogue): { lines: string[]; caseHref: string | null } {
+  if (!(refusal instanceof CaseUntranslatedError)) return { lines: [...refusal.messages], caseHref: null };
+  const lines = refusal.templates.map((template) =>
+    messages.t('consoleAppeals.launch.untranslated', {
+      language: languageName(template.language, messages.language),
+      fields: template.fields.map((field) => messages.t(`consoleCases.fields.${field}.label`)).join(', '),
+      template: template.templateName,
+    }),
+  );
+  return { lines, caseHref: `/console/cases/${caseId}#edit` };
 }
 
 /** The letter statuses the list shows a column for; every status is on the appeal's own page. */
