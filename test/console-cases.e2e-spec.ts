@@ -252,6 +252,10 @@ describe('staff console: cases and officials', () => {
     await expect(app.db.query(`SELECT title FROM officials WHERE id = $1`, [existing.body.id]).then((r) => r.rows[0].title)).resolves.toBe('New title');
     await expect(app.db.query(`SELECT max_letters_per_hour AS pace, office_days AS days FROM officials WHERE email = 'new-one@import-gov.example'`).then((r) => r.rows)).resolves.toEqual([{ pace: 5, days: [1, 2, 3] }]);
     await expect(countRows(app.db, 'officials', `email = 'bad@import-gov.example'`)).resolves.toBe(0);
+    // The import is in the audit log, under the admin who made it, with its counts.
+    await expect(app.db.query(`SELECT a.detail FROM audit_log a JOIN supporters s ON s.id = a.actor_id WHERE a.action = 'officials.import' AND s.email = $1`, [ADMIN.email]).then((r) => r.rows)).resolves.toEqual([
+      { detail: { created: 1, updated: 1, skipped: 0, errors: 1 } },
+    ]);
 
     // The API route runs the same import.
     const api = await fetch(`${app.api.baseUrl}/api/officials/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${app.adminToken}` }, body: 'name,title,country,language,nickname\nA,B,TJ,ru,x' });

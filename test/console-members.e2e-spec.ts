@@ -234,6 +234,9 @@ describe('staff console: members and accounts', () => {
     expect(audit.status).toBe(200);
     expect(audit.body).toContain('data-action="supporter.role"');
     expect(audit.body).toContain('data-action="supporters.import"');
+    // Who and what by today's names, and the change in the page's words.
+    expect(audit.body).toMatch(/<tr data-action="supporter.role"><td>[^<]+<\/td><td><a href="\/console\/members\/[0-9a-f-]{36}">Administrator<\/a><\/td><td>changed a role<\/td><td><a href="\/console\/members\/[0-9a-f-]{36}">[^<]+<\/a><\/td><td>coordinator → admin<\/td><\/tr>/);
+    expect(audit.body).toMatch(/<tr data-action="supporters.import">.*<td>\d+ created, \d+ updated, \d+ skipped, \d+ lines refused<\/td><\/tr>/);
     const coordinator = await staff('coordinator');
     const coordinatorBrowser = await signedIn(coordinator.email, coordinator.password);
     await expect(coordinatorBrowser.get('/console/audit')).resolves.toMatchObject({ status: 403 });

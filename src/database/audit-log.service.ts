@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'supporter.deactivate',
   'supporter.activate',
   'supporters.import',
+  'officials.import',
   'staff.invite',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -25,6 +26,12 @@ export interface AuditEntry {
   subjectType: string;
   subjectId: string | null;
   detail: Record<string, unknown>;
+}
+
+/** A row as the admins' page shows it: the names of the actor and the subject as they are now (the log itself keeps ids only). */
+export interface AuditRow extends AuditEntry {
+  actorName: string | null;
+  subjectLabel: string | null;
 }
 
 /**
@@ -49,12 +56,19 @@ export class AuditLogService {
     ]);
   }
 
-  /** Newest first, a page of `limit` after the row `before` (keyset on (at, id)). */
-  async page(limit: number, before?: string): Promise<AuditEntry[]> {
-    return this.db.query<AuditEntry[]>(
-      `SELECT id, at, actor_id AS "actorId", action, subject_type AS "subjectType", subject_id AS "subjectId", detail FROM audit_log
-        WHERE $2::uuid IS NULL OR (at, id) < (SELECT at, id FROM audit_log WHERE id = $2::uuid)
-        ORDER BY at DESC, id DESC LIMIT $1`,
+  /** Newest first, a page of `limit` after the row `before` (keyset on (at, id)), with today's names of who and what. */
+  async page(limit: number, before?: string): Promise<AuditRow[]> {
+    return this.db.query<AuditRow[]>(
+      `SELECT l.id, l.at, l.actor_id AS "actorId", l.action, l.subject_type AS "subjectType", l.subject_id AS "subjectId", l.detail,
+              actor.name AS "actorName",
+              CASE l.subject_type WHEN 'appeal' THEN a.title WHEN 'case' THEN c.name WHEN 'supporter' THEN s.name END AS "subjectLabel"
+         FROM audit_log l
+         LEFT JOIN supporters actor ON actor.id = l.actor_id
+         LEFT JOIN appeals a ON l.subject_type = 'appeal' AND a.id = l.subject_id
+         LEFT JOIN cases c ON l.subject_type = 'case' AND c.id = l.subject_id
+         LEFT JOIN supporters s ON l.subject_type = 'supporter' AND s.id = l.subject_id
+        WHERE $2::uuid IS NULL OR (l.at, l.id) < (SELECT at, id FROM audit_log WHERE id = $2::uuid)
+        ORDER BY l.at DESC, l.id DESC LIMIT $1`,
       [limit, before ?? null],
     );
   }

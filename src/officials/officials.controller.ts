@@ -1,3 +1,4 @@
+import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { BadRequestException, Body, Controller, Get, Headers, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/auth/roles.decorator';
@@ -29,11 +30,11 @@ export class OfficialsController {
     },
   })
   @ApiCreatedResponse({ type: OfficialImportReport })
-  import(@Headers('content-type') contentType: string | undefined, @Body() body: unknown): Promise<OfficialImportReport> {
+  import(@CurrentCaller() caller: Caller, @Headers('content-type') contentType: string | undefined, @Body() body: unknown): Promise<OfficialImportReport> {
     if (!contentType?.startsWith('text/csv') || typeof body !== 'string') {
       throw new BadRequestException('Send the CSV as the body with Content-Type: text/csv');
     }
-    return this.officials.import(body);
+    return this.officials.import(body, caller.id);
   }
 
   @Get()

@@ -1,16 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainError, isDomainError, NotFoundError } from '../common/errors';
 import { isUUID } from 'class-validator';
 import { Page } from '../common/pagination';
+import { AuditLogService } from '../database/audit-log.service';
 import { CreateOfficialDto, OfficialImportReport, OfficialView, toOfficialView, UpdateOfficialDto } from './dto/official.dto';
 import { MAX_OFFICIAL_ROWS, officialChange, officialToCreate, OfficialRow, parseOfficials } from './official-import';
 import { Official } from './official.entity';
 
 @Injectable()
 export class OfficialsService {
-  constructor(@InjectRepository(Official) private readonly officials: Repository<Official>) {}
+  constructor(
+    @InjectRepository(Official) private readonly officials: Repository<Official>,
+    @Inject(AuditLogService) private readonly audit: AuditLogService,
+  ) {}
 
   async create(input: CreateOfficialDto): Promise<OfficialView> {
     const saved = await this.officials.save(
@@ -73,9 +77,9 @@ export class OfficialsService {
    * changes that official; else a row whose email is an official's, or (without an email)
    * whose name, title and country are, changes that one; any other row records a new
    * official. Good rows are kept, each through create() or update() (their rules hold), and
-   * bad ones reported by line.
+   * bad ones reported by line; the import is in the audit log under `actorId`.
    */
-  async import(csv: string): Promise<OfficialImportReport> {
+  async import(csv: string, actorId?: string): Promise<OfficialImportReport> {
     const { rows, unreadable } = parseOfficials(csv);
     const report: OfficialImportReport = { created: 0, updated: 0, errors: [...unreadable] };
     for (const [index, row] of rows.entries()) {
@@ -106,6 +110,7 @@ export class OfficialsService {
       }
     }
     report.errors.sort((a, b) => a.line - b.line);
+    await this.audit.record({ actorId, action: 'officials.import', subjectType: 'officials', detail: { created: report.created, updated: report.updated, skipped: 0, errors: report.errors.length } });
     return report;
   }
 

@@ -104,7 +104,7 @@ export class ConsoleOfficialsController {
     if (csv.trim() === '') return this.importPage(request, response, HttpStatus.BAD_REQUEST, csv, null, messages.t('consoleCases.import.empty'));
     if (csv.length > MAX_CSV_CHARS) return this.importPage(request, response, HttpStatus.BAD_REQUEST, '', null, messages.t('consoleCases.import.tooLong', { count: MAX_CSV_CHARS }));
     try {
-      const report = await this.officials.import(csv);
+      const report = await this.officials.import(csv, staffOf(request).id);
       return this.importPage(request, response, HttpStatus.OK, '', report, '');
     } catch (error) {
       if (!isFormRefusal(error)) throw error;
