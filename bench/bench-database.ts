@@ -98,6 +98,145 @@ export class BenchDatabase {
     await this.client.query('ANALYZE supporters');
   }
 
+  /**
+   * Members n = from..to of a membership of `total`, as an import leaves them: a mix of names,
+   * countries, languages and signature styles, four in five auto-signing (n % 5 <> 0), joined
+   * one after another over the last two years (member `total` today), in one statement.
+   */
+  async insertMembers(from: number, to: number, total: number): Promise<void> {
+    await this.client.query(
+      `INSERT INTO supporters (email, name, country, city, language, auto_sign, signature_style, created_at, updated_at, confirmed_at)
+       SELECT 'member' || n || '@members.example',
+              ($1::text[])[1 + n % array_length($1::text[], 1)] || ' ' || ($2::text[])[1 + (n / 7) % array_length($2::text[], 1)],
+              ($3::text[])[1 + n % array_length($3::text[], 1)], ($4::text[])[1 + n % array_length($4::text[], 1)],
+              CASE WHEN n % 10 < 7 THEN 'en' WHEN n % 10 < 9 THEN 'ru' ELSE 'fr' END,
+              n % 5 <> 0,
+              CASE WHEN n % 10 = 3 THEN 'anonymous' WHEN n % 10 = 6 THEN 'initials' ELSE 'full' END,
+              joined, joined, joined
+         FROM generate_series($5::int, $6::int) AS n,
+              LATERAL (SELECT now() - make_interval(secs => ($7::int - n) * (2 * 365 * 86400.0 / $7::int))) AS j(joined)`,
+      [FIRST_NAMES, LAST_NAMES, CITIES.map(([country]) => country), CITIES.map(([, city]) => city), from, to, total],
+    );
+    await this.client.query('ANALYZE supporters');
+  }
+
+  /**
+   * Moves an appeal's queued letters on as workers would have: per mille of them `sent`
+   * (within two hours of their creation, with a 250), `failed` (a 550) and `unknown` (a
+   * timeout after DATA), and of the sent ones `bounced` later. Each letter's share is fixed by
+   * a hash of its id. The statements go through the letters table's triggers, which keep
+   * letter_counts, letter_days, letter_minutes and letter_failures as the workers' updates do.
+   */
+  async settleLetters(appealId: string, perMille: { sent: number; failed: number; unknown: number; bounced: number }): Promise<void> {
+    const { sent, failed, unknown, bounced } = perMille;
+    await this.client.query(
+      `WITH picked AS (SELECT id, abs(hashtext(id::text)) % 1000 AS h FROM letters WHERE appeal_id = $1 AND status = 'queued'),
+            shares AS (SELECT $2::int AS sent, $2::int + $3::int AS failed, $2::int + $3::int + $4::int AS unknown)
+       UPDATE letters l SET
+              status = CASE WHEN p.h < x.sent THEN 'sent' WHEN p.h < x.failed THEN 'failed' ELSE 'unknown' END,
+              attempts = 1, claimed_at = l.created_at + p.h * interval '7 seconds',
+              sent_at = CASE WHEN p.h < x.sent THEN l.created_at + p.h * interval '7 seconds' + interval '1 second' END,
+              smtp_response = CASE WHEN p.h < x.sent THEN '250 2.0.0 Ok: queued as ' || substr(md5(l.id::text), 1, 10) END,
+              last_error = CASE WHEN p.h < x.sent THEN NULL
+                                WHEN p.h < x.failed THEN (ARRAY['550 5.1.1 <official> Recipient address rejected: User unknown', '550 5.7.1 Message rejected as spam', '552 5.2.2 Mailbox full'])[1 + p.h % 3]
+                                ELSE 'timeout after DATA' END,
+              message_id = '<letter-' || l.id || '@qalam-bench.example>',
+              updated_at = now()
+         FROM picked p, shares x WHERE l.id = p.id AND p.h < x.unknown`,
+      [appealId, sent, failed, unknown],
+    );
+    if (bounced > 0) {
+      await this.client.query(
+        `UPDATE letters SET status = 'bounced', last_error = '550 5.1.1 mailbox unavailable (DSN)', updated_at = now()
+          WHERE appeal_id = $1 AND status = 'sent' AND abs(hashtext(id::text)) % 1000 >= $2::int - $3::int`,
+        [appealId, sent, bounced],
+      );
+    }
+  }
+
+  /**
+   * `count` rows of an audit log spread over the last year, newest first: what staff did
+   * besides the bench's own actions (launches, pauses, roles, deactivations, imports, invitations).
+   */
+  async insertAuditRows(count: number, ids: { actors: string[]; appeals: string[]; cases: string[]; members: string[] }): Promise<void> {
+    await this.client.query(
+      `INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail)
+       SELECT now() - make_interval(secs => n * (365 * 86400.0 / $1::int)), ($2::uuid[])[1 + n % array_length($2::uuid[], 1)],
+              (ARRAY['appeal.launch', 'appeal.pause', 'appeal.resume', 'case.outcome', 'supporters.import', 'staff.invite',
+                     'supporter.role', 'supporter.activate', 'supporter.deactivate', 'supporter.deactivate'])[1 + n % 10],
+              (ARRAY['appeal', 'appeal', 'appeal', 'case', 'supporters', 'supporter', 'supporter', 'supporter', 'supporter', 'supporter'])[1 + n % 10],
+              CASE WHEN n % 10 < 3 THEN ($3::uuid[])[1 + n % array_length($3::uuid[], 1)]
+                   WHEN n % 10 = 3 THEN ($4::uuid[])[1 + n % array_length($4::uuid[], 1)]
+                   WHEN n % 10 = 4 THEN NULL
+                   ELSE ($5::uuid[])[1 + n % array_length($5::uuid[], 1)] END,
+              CASE n % 10 WHEN 3 THEN '{"status": "released"}'::jsonb
+                          WHEN 4 THEN jsonb_build_object('created', n % 300, 'updated', n % 40, 'skipped', n % 7, 'errors', n % 3)
+                          WHEN 6 THEN '{"from": "member", "to": "coordinator"}'::jsonb
+                          ELSE '{}'::jsonb END
+         FROM generate_series(1, $1::int) AS n`,
+      [count, ids.actors, ids.appeals, ids.cases, ids.members],
+    );
+  }
+
+  /** Ids of `count` members spread over the membership (every n-th by creation). */
+  async sampleMemberIds(count: number): Promise<string[]> {
+    const { rows } = await this.client.query<{ id: string }>(
+      `SELECT id FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS position, count(*) OVER () AS total FROM supporters WHERE role = 'member') m
+        WHERE position % greatest(1, total / $1) = 0 ORDER BY position LIMIT $1`,
+      [count],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The member at `position` (0-based) in the members list's order, (created_at, id): where a later keyset page starts. */
+  async memberAt(position: number): Promise<{ id: string; email: string; name: string }> {
+    const { rows } = await this.client.query<{ id: string; email: string; name: string }>(`SELECT id, email, name FROM supporters ORDER BY created_at, id OFFSET $1 LIMIT 1`, [position]);
+    if (!rows[0]) throw new Error(`no member at position ${position}`);
+    return rows[0];
+  }
+
+  /** A supporter who wrote in this appeal, with the most letters of all (the busiest member record). */
+  async busiestSupporterOf(appealId: string): Promise<string> {
+    const { rows } = await this.client.query<{ supporter_id: string }>(
+      `SELECT supporter_id FROM letters WHERE supporter_id IN (SELECT supporter_id FROM letters WHERE appeal_id = $1 LIMIT 100)
+        GROUP BY supporter_id ORDER BY count(*) DESC, supporter_id LIMIT 1`,
+      [appealId],
+    );
+    return rows[0].supporter_id;
+  }
+
+  /**
+   * The console's counters against the rows they count: letter_counts against letters by
+   * (appeal, official, status), letter_days against sent and bounced letters by day, and the
+   * supporter_count of appeals and cases against their signatures. Each is the number of keys
+   * where they differ: 0 when the triggers kept them right.
+   */
+  async counterMismatches(): Promise<{ letterCounts: number; letterDays: number; appealSupporters: number; caseSupporters: number }> {
+    const { rows } = await this.client.query<{ letterCounts: number; letterDays: number; appealSupporters: number; caseSupporters: number }>(
+      `WITH counted AS (SELECT appeal_id, official_id, status, count(*)::bigint AS count FROM letters GROUP BY 1, 2, 3),
+            rolled AS (SELECT appeal_id, official_id, status, count FROM letter_counts WHERE count <> 0),
+            days AS (SELECT appeal_id, official_id, (sent_at AT TIME ZONE 'UTC')::date AS day, count(*)::bigint AS sent FROM letters WHERE status IN ('sent', 'bounced') GROUP BY 1, 2, 3),
+            rolled_days AS (SELECT appeal_id, official_id, day, sent FROM letter_days WHERE sent <> 0)
+       SELECT (SELECT count(*) FROM ((SELECT * FROM counted EXCEPT SELECT * FROM rolled) UNION ALL (SELECT * FROM rolled EXCEPT SELECT * FROM counted)) d)::int AS "letterCounts",
+              (SELECT count(*) FROM ((SELECT * FROM days EXCEPT SELECT * FROM rolled_days) UNION ALL (SELECT * FROM rolled_days EXCEPT SELECT * FROM days)) d)::int AS "letterDays",
+              (SELECT count(*) FROM appeals a WHERE a.supporter_count <> (SELECT count(*) FROM signatures s WHERE s.appeal_id = a.id))::int AS "appealSupporters",
+              (SELECT count(*) FROM cases c WHERE c.supporter_count <> (SELECT count(DISTINCT s.supporter_id) FROM signatures s JOIN appeals a ON a.id = s.appeal_id WHERE a.case_id = c.id))::int AS "caseSupporters"`,
+    );
+    return rows[0];
+  }
+
+  /** Rows of the tables the console reads, for the results. */
+  async tableRows(): Promise<Record<string, number>> {
+    const tables = ['supporters', 'letters', 'signatures', 'cases', 'case_events', 'officials', 'templates', 'template_versions', 'appeals', 'cycles', 'cycle_invitations', 'audit_log', 'letter_counts'];
+    const { rows } = await this.client.query<Record<string, number>>(`SELECT ${tables.map((table) => `(SELECT count(*) FROM ${table})::int AS ${table}`).join(', ')}`);
+    return rows[0];
+  }
+
+  /** VACUUM ANALYZE of the whole database: settled tables and fresh statistics before the timing. */
+  async vacuumAnalyze(): Promise<void> {
+    await this.client.query('VACUUM ANALYZE');
+  }
+
   async anySupporterId(): Promise<string> {
     const { rows } = await this.client.query<{ id: string }>(`SELECT id FROM supporters WHERE auto_sign ORDER BY email LIMIT 1`);
     return rows[0].id;

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, IncomingHttpHeaders, request } from 'node:http';
 
 export class ApiError extends Error {
   constructor(
@@ -17,7 +17,11 @@ export interface TimedResponse {
   body: string;
   /** Whether the request went out on a connection an earlier request had opened. */
   reusedSocket: boolean;
+  headers: IncomingHttpHeaders;
 }
+
+/** A request body: JSON, or a form as a browser posts it (application/x-www-form-urlencoded). */
+type Body = { json: unknown } | { form: Record<string, string> };
 
 /**
  * qalam's public HTTP API, as a coordinator sees it. node:http rather than fetch: a launch of
@@ -25,6 +29,8 @@ export interface TimedResponse {
  */
 export class QalamApi {
   private token: string | null = null;
+  /** Cookies the server set (name -> value), sent back on every request: a browser's jar, without paths or expiry. */
+  private readonly cookies = new Map<string, string>();
   /** Connections opened so far; 1 for a whole measurement when keep-alive holds. */
   connectionsOpened = 0;
 
@@ -42,22 +48,43 @@ export class QalamApi {
     return new QalamApi(baseUrl, new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 }));
   }
 
+  /** Another client (its own token and cookies) on this one's connection. */
+  sameConnection(): QalamApi {
+    return new QalamApi(this.baseUrl, this.agent);
+  }
+
   async login(email: string, password: string): Promise<void> {
     const { accessToken } = await this.post<{ accessToken: string }>('/api/auth/login', { email, password });
     this.token = accessToken;
+  }
+
+  /**
+   * Signs in to the staff console as a browser does: GET /login for the form's `_csrf` field
+   * (and its cookie), then POST /login with it; the session cookie is kept for the pages.
+   */
+  async signInToConsole(email: string, password: string): Promise<void> {
+    const form = await this.send('GET', '/login', undefined, 'text/html');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
+    if (form.status !== 200 || !csrf) throw new ApiError(form.status, 'GET /login (no _csrf field)', form.body);
+    const signedIn = await this.send('POST', '/login', { form: { _csrf: csrf, email, password } }, 'text/html');
+    if (signedIn.status !== 303 || !this.cookies.has('qalam_session')) throw new ApiError(signedIn.status, 'POST /login (no session cookie)', signedIn.body);
   }
 
   async post<T>(path: string, body?: unknown): Promise<T> {
     return this.call<T>('POST', path, body);
   }
 
+  async patch<T>(path: string, body?: unknown): Promise<T> {
+    return this.call<T>('PATCH', path, body);
+  }
+
   async get<T>(path: string): Promise<T> {
     return this.call<T>('GET', path);
   }
 
-  /** A GET that must answer 200, with its raw body; the caller times it through `ms`. */
-  async timedGet(path: string): Promise<TimedResponse> {
-    const response = await this.send('GET', path);
+  /** A GET that must answer 200, with its raw body; the caller times it through `ms`. A page asks for `text/html`. */
+  async timedGet(path: string, accept = 'application/json'): Promise<TimedResponse> {
+    const response = await this.send('GET', path, undefined, accept);
     if (response.status !== 200) throw new ApiError(response.status, `GET ${path}`, response.body);
     return response;
   }
@@ -67,7 +94,7 @@ export class QalamApi {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const { status, body: text } = await this.send(method, path, body);
+    const { status, body: text } = await this.send(method, path, body === undefined ? undefined : { json: body });
     if (status < 200 || status >= 300) throw new ApiError(status, `${method} ${path}`, text);
     try {
       return (text ? JSON.parse(text) : undefined) as T;
@@ -76,14 +103,15 @@ export class QalamApi {
     }
   }
 
-  private send(method: string, path: string, body?: unknown): Promise<TimedResponse> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (payload) {
-      headers['content-type'] = 'application/json';
+  private send(method: string, path: string, body?: Body, accept = 'application/json'): Promise<TimedResponse> {
+    const payload = body === undefined ? undefined : Buffer.from('json' in body ? JSON.stringify(body.json) : new URLSearchParams(body.form).toString());
+    const headers: Record<string, string> = { accept };
+    if (payload && body) {
+      headers['content-type'] = 'json' in body ? 'application/json' : 'application/x-www-form-urlencoded';
       headers['content-length'] = String(payload.length);
     }
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     return new Promise<TimedResponse>((resolve, reject) => {
       const started = process.hrtime.bigint();
       const req = request(new URL(path, this.baseUrl), { method, headers, agent: this.agent }, (res) => {
@@ -93,7 +121,15 @@ export class QalamApi {
         res.on('end', () => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           if (!req.reusedSocket) this.connectionsOpened += 1;
-          resolve({ ms, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), reusedSocket: req.reusedSocket });
+          for (const cookie of res.headers['set-cookie'] ?? []) {
+            const [pair] = cookie.split(';');
+            const equals = pair.indexOf('=');
+            const [name, value] = [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()];
+            // A cleared cookie comes back empty (and expired).
+            if (equals > 0 && value) this.cookies.set(name, value);
+            else if (equals > 0) this.cookies.delete(name);
+          }
+          resolve({ ms, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), reusedSocket: req.reusedSocket, headers: res.headers });
         });
       });
       req.on('error', reject);

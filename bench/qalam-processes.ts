@@ -71,4 +71,9 @@ export class QalamSetup {
   async logIn(api: QalamApi): Promise<void> {
     await api.login(ADMIN_EMAIL, this.adminPassword);
   }
+
+  /** Signs the run's admin in to the staff console (POST /login): the client then holds the session cookie. */
+  async signInToConsole(api: QalamApi): Promise<void> {
+    await api.signInToConsole(ADMIN_EMAIL, this.adminPassword);
+  }
 }

@@ -11,6 +11,8 @@ import { TemplateOrderAndVersions1764806400000 } from './migrations/176480640000
 import { StaffSessions1764892800000 } from './migrations/1764892800000-StaffSessions';
 import { AppealDeadline1764979200000 } from './migrations/1764979200000-AppealDeadline';
 import { StaffAccountsAndAudit1765065600000 } from './migrations/1765065600000-StaffAccountsAndAudit';
+import { MembersListOrder1765152000000 } from './migrations/1765152000000-MembersListOrder';
+import { MembersSearch1765152060000 } from './migrations/1765152060000-MembersSearch';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -25,6 +27,8 @@ export const MIGRATIONS = [
   StaffSessions1764892800000,
   AppealDeadline1764979200000,
   StaffAccountsAndAudit1765065600000,
+  MembersListOrder1765152000000,
+  MembersSearch1765152060000,
 ];
 
 /**

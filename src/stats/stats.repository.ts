@@ -78,6 +78,11 @@ export class StatsRepository {
     return { byStatus, supporters: owner.length === 0 ? null : owner[0].supporters, byDay };
   }
 
+  /** These appeals' titles and supporter counts (the supporter_count forScope reads), in one statement. */
+  appealSupporters(ids: string[]): Promise<{ id: string; title: string; supporters: number }[]> {
+    return this.db.query<{ id: string; title: string; supporters: number }[]>(`SELECT id, title, supporter_count AS supporters FROM appeals WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
   /** Every letter by status (letter_counts). */
   statusCounts(): Promise<StatusCountRow[]> {
     return this.db.query<StatusCountRow[]>(`SELECT status, sum(count)::int AS count FROM letter_counts GROUP BY status`);

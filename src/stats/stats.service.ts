@@ -37,6 +37,16 @@ export class StatsService {
     return { letters: countsOf(byStatus), supporters, byDay };
   }
 
+  /**
+   * Each appeal's title and supporters (what forScope('appeal', id) counts), in the order of
+   * `ids`, in one statement however many appeals a cycle bundles; an unknown id is left out.
+   */
+  async appealSupporters(ids: string[]): Promise<{ id: string; title: string; supporters: number }[]> {
+    if (ids.length === 0) return [];
+    const rows = new Map((await this.rollups.appealSupporters(ids)).map((row) => [row.id, row]));
+    return ids.flatMap((id) => rows.get(id) ?? []);
+  }
+
   /** Every letter at a glance, from the trigger-kept rollups (letter_counts, letter_minutes, letter_failures). */
   async overview(): Promise<DeliveryOverview> {
     const [byStatus, perMinute, failures] = await Promise.all([this.rollups.statusCounts(), this.rollups.sentPerMinuteLastHour(), this.rollups.topFailures()]);

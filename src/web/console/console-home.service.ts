@@ -33,11 +33,8 @@ export class ConsoleHomeService {
     const current = recentCycles.items.find((cycle) => cycle.status === 'open') ?? recentCycles.items[0];
     let cycle: object | null = null;
     if (current) {
-      const [appealViews, appealStats] = await Promise.all([
-        Promise.all(current.appealIds.map((id) => this.appeals.get(id))),
-        Promise.all(current.appealIds.map((id) => this.stats.forScope('appeal', id))),
-      ]);
-      const appeals = appealViews.map((appeal, index) => ({ id: appeal.id, title: appeal.title, signed: appealStats[index].supporters }));
+      // One statement for the cycle's appeals, not a few per appeal (a cycle may bundle twenty).
+      const appeals = (await this.stats.appealSupporters(current.appealIds)).map((appeal) => ({ id: appeal.id, title: appeal.title, signed: appeal.supporters }));
       cycle = {
         id: current.id,
         title: current.title,

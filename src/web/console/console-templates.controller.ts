@@ -158,7 +158,8 @@ export class ConsoleTemplatesController {
     const startedAt = performance.now();
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
-    const [cases, officials, supporters] = await Promise.all([this.cases.list(1, CHOICES), this.officials.list(1, CHOICES), this.supporters.list(1, CHOICES)]);
+    // The members list's first page (keyset, as /console/members): no count of every supporter, which the choice does not show.
+    const [cases, officials, supporters] = await Promise.all([this.cases.list(1, CHOICES), this.officials.list(1, CHOICES), this.supporters.search({ limit: CHOICES })]);
     const chosen = state.chosen ?? { caseId: cases.items[0]?.id ?? '', officialId: officials.items[0]?.id ?? '', supporterId: '' };
     const previewProblems = state.previewProblems ?? [];
     const model = {

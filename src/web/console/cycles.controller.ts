@@ -43,7 +43,8 @@ export class ConsoleCyclesController {
     const startedAt = performance.now();
     const staff = staffOf(request);
     const page = await this.cycles.list(1, CYCLES_SHOWN);
-    const rows = await Promise.all(page.items.map((cycle) => this.row(cycle, staff.language)));
+    const signed = await this.signedOf(page.items);
+    const rows = page.items.map((cycle) => this.row(cycle, staff.language, signed));
     return renderConsole(this.views, response, staff, this.csrf.tokenFor(request, response), {
       view: 'console-cycles',
       titleKey: 'consoleMembers.cycles.title',
@@ -80,7 +81,8 @@ export class ConsoleCyclesController {
     const staff = staffOf(request);
     const cycle = await this.cycles.get(id);
     const messages = catalogueOf(staff.language);
-    const appeals = await Promise.all(cycle.appealIds.map(async (appealId) => ({ ...(await this.appeals.get(appealId)), signed: (await this.stats.forScope('appeal', appealId)).supporters })));
+    const signed = await this.signedOf([cycle]);
+    const appeals = (await this.stats.appealSupporters(cycle.appealIds)).map((appeal) => ({ id: appeal.id, title: appeal.title, signed: appeal.supporters }));
     const problemKey = typeof problem === 'string' && /^[a-z_]{1,40}$/.test(problem) ? `consoleMembers.cycle.problem.${problem}` : null;
     return renderConsole(this.views, response, staff, this.csrf.tokenFor(request, response), {
       view: 'console-cycle',
@@ -88,7 +90,7 @@ export class ConsoleCyclesController {
       section: '/console/cycles',
       startedAt,
       model: {
-        cycle: await this.row(cycle, staff.language),
+        cycle: this.row(cycle, staff.language, signed),
         appeals,
         mayOpen: cycle.status === 'draft',
         mayRemind: cycle.status === 'open' && !cycle.remindedAt,
@@ -118,13 +120,18 @@ export class ConsoleCyclesController {
     }
   }
 
-  private async row(cycle: CycleView, language: string): Promise<object> {
+  /** Supporters of every appeal of these cycles, by appeal id: one statement for the whole page, not a few per appeal of each cycle. */
+  private async signedOf(cycles: CycleView[]): Promise<Map<string, number>> {
+    const appeals = await this.stats.appealSupporters([...new Set(cycles.flatMap((cycle) => cycle.appealIds))]);
+    return new Map(appeals.map((appeal) => [appeal.id, appeal.supporters]));
+  }
+
+  private row(cycle: CycleView, language: string, signed: Map<string, number>): object {
     const messages = catalogueOf(language);
-    const signed = await Promise.all(cycle.appealIds.map(async (appealId) => (await this.stats.forScope('appeal', appealId)).supporters));
     return {
       ...cycle,
       statusName: messages.has(`console.cycleStatus.${cycle.status}`) ? messages.t(`console.cycleStatus.${cycle.status}`) : cycle.status,
-      signed: signed.reduce((sum, count) => sum + count, 0),
+      signed: cycle.appealIds.reduce((sum, appealId) => sum + (signed.get(appealId) ?? 0), 0),
     };
   }
 
