@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { BenchDatabase } from './bench-database';
-import { BenchChild } from './child-process';
+import { ApiRun } from './api-run';
 import { runProgram } from './command-line';
 import { ConsoleCampaign, createConsoleCampaign } from './console-campaign';
 import { CONSOLE_USAGE, ConsoleBenchOptions, LETTERS_PER_MEMBER, parseConsoleArgs } from './console-options';
 import { ConsoleBenchResult, formatConsoleSummary, PageTiming, TARGET_PAGE_MS, TARGET_RATIO } from './console-report';
 import { describeMachine } from './machine';
-import { elapsedSince, freePort } from './net';
+import { elapsedSince } from './net';
 import { QalamApi } from './qalam-api';
-import { PRODUCTION_NODE_FLAGS, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
-import { int, mb, writeResult } from './report';
-import { BenchServices, prepareRun } from './services';
+import { RESULTS_DIR } from './qalam-processes';
+import { int, writeResult } from './report';
 import { summarise } from './stats-timing';
 
 /** Audit rows besides the bench's own actions: a year of a busy group's staff. */
@@ -26,19 +22,11 @@ interface ConsolePage {
 }
 
 /** One run of `npm run bench:console`: one api process, a seeded campaign, every console list and record page timed against /api/me. */
-class ConsoleRun {
-  private api: BenchChild | null = null;
-  private readonly qalam: QalamSetup;
-  private workDir = '';
-  private db: BenchDatabase | null = null;
-  private services: BenchServices | null = null;
+class ConsoleRun extends ApiRun<ConsoleBenchOptions, ConsoleBenchResult> {
   private clients: QalamApi[] = [];
-  private interrupted = false;
-  readonly result: ConsoleBenchResult;
 
-  constructor(private readonly options: ConsoleBenchOptions) {
-    this.qalam = new QalamSetup(options);
-    this.result = {
+  constructor(options: ConsoleBenchOptions) {
+    super(options, {
       ok: false,
       error: null,
       startedAt: new Date().toISOString(),
@@ -52,49 +40,18 @@ class ConsoleRun {
       peakRssMb: { api: null, bench: null },
       targets: { target: `every page's median < ${TARGET_PAGE_MS} ms and <= ${TARGET_RATIO} x GET /api/me's`, met: null, slow: [] },
       resultsFile: null,
-    };
+    }, 'bench:console');
   }
 
-  private log(message: string): void {
-    console.log(`bench:console: ${message}`);
-  }
-
-  async run(): Promise<ConsoleBenchResult> {
+  protected async body(api: QalamApi, port: number): Promise<void> {
     const { result } = this;
-    try {
-      ({ services: this.services, workDir: this.workDir } = await prepareRun(this.options, result.machine, 'qalam-bench-console', (message) => this.log(message)));
-      const port = await freePort();
-      const api = await this.startApi(port);
-      this.db = await BenchDatabase.connect(this.options.databaseUrl);
-      const pages = await this.seed(api);
-      this.checkInterrupted();
-      await this.measure(port, pages);
-      await this.readPeakRss();
-      const mismatched = Object.values(result.counterMismatches ?? {}).some((count) => count !== 0);
-      result.ok = !mismatched;
-      if (mismatched) result.error = 'the console counters do not match the rows they count';
-    } catch (error) {
-      result.ok = false;
-      result.error = this.interrupted ? 'interrupted' : error instanceof Error ? error.message : String(error);
-      if (!this.interrupted && this.api) console.error(`\n--- api (pid ${this.api.pid ?? '-'}, ${this.api.describeExit()}), last lines of ${this.api.logFile}:\n${this.api.logTail()}`);
-      await this.readPeakRss().catch(() => undefined);
-    } finally {
-      await this.cleanUp();
-      result.finishedAt = new Date().toISOString();
-      result.peakRssMb.bench = mb(process.resourceUsage().maxRSS);
-      this.assessTargets();
-    }
-    return result;
-  }
-
-  private async startApi(port: number): Promise<QalamApi> {
-    const env = this.qalam.env('api', { OUTBOX_DIR: join(this.workDir, 'outbox'), PORT: String(port) });
-    const child = new BenchChild('api', process.execPath, [...PRODUCTION_NODE_FLAGS, QALAM_MAIN], join(this.workDir, 'api.log'), env, this.workDir);
-    this.api = child;
-    const started = process.hrtime.bigint();
-    const api = await this.qalam.waitForApi(child, port);
-    this.log(`api (pid ${child.pid}) on port ${port}, migrated and logged in after ${elapsedSince(started).toFixed(1)} s`);
-    return api;
+    const pages = await this.seed(api);
+    this.checkInterrupted();
+    await this.measure(port, pages);
+    await this.readPeakRss();
+    const mismatched = Object.values(result.counterMismatches ?? {}).some((count) => count !== 0);
+    result.ok = !mismatched;
+    if (mismatched) result.error = 'the console counters do not match the rows they count';
   }
 
   /** Times one step of the seeding, for the results. */
@@ -242,39 +199,15 @@ class ConsoleRun {
     });
   }
 
-  private async readPeakRss(): Promise<void> {
-    const kb = await this.api?.peakRssKb();
-    if (kb !== undefined && kb !== null) this.result.peakRssMb.api = mb(kb);
-  }
-
-  private assessTargets(): void {
+  protected assessTargets(): void {
     const pages = this.result.measurement.pages;
     if (pages.length === 0) return;
     const slow = pages.filter((page) => !page.meetsMs || !page.meetsRatio).map((page) => page.name);
     this.result.targets = { ...this.result.targets, met: slow.length === 0, slow };
   }
 
-  /** The api stopped (SIGTERM, SIGKILL after 10 s), connections closed; database, keys and work files gone unless --keep. */
-  private async cleanUp(): Promise<void> {
+  protected override async closeOwn(): Promise<void> {
     for (const client of this.clients) client.close();
-    if (this.api) await this.api.stop().catch(() => undefined);
-    await this.db?.close().catch(() => undefined);
-    await this.services?.close((message) => this.log(message));
-    if (!this.options.keep) {
-      if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
-    } else if (this.workDir) {
-      this.log(`kept: database, queue keys, and the api's log in ${this.workDir}`);
-    }
-  }
-
-  private checkInterrupted(): void {
-    if (this.interrupted) throw new Error('interrupted');
-  }
-
-  /** Ctrl-C: stop the api now; the run then fails, cleans up and reports. */
-  interrupt(): void {
-    this.interrupted = true;
-    if (this.api) void this.api.stop(2_000);
   }
 }
 

@@ -1,15 +1,11 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { BenchDatabase } from './bench-database';
-import { BenchChild } from './child-process';
+import { ApiRun } from './api-run';
 import { runProgram } from './command-line';
 import { describeMachine } from './machine';
-import { elapsedSince, freePort } from './net';
+import { elapsedSince } from './net';
 import { createCampaign, QalamApi } from './qalam-api';
-import { PRODUCTION_NODE_FLAGS, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
-import { int, mb, writeResult } from './report';
-import { BenchServices, prepareRun } from './services';
+import { RESULTS_DIR } from './qalam-processes';
+import { int, writeResult } from './report';
 import { parseStatsArgs, STATS_USAGE, StatsBenchOptions, supportersFor } from './stats-options';
 import { formatStatsSummary, ms, NumberCheck, StatsBenchResult, TARGET_STATS_MS } from './stats-report';
 import { roundRatios, summarise } from './stats-timing';
@@ -24,21 +20,13 @@ interface CaseStats {
 }
 
 /** One run of `npm run bench:stats`: one api process, one case, its stats timed against /api/me. */
-class StatsRun {
-  private api: BenchChild | null = null;
-  private readonly qalam: QalamSetup;
-  private workDir = '';
-  private db: BenchDatabase | null = null;
+class StatsRun extends ApiRun<StatsBenchOptions, StatsBenchResult> {
   private sql: Client | null = null;
-  private services: BenchServices | null = null;
   private client: QalamApi | null = null;
-  private interrupted = false;
-  readonly result: StatsBenchResult;
 
-  constructor(private readonly options: StatsBenchOptions) {
+  constructor(options: StatsBenchOptions) {
     const supporters = supportersFor(options);
-    this.qalam = new QalamSetup(options);
-    this.result = {
+    super(options, {
       ok: false,
       error: null,
       startedAt: new Date().toISOString(),
@@ -78,77 +66,39 @@ class StatsRun {
         p95: { target: `p95 < ${TARGET_STATS_MS} ms`, value: null, met: null },
       },
       resultsFile: null,
-    };
+    }, 'bench:stats');
   }
 
-  private log(message: string): void {
-    console.log(`bench:stats: ${message}`);
-  }
-
-  async run(): Promise<StatsBenchResult> {
+  protected async body(api: QalamApi, port: number): Promise<void> {
     const { result } = this;
-    try {
-      // Services answer, and the bench's database and queue are empty.
-      ({ services: this.services, workDir: this.workDir } = await prepareRun(this.options, result.machine, 'qalam-bench-stats', (message) => this.log(message)));
-      const port = await freePort();
-      const api = await this.startApi(port);
-      await this.createCase(api);
-      this.checkInterrupted();
+    await this.createCase(api);
+    this.checkInterrupted();
 
-      this.db = await BenchDatabase.connect(this.options.databaseUrl);
-      this.sql = new Client({ connectionString: this.options.databaseUrl, application_name: 'qalam-bench-stats' });
-      await this.sql.connect();
-      let started = process.hrtime.bigint();
-      await this.db.insertSupporters(result.letters.supportersPerAppeal);
-      result.setup.supportersInsertSeconds = elapsedSince(started);
-      this.log(`${int(result.letters.supportersPerAppeal)} auto-signing supporters inserted in ${result.setup.supportersInsertSeconds.toFixed(1)} s`);
+    this.sql = new Client({ connectionString: this.options.databaseUrl, application_name: 'qalam-bench-stats' });
+    await this.sql.connect();
+    let started = process.hrtime.bigint();
+    await this.db!.insertSupporters(result.letters.supportersPerAppeal);
+    result.setup.supportersInsertSeconds = elapsedSince(started);
+    this.log(`${int(result.letters.supportersPerAppeal)} auto-signing supporters inserted in ${result.setup.supportersInsertSeconds.toFixed(1)} s`);
 
-      await this.launchAll(api);
-      this.checkInterrupted();
+    await this.launchAll(api);
+    this.checkInterrupted();
 
-      this.log('VACUUM ANALYZE');
-      started = process.hrtime.bigint();
-      await this.sql.query('VACUUM ANALYZE');
-      result.setup.vacuumAnalyzeSeconds = elapsedSince(started);
-      this.log(`VACUUM ANALYZE in ${result.setup.vacuumAnalyzeSeconds.toFixed(1)} s`);
-      this.checkInterrupted();
+    this.log('VACUUM ANALYZE');
+    started = process.hrtime.bigint();
+    await this.sql.query('VACUUM ANALYZE');
+    result.setup.vacuumAnalyzeSeconds = elapsedSince(started);
+    this.log(`VACUUM ANALYZE in ${result.setup.vacuumAnalyzeSeconds.toFixed(1)} s`);
+    this.checkInterrupted();
 
-      await this.measure(port);
-      this.checkInterrupted();
-      await this.readPeakRss();
-      await this.check();
-      result.ok = result.checks.ok === true;
-      if (!result.ok) result.error = `the case's stats do not match the letters table: ${result.checks.items.filter((item) => !item.ok).map((item) => item.name).join(', ')}`;
-    } catch (error) {
-      result.ok = false;
-      result.error = this.interrupted ? 'interrupted' : error instanceof Error ? error.message : String(error);
-      if (!this.interrupted && this.api) console.error(`\n--- api (pid ${this.api.pid ?? '-'}, ${this.api.describeExit()}), last lines of ${this.api.logFile}:\n${this.api.logTail()}`);
-      await this.readPeakRss().catch(() => undefined);
-    } finally {
-      await this.cleanUp();
-      result.finishedAt = new Date().toISOString();
-      result.peakRssMb.bench = mb(process.resourceUsage().maxRSS);
-      this.assessTargets();
-    }
-    return result;
+    await this.measure(port);
+    this.checkInterrupted();
+    await this.readPeakRss();
+    await this.check();
+    result.ok = result.checks.ok === true;
+    if (!result.ok) result.error = `the case's stats do not match the letters table: ${result.checks.items.filter((item) => !item.ok).map((item) => item.name).join(', ')}`;
   }
 
-  /** One QALAM_ROLE=api process, with the environment `npm run bench` gives it; ready when the admin can log in. */
-  private async startApi(port: number): Promise<QalamApi> {
-    const env = this.qalam.env('api', {
-      // No worker runs: nothing is sent. Should anything be, it lands in the work directory.
-      OUTBOX_DIR: join(this.workDir, 'outbox'),
-      PORT: String(port),
-    });
-    const child = new BenchChild('api', process.execPath, [...PRODUCTION_NODE_FLAGS, QALAM_MAIN], join(this.workDir, 'api.log'), env, this.workDir);
-    this.api = child;
-    const started = process.hrtime.bigint();
-    const api = await this.qalam.waitForApi(child, port);
-    this.log(`api (pid ${child.pid}) on port ${port}, migrated and logged in after ${elapsedSince(started).toFixed(1)} s`);
-    return api;
-  }
-
-  /** A case, its officials, a template and the draft appeals, through the API as a coordinator would. */
   private async createCase(api: QalamApi): Promise<void> {
     const { options, result } = this;
     const campaign = await createCampaign(api, options.officials, options.appeals);
@@ -273,12 +223,7 @@ class StatsRun {
     for (const check of items.filter((candidate) => !candidate.ok)) this.log(`MISMATCH ${check.name}: ${check.value ?? 'nothing'}, expected ${check.expected}`);
   }
 
-  private async readPeakRss(): Promise<void> {
-    const kb = await this.api?.peakRssKb();
-    if (kb !== undefined && kb !== null) this.result.peakRssMb.api = mb(kb);
-  }
-
-  private assessTargets(): void {
+  protected assessTargets(): void {
     const { result } = this;
     const stats = result.measurement.stats?.ms;
     const note = result.letters.created !== null && result.letters.created < 10_000_000 ? `measured with ${int(result.letters.created)} letters, not 10,000,000` : undefined;
@@ -291,28 +236,9 @@ class StatsRun {
     result.targets = { median: target('median', stats?.median), p95: target('p95', stats?.p95) };
   }
 
-  /** The api stopped (SIGTERM, SIGKILL after 10 s), connections closed; database, keys and work files gone unless --keep. */
-  private async cleanUp(): Promise<void> {
+  protected override async closeOwn(): Promise<void> {
     this.client?.close();
-    if (this.api) await this.api.stop().catch(() => undefined);
-    await this.db?.close().catch(() => undefined);
-    await this.sql?.end().catch(() => undefined);
-    await this.services?.close((message) => this.log(message));
-    if (!this.options.keep) {
-      if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
-    } else if (this.workDir) {
-      this.log(`kept: database, queue keys, and the api's log in ${this.workDir}`);
-    }
-  }
-
-  private checkInterrupted(): void {
-    if (this.interrupted) throw new Error('interrupted');
-  }
-
-  /** Ctrl-C: stop the api now; the run then fails, cleans up and reports. */
-  interrupt(): void {
-    this.interrupted = true;
-    if (this.api) void this.api.stop(2_000);
+    await this.sql?.end();
   }
 }
 
