@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SEED_OFFICIALS } from '../../src/demo/seed-data';
 import { kindOf } from '../helpers/member-mail';
 import { ReceivedMessage, SmtpSink } from '../helpers/smtp-sink';
 import { ADMIN, TestApp } from '../helpers/test-app';
@@ -50,20 +51,13 @@ const CASE = {
   ],
 };
 
-/** Two of the demo's Tajik officials (addresses under .example: no real office is mailed). */
-const OFFICIALS = {
-  en: { name: 'Rukhshona Emomali', title: 'Ambassador', salutation: 'Your Excellency', organisation: 'Embassy of the Republic of Tajikistan in the United Kingdom', country: 'TJ', email: 'ambassador@tajikistan-embassy-london.example', language: 'en', timezone: 'Europe/London' },
-  ru: {
-    name: 'Юсуф Рахмон',
-    title: 'Генеральный прокурор Республики Таджикистан',
-    salutation: 'Уважаемый господин Генеральный прокурор',
-    organisation: 'Генеральная прокуратура Республики Таджикистан',
-    country: 'TJ',
-    email: 'prosecutor-general@tajikistan-gov.example',
-    language: 'ru',
-    timezone: 'Asia/Dushanbe',
-  },
-};
+/** Two of the demo's Tajik officials (addresses under .example: no real office is mailed), as the coordinator types them in. */
+function demoOfficial(key: string) {
+  const seed = SEED_OFFICIALS.find((official) => official.key === key);
+  if (!seed?.salutation || !seed.organisation || !seed.email || !seed.timezone) throw new Error(`the demo has no official ${key} with every field`);
+  return { name: seed.name, title: seed.title, salutation: seed.salutation, organisation: seed.organisation, country: seed.country, email: seed.email, language: seed.language, timezone: seed.timezone };
+}
+const OFFICIALS = { en: demoOfficial('tj-ambassador-uk'), ru: demoOfficial('tj-prosecutor-general') };
 
 const COORDINATOR = { email: 'nodira.coordinator@group.example', name: 'Nodira Karimova', password: 'a sentence I will remember' };
 const MEMBER = { email: 'amira.haddad@members.example', name: 'Amira Haddad', city: 'Toronto', country: 'Canada' };
