@@ -48,18 +48,30 @@ export function printDocument(options: DocumentOptions): PDFKit.PDFDocument {
  */
 export class PdfStream {
   private readonly piped: Promise<void>;
+  private failure: unknown;
 
   constructor(
     readonly doc: PDFKit.PDFDocument,
     private readonly out: Writable,
   ) {
     this.piped = pipeline(doc, out);
-    // Observed by finish() or abort(); until then a failed write must not be "unhandled".
-    this.piped.catch(() => undefined);
+    // Observed by drain(), finish() or abort(); until then a failed write must not be "unhandled".
+    this.piped.catch((error: unknown) => {
+      this.failure = error ?? new Error('the output failed');
+    });
   }
 
+  /**
+   * Waits until what pdfkit produced has moved on: pdfkit pushes pages without asking, so
+   * while its buffer holds more than a chunk the pipe is given its turn (a drawing loop fed
+   * from memory would never yield otherwise), and while `out` is full, its 'drain'.
+   */
   async drain(): Promise<void> {
-    if (this.out.writableNeedDrain) await Promise.race([once(this.out, 'drain'), this.piped]);
+    while (this.failure === undefined && (this.out.writableNeedDrain || this.doc.readableLength > this.doc.readableHighWaterMark)) {
+      if (this.out.writableNeedDrain) await Promise.race([once(this.out, 'drain'), this.piped]);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (this.failure !== undefined) throw this.failure;
   }
 
   async finish(): Promise<void> {
