@@ -22,6 +22,8 @@ export function fontFile(face: Face): string {
 const LAYOUT_CHARACTERS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0d]);
 
 let faces: fontkit.Font[] | undefined;
+/** A cmap lookup costs more than the rest of a character's check: each code point is looked up once. */
+const settableCodePoints = new Map<number, boolean>();
 
 function loadedFaces(): fontkit.Font[] {
   if (!faces) {
@@ -46,7 +48,12 @@ export function unsupportedCharacters(text: string): string[] {
   for (const character of text) {
     const codePoint = character.codePointAt(0)!;
     if (LAYOUT_CHARACTERS.has(codePoint) || missing.has(character)) continue;
-    if (!fonts.every((font) => font.hasGlyphForCodePoint(codePoint))) missing.add(character);
+    let settable = settableCodePoints.get(codePoint);
+    if (settable === undefined) {
+      settable = fonts.every((font) => font.hasGlyphForCodePoint(codePoint));
+      settableCodePoints.set(codePoint, settable);
+    }
+    if (!settable) missing.add(character);
   }
   return [...missing];
 }
