@@ -6,16 +6,19 @@
  *   pages     web/                                                      server-rendered pages
  *   features  appeals, auth, cycles, members, outcomes, stats, operations: rules + controllers
  *   delivery  delivery/          the worker side, and the queue producers features call
- *   records   letters, templates, cases, officials, supporters, mailings: entities, their services,
- *             repositories, pure helpers (mailings: member mail's tables, cycle_invitations and
- *             case_outcome_mails, below delivery so that the worker and the features share them)
+ *   records   letters, templates, cases, officials, supporters, mailings, printing: entities, their
+ *             services, repositories, pure helpers (mailings: member mail's tables, cycle_invitations and
+ *             case_outcome_mails, below delivery so that the worker and the features share them;
+ *             printing: the pure PDF and CSV writers of print runs, no tables, called by the
+ *             print-run jobs above it)
  *   base      config/, common/, database/
  *
  * A folder imports only folders of lower layers, plus, inside a layer, the edges named
  * here: cycles -> appeals; outcomes -> appeals (appeal statuses and their lock) and
  * operations -> auth among features; templates (the one rendering path) -> cases, officials,
- * supporters, letters -> supporters, cases (a letter's case, read with it) and mailings ->
- * supporters, cases (the members mailed, the case a mail speaks of) among records;
+ * supporters, letters -> supporters, cases (a letter's case, read with it), mailings ->
+ * supporters, cases (the members mailed, the case a mail speaks of) and printing -> templates
+ * (a printed letter's date formatted as the letter's own `date`) among records;
  * common -> config and database -> config, common in the base. No cycle of files either.
  */
 const LAYERS = {
@@ -23,7 +26,7 @@ const LAYERS = {
   pages: '^src/web/',
   features: '^src/(appeals|auth|cycles|members|outcomes|stats|operations)/',
   delivery: '^src/delivery/',
-  records: '^src/(letters|templates|cases|officials|supporters|mailings)/',
+  records: '^src/(letters|templates|cases|officials|supporters|mailings|printing)/',
   base: '^src/(config|common|database)/',
 };
 const ORDER = ['top', 'pages', 'features', 'delivery', 'records', 'base'];
@@ -59,7 +62,7 @@ module.exports = {
     },
     ...upward,
     ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations'], { cycles: ['appeals'], outcomes: ['appeals'], operations: ['auth'] }),
-    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'] }),
+    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], printing: ['templates'] }),
     ...within('base', ['config', 'common', 'database'], { common: ['config'], database: ['config', 'common'] }),
   ],
   options: {
