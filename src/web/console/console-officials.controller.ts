@@ -3,8 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CsrfGuard, CsrfService } from '../../auth/csrf.service';
 import { StaffPage } from '../../common/auth/staff-page.decorator';
-import { statusOf } from '../../common/error-status';
-import { DomainError } from '../../common/errors';
 import { catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
 import { CreateOfficialDto, OfficialImportReport, UpdateOfficialDto } from '../../officials/dto/official.dto';
@@ -16,7 +14,7 @@ import { countryName } from './case-form';
 import { staffOf } from './console.controller';
 import { ConsoleRequest, queryText, seeOther } from './console-page';
 import { ConsoleExceptionFilter } from './console-exception.filter';
-import { FieldProblems, problemsByField, problemSummary, textOf, validateForm } from './console-form';
+import { FieldProblems, problemSummary, refusalOf, textOf, validateForm } from './console-form';
 import { consoleLayout } from './console-layout';
 import { OFFICIAL_FIELD_NAMES, officialCreateBody, officialFields, OfficialForm, officialFormFromBody, officialFormOf, officialUpdateBody } from './official-form';
 
@@ -24,13 +22,6 @@ const PAGE_SIZE = 25;
 /** A pasted CSV stays well inside the urlencoded body limit (320 kB, percent-encoded). */
 const MAX_CSV_CHARS = 100_000;
 type StaffRequest = ConsoleRequest;
-
-
-
-/** A refusal of the values by the service (an official with neither email nor postal address): shown on the form. */
-function isFormRefusal(error: unknown): error is DomainError {
-  return error instanceof DomainError && statusOf(error.code) === HttpStatus.BAD_REQUEST;
-}
 
 /**
  * The console's officials: the directory with its search, a new official, one official with
@@ -88,8 +79,14 @@ export class ConsoleOfficialsController {
     const form = officialFormFromBody(body);
     const checked = await validateForm(CreateOfficialDto, officialCreateBody(form), OFFICIAL_FIELD_NAMES);
     if (checked.problems) return this.formPage(request, response, HttpStatus.BAD_REQUEST, null, form, checked.problems, '');
-    const created = await this.officials.create(checked.value);
-    return seeOther(response, `/console/officials/${created.id}`);
+    try {
+      const created = await this.officials.create(checked.value);
+      return seeOther(response, `/console/officials/${created.id}`);
+    } catch (error) {
+      const refused = refusalOf(error, OFFICIAL_FIELD_NAMES);
+      if (!refused) throw error;
+      return this.formPage(request, response, HttpStatus.BAD_REQUEST, null, form, refused, '');
+    }
   }
 
   @Get('import')
@@ -107,8 +104,9 @@ export class ConsoleOfficialsController {
       const report = await this.officials.import(csv);
       return this.importPage(request, response, HttpStatus.OK, '', report, '');
     } catch (error) {
-      if (!isFormRefusal(error)) throw error;
-      return this.importPage(request, response, HttpStatus.BAD_REQUEST, csv, null, error.message);
+      const refused = refusalOf(error, []);
+      if (!refused) throw error;
+      return this.importPage(request, response, HttpStatus.BAD_REQUEST, csv, null, Object.values(refused).flat().join(' '));
     }
   }
 
@@ -129,8 +127,9 @@ export class ConsoleOfficialsController {
     try {
       await this.officials.update(id, checked.value);
     } catch (error) {
-      if (!isFormRefusal(error)) throw error;
-      return this.formPage(request, response, HttpStatus.BAD_REQUEST, { id, name: official.name }, form, problemsByField(error.messages, OFFICIAL_FIELD_NAMES), '');
+      const refused = refusalOf(error, OFFICIAL_FIELD_NAMES);
+      if (!refused) throw error;
+      return this.formPage(request, response, HttpStatus.BAD_REQUEST, { id, name: official.name }, form, refused, '');
     }
     return seeOther(response, `/console/officials/${id}?done=saved`);
   }
