@@ -27,7 +27,7 @@ import { ConsoleHomeService } from './console/console-home.service';
 import { HomeController } from './console/home.controller';
 import { LoginController } from './console/login.controller';
 import { ConsoleCasesController } from './console/console-cases.controller';
-import { ConsoleOfficialsController } from './console/console-officials.controller';
+import { ConsoleOfficialsController, OFFICIALS_UPLOAD } from './console/console-officials.controller';
 import { SupportersModule } from '../supporters/supporters.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { ConsoleAppealsController } from './console/console-appeals.controller';
@@ -66,8 +66,9 @@ import { ConsoleMembersController } from './console/members.controller';
   providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, SupportersRepository, ConsoleHomeService, ConsoleExceptionFilter],
 })
 export class WebModule implements NestModule {
-  /** The console's form with a file: its multipart body is read before CsrfGuard, which checks it as every form. */
+  /** The console's two forms with a file: their multipart bodies are read before CsrfGuard, which checks them as every form. */
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(multipartForm(MEMBERS_UPLOAD)).forRoutes({ path: 'console/members/import', method: RequestMethod.POST });
+    consumer.apply(multipartForm(OFFICIALS_UPLOAD)).forRoutes({ path: 'console/officials/import', method: RequestMethod.POST });
   }
 }
