@@ -1,7 +1,7 @@
-import { Browserish, csrfOf } from './helpers/console';
+import { Browserish, csrfOf, FilePart } from './helpers/console';
 import { addAutoSigners, anAppeal, lettersOf } from './helpers/delivery';
 import { aCase, anOfficial, aSupporter } from './helpers/factories';
-import { countRows } from './helpers/responses';
+import { countRows, tableCounts } from './helpers/responses';
 import { SmtpSink } from './helpers/smtp-sink';
 import { ADMIN, startTestApp, TestApp } from './helpers/test-app';
 import { waitFor } from './helpers/wait';
@@ -263,6 +263,102 @@ describe('staff console: cases and officials', () => {
     const header = await admin.post('/console/officials/import', { _csrf, csv: 'name,title,nickname\nA,B,x' });
     expect(header.status).toBe(400);
     expect(problemBeside(header.body, 'csv')).toContain('unknown columns: nickname');
+  });
+
+  it('imports officials from an uploaded CSV file through the same import: the report by line, the rows written', async () => {
+    const page = await admin.get('/console/officials/import');
+    expect(page.body).toContain('enctype="multipart/form-data"');
+    expect(page.body).toMatch(/<input type="file" id="csv-file" name="csvFile"/);
+    // As Excel on Windows saves and declares it: a byte-order mark, CRLF line ends, application/vnd.ms-excel.
+    const csv = '\uFEFF' + ['name,title,country,email,language', 'File One,Prosecutor,TJ,file-one@upload-gov.example,ru', 'File Bad,Judge,Narnia,file-bad@upload-gov.example,ru', 'File Two,Judge,TJ,file-two@upload-gov.example,en'].join('\r\n');
+    const imported = await admin.postMultipart('/console/officials/import', [
+      ['_csrf', csrfOf(page.body)],
+      ['csv', ''],
+      ['csvFile', { content: csv, filename: 'officials.csv', type: 'application/vnd.ms-excel' }],
+    ]);
+    expect(imported.status).toBe(200);
+    expect(imported.body).toContain('data-created="2" data-updated="0" data-errors="1"');
+    expect(imported.body).toMatch(/<tr data-line="3"><td>3<\/td><td>country must be an ISO 3166-1 alpha-2 code<\/td><\/tr>/);
+    await expect(countRows(app.db, 'officials', `email IN ('file-one@upload-gov.example', 'file-two@upload-gov.example')`)).resolves.toBe(2);
+    await expect(countRows(app.db, 'officials', `email = 'file-bad@upload-gov.example'`)).resolves.toBe(0);
+
+    // The text pasted in the same form, no file chosen (the empty part a browser sends then).
+    const pasted = await admin.postMultipart('/console/officials/import', [
+      ['_csrf', csrfOf(page.body)],
+      ['csv', 'name,title,country,email,language\nPaste One,Judge,TJ,paste-one@upload-gov.example,ru'],
+      ['csvFile', { content: '', filename: '', type: 'application/octet-stream' }],
+    ]);
+    expect(pasted.status).toBe(200);
+    expect(pasted.body).toContain('data-created="1" data-updated="0" data-errors="0"');
+    await expect(countRows(app.db, 'officials', `email = 'paste-one@upload-gov.example'`)).resolves.toBe(1);
+
+    // A file whose header the import refuses: said beside the file.
+    const header = await admin.postMultipart('/console/officials/import', [
+      ['_csrf', csrfOf(page.body)],
+      ['csvFile', { content: 'name,title,nickname\nA,B,x', filename: 'officials.csv', type: 'text/csv' }],
+    ]);
+    expect(header.status).toBe(400);
+    expect(problemBeside(header.body, 'csv-file')).toContain('unknown columns: nickname');
+    expect(header.body).toContain('<a href="#csv-file">');
+  });
+
+  it('refuses an upload that is no CSV, too large, or given with pasted text: 400 with the form, the problem beside the file, nothing written', async () => {
+    const page = await admin.get('/console/officials/import');
+    const _csrf = csrfOf(page.body);
+    const header = 'name,title,country,email,language\n';
+    // 2 MB is the limit: 50,000 good rows are past it.
+    const large = header + Array.from({ length: 50_000 }, (_, index) => `Large ${index},Judge,TJ,large-${index}@upload-gov.example,ru`).join('\n');
+    expect(Buffer.byteLength(large)).toBeGreaterThan(2 * 1024 * 1024);
+    const uploads: Record<string, [FilePart, string]> = {
+      picture: [{ content: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), filename: 'officials.png', type: 'image/png' }, 'not CSV text'],
+      spreadsheet: [{ content: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0]), filename: 'officials.csv', type: 'text/csv' }, 'not CSV text'],
+      // The header, then "Имя" in Windows-1251: not UTF-8.
+      windows1251: [{ content: new Uint8Array([...Buffer.from(header), 0xc8, 0xec, 0xff, 0x0a]), filename: 'officials.csv', type: 'text/csv' }, 'not CSV text'],
+      tooLarge: [{ content: large, filename: 'officials.csv', type: 'text/csv' }, 'larger than 2 MB'],
+    };
+    const before = await tableCounts(app.db);
+    for (const [name, [file, problem]] of Object.entries(uploads)) {
+      const refused = await admin.postMultipart('/console/officials/import', [['_csrf', _csrf], ['csvFile', file]]);
+      expect(`${name} ${refused.status}`).toBe(`${name} 400`);
+      expect({ name, problem: problemBeside(refused.body, 'csv-file') }).toEqual({ name, problem: expect.stringContaining(problem) });
+      expect(refused.body).toContain('<a href="#csv-file">');
+      expect(refused.body).toContain('<form method="post" action="/console/officials/import" enctype="multipart/form-data"');
+    }
+    const both = await admin.postMultipart('/console/officials/import', [
+      ['_csrf', _csrf],
+      ['csv', `${header}Both One,Judge,TJ,both-one@upload-gov.example,ru`],
+      ['csvFile', { content: `${header}Both Two,Judge,TJ,both-two@upload-gov.example,ru`, filename: 'officials.csv', type: 'text/csv' }],
+    ]);
+    expect(both.status).toBe(400);
+    expect(problemBeside(both.body, 'csv-file')).toContain('either the text or the file');
+    expect(both.body).toContain('Both One,Judge,TJ,both-one@upload-gov.example,ru</textarea>');
+    await expect(tableCounts(app.db)).resolves.toEqual(before);
+  });
+
+  it('refuses a multipart import without _csrf, with a bad one, with the token after the file, or from another origin: 403, nothing written', async () => {
+    const page = await admin.get('/console/officials/import');
+    const _csrf = csrfOf(page.body);
+    const forged = 'Forged,Judge,TJ,forged@upload-gov.example,ru';
+    const file: FilePart = { content: `name,title,country,email,language\n${forged}\n`, filename: 'officials.csv', type: 'text/csv' };
+    // A large file too: refused before it is read, and the connection is not left hanging.
+    const large: FilePart = { content: `name,title,country,email,language\n${`${forged}\n`.repeat(30_000)}`, filename: 'officials.csv', type: 'text/csv' };
+    const tampered = _csrf.slice(0, -4) + (_csrf.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    const before = await tableCounts(app.db);
+    const path = '/console/officials/import';
+    const statuses = {
+      noToken: (await admin.postMultipart(path, [['csvFile', file]])).status,
+      noTokenLarge: (await admin.postMultipart(path, [['csvFile', large]])).status,
+      badToken: (await admin.postMultipart(path, [['_csrf', tampered], ['csvFile', file]])).status,
+      tokenAfterFile: (await admin.postMultipart(path, [['csvFile', file], ['_csrf', _csrf]])).status,
+      otherOrigin: (await admin.postMultipart(path, [['_csrf', _csrf], ['csvFile', file]], { origin: 'https://forms.attacker.example' })).status,
+      pasteOtherOrigin: (await admin.postMultipart(path, [['_csrf', _csrf], ['csv', file.content as string]], { origin: 'https://forms.attacker.example' })).status,
+    };
+    expect(statuses).toEqual({ noToken: 403, noTokenLarge: 403, badToken: 403, tokenAfterFile: 403, otherOrigin: 403, pasteOtherOrigin: 403 });
+    await expect(tableCounts(app.db)).resolves.toEqual(before);
+    // The same token from our own page, in the same session, is taken.
+    const taken = await admin.postMultipart(path, [['_csrf', _csrf], ['csvFile', file]], { origin: app.api.baseUrl });
+    expect(taken.status).toBe(200);
+    await expect(countRows(app.db, 'officials', `email = 'forged@upload-gov.example'`)).resolves.toBe(1);
   });
 
   it('refuses a form without _csrf (403, nothing written), a member (403) and sends anonymous visitors to /login', async () => {

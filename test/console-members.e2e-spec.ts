@@ -139,6 +139,25 @@ describe('staff console: members and accounts', () => {
     const refused = await fetch(`${app.api.baseUrl}/console/members/import`, { method: 'POST', body: noToken, headers: { cookie: browser.jar.header() }, redirect: 'manual' });
     expect(refused.status).toBe(403);
     await expect(countRows(app.db, 'supporters', `email = 'up-3@upload.example'`)).resolves.toBe(0);
+
+    // A bad token, the token after the file, another origin: refused by the same CsrfGuard as every form, nothing written.
+    const _csrf = csrfOf((await browser.get('/console/members/import')).body);
+    const file = { content: 'email,name,country\nup-4@upload.example,Upload Four,FR\n', filename: 'members.csv', type: 'text/csv' };
+    const imports = () => countRows(app.db, 'audit_log', `action = 'supporters.import'`);
+    const importsBefore = await imports();
+    const statuses = {
+      badToken: (await browser.postMultipart('/console/members/import', [['_csrf', `${_csrf.slice(0, -4)}${_csrf.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`], ['csv', file]])).status,
+      tokenAfterFile: (await browser.postMultipart('/console/members/import', [['csv', file], ['_csrf', _csrf]])).status,
+      otherOrigin: (await browser.postMultipart('/console/members/import', [['_csrf', _csrf], ['csv', file]], { origin: 'https://forms.attacker.example' })).status,
+    };
+    expect(statuses).toEqual({ badToken: 403, tokenAfterFile: 403, otherOrigin: 403 });
+    await expect(countRows(app.db, 'supporters', `email = 'up-4@upload.example'`)).resolves.toBe(0);
+    await expect(imports()).resolves.toBe(importsBefore);
+    // A post with its token but no file: the form again, nothing imported.
+    const noFile = await browser.postMultipart('/console/members/import', [['_csrf', _csrf], ['csv', { content: '', filename: '', type: 'application/octet-stream' }]]);
+    expect(noFile.status).toBe(400);
+    expect(noFile.body).toContain('Choose a CSV file to import.');
+    await expect(imports()).resolves.toBe(importsBefore);
   });
 
   it('resets a password through a mailed single-use link; an unknown email gets the same answer; an expired link is refused', async () => {

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { AppealsModule } from '../appeals/appeals.module';
@@ -27,7 +27,7 @@ import { ConsoleHomeService } from './console/console-home.service';
 import { HomeController } from './console/home.controller';
 import { LoginController } from './console/login.controller';
 import { ConsoleCasesController } from './console/console-cases.controller';
-import { ConsoleOfficialsController } from './console/console-officials.controller';
+import { ConsoleOfficialsController, OFFICIALS_UPLOAD } from './console/console-officials.controller';
 import { SupportersModule } from '../supporters/supporters.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { ConsoleAppealsController } from './console/console-appeals.controller';
@@ -36,7 +36,8 @@ import { StaffAccountsModule } from '../auth/staff-accounts.module';
 import { PasswordController } from './console/accounts.controller';
 import { ConsoleAuditController } from './console/audit.controller';
 import { ConsoleCyclesController } from './console/cycles.controller';
-import { ConsoleMembersImportController } from './console/members-import.controller';
+import { ConsoleMembersImportController, MEMBERS_UPLOAD } from './console/members-import.controller';
+import { multipartForm } from './console/multipart-form';
 import { ConsoleMembersController } from './console/members.controller';
 
 /** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
@@ -64,4 +65,10 @@ import { ConsoleMembersController } from './console/members.controller';
   ],
   providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, SupportersRepository, ConsoleHomeService, ConsoleExceptionFilter],
 })
-export class WebModule {}
+export class WebModule implements NestModule {
+  /** The console's two forms with a file: their multipart bodies are read before CsrfGuard, which checks them as every form. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(multipartForm(MEMBERS_UPLOAD)).forRoutes({ path: 'console/members/import', method: RequestMethod.POST });
+    consumer.apply(multipartForm(OFFICIALS_UPLOAD)).forRoutes({ path: 'console/officials/import', method: RequestMethod.POST });
+  }
+}

@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { aCase, anOfficial } from '../helpers/factories';
 import { ADMIN, TestApp } from '../helpers/test-app';
 import { startBrowserApp } from './helpers/browser-app';
-import { launchChromium } from './helpers/chromium';
-import { pageChecker, signInThroughForm } from './helpers/page-check';
+import { axeViolations, launchChromium } from './helpers/chromium';
+import { ARTIFACTS, pageChecker, sideways, signInThroughForm } from './helpers/page-check';
 
 /**
  * The console's cases and officials pages in Chromium: a coordinator's work without the API
@@ -97,6 +98,33 @@ describe('the console cases and officials pages in a browser', () => {
     await check('case-outcome-marked');
 
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('imports officials from a file chosen in the browser, the report by line; a refused file is said beside it (axe, 375 px)', async () => {
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    await page.goto(`${app.api.baseUrl}/login?next=/console/officials/import`);
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${app.api.baseUrl}/console/officials/import`);
+
+    const csv = 'name,title,country,email,language\nBrowser One,Judge,TJ,browser-one@upload-gov.example,ru\nBrowser Bad,Judge,Narnia,browser-bad@upload-gov.example,ru\n';
+    await page.getByLabel('Or a CSV file').setInputFiles({ name: 'officials.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.locator('.import-report [data-created]').getAttribute('data-created')).resolves.toBe('1');
+    await expect(page.locator('tr[data-line="3"]').textContent()).resolves.toContain('country must be');
+    await expect(app.db.query(`SELECT name FROM officials WHERE email LIKE 'browser-%@upload-gov.example'`).then((result) => result.rows)).resolves.toEqual([{ name: 'Browser One' }]);
+
+    await page.getByLabel('Or a CSV file').setInputFiles({ name: 'officials.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]) });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.locator('#csv-file-problem').textContent()).resolves.toContain('not CSV text');
+    await expect(page.locator('.problem-summary a[href="#csv-file"]').count()).resolves.toBe(1);
+    await expect(axeViolations(page).then((violations) => violations.map((violation) => `${violation.impact} ${violation.id}`))).resolves.toEqual([]);
+    const fit = await sideways(page);
+    expect(fit.scroll).toBeLessThanOrEqual(fit.viewport);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-officials-import-refused-375.png'), fullPage: true });
     await context.close();
   });
 });

@@ -24,6 +24,13 @@ export class CookieJar {
   }
 }
 
+/** A file of a multipart post; '' as filename and an empty content is what a browser sends when no file was chosen. */
+export interface FilePart {
+  content: string | Uint8Array;
+  filename: string;
+  type: string;
+}
+
 export interface PageResponse {
   status: number;
   body: string;
@@ -48,7 +55,17 @@ export class Browserish {
     return this.send('POST', path, { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body.toString());
   }
 
-  async send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<PageResponse> {
+  /** Posts a multipart form as a browser does: `parts` in order (a file as its bytes, name and type). */
+  async postMultipart(path: string, parts: [string, string | FilePart][], headers: Record<string, string> = {}): Promise<PageResponse> {
+    const form = new FormData();
+    for (const [name, value] of parts) {
+      if (typeof value === 'string') form.append(name, value);
+      else form.append(name, new Blob([value.content], { type: value.type }), value.filename);
+    }
+    return this.send('POST', path, headers, form);
+  }
+
+  async send(method: string, path: string, headers: Record<string, string> = {}, body?: string | FormData): Promise<PageResponse> {
     const cookie = this.jar.header();
     const response = await fetch(this.baseUrl + path, { method, body, redirect: 'manual', headers: { ...(cookie ? { cookie } : {}), ...headers } });
     this.jar.take(response);

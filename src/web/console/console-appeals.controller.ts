@@ -21,13 +21,14 @@ import { ViewsService } from '../views.service';
 import { languageName } from './case-form';
 import { staffOf } from './console.controller';
 import { ConsoleExceptionFilter } from './console-exception.filter';
-import { FieldProblem, formAs, problemsFor, problemsOf } from './console-dto-form';
+import { apiBodyOf, FieldProblems, problemsFor, problemSummary, refusalOf, validateForm } from './console-form';
 import { consoleLayout } from './console-layout';
 import { ConsoleRequest, seeOther, whole } from './console-page';
 
 type StaffRequest = ConsoleRequest;
 
-const APPEAL_FIELDS = ['caseId', 'title', 'templateIds', 'officialIds', 'channel', 'deadline'] as const;
+/** The builder's fields, each with its problems beside it (`appeal-<field>`); no channel: it offers only email, the default. */
+const APPEAL_FIELDS = ['caseId', 'title', 'templateIds', 'officialIds', 'deadline'] as const;
 /** How many cases, templates and officials the builder offers. */
 const CHOICES = 200;
 /** Template slots of the builder: the order of the slots is the order of `templateIds`. */
@@ -86,19 +87,20 @@ export class ConsoleAppealsController {
 
   @Get('new')
   builder(@Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
-    return this.builderPage(request, response, HttpStatus.OK, { caseId: '', title: '', templateIds: [], officialIds: [], deadline: '' }, []);
+    return this.builderPage(request, response, HttpStatus.OK, { caseId: '', title: '', templateIds: [], officialIds: [], deadline: '' }, {});
   }
 
   @Post()
   async create(@Body() body: unknown, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const { input, problems, values } = await formAs(CreateAppealDto, body, { arrays: ['templateIds', 'officialIds'], optional: ['deadline', 'channel'] });
+    const values = apiBodyOf(body, { arrays: ['templateIds', 'officialIds'], optional: ['deadline', 'channel'] });
     const kept = builderValues(values);
-    if (!input) return this.builderPage(request, response, HttpStatus.BAD_REQUEST, kept, problems);
+    const checked = await validateForm(CreateAppealDto, values, APPEAL_FIELDS);
+    if (checked.problems) return this.builderPage(request, response, HttpStatus.BAD_REQUEST, kept, checked.problems);
     try {
-      const created = await this.appeals.create(input);
+      const created = await this.appeals.create(checked.value);
       return seeOther(response, `/console/appeals/${created.id}`);
     } catch (error) {
-      const refused = problemsOf(error, APPEAL_FIELDS);
+      const refused = refusalOf(error, APPEAL_FIELDS);
       if (!refused) throw error;
       return this.builderPage(request, response, HttpStatus.BAD_REQUEST, kept, refused);
     }
@@ -193,7 +195,7 @@ export class ConsoleAppealsController {
       lettersLine: messages.t('consoleAppeals.launch.letters', { count: count.letters }),
       reachLine: messages.t('consoleAppeals.launch.reach', { members: count.members, officials: count.officials }),
       // No longer a draft: the page says so already.
-      refusal: refusal && draft ? refusalOf(refusal, appeal.caseId, messages) : null,
+      refusal: refusal && draft ? launchRefusalOf(refusal, appeal.caseId, messages) : null,
     };
     pageHeaders(response, status);
     const title = messages.t('consoleAppeals.launch.title', { title: appeal.title });
@@ -208,7 +210,7 @@ export class ConsoleAppealsController {
     };
   }
 
-  private async builderPage(request: StaffRequest, response: Response, status: number, values: BuilderValues, problems: FieldProblem[]): Promise<string> {
+  private async builderPage(request: StaffRequest, response: Response, status: number, values: BuilderValues, problems: FieldProblems): Promise<string> {
     const startedAt = performance.now();
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
@@ -218,9 +220,12 @@ export class ConsoleAppealsController {
     const model = {
       csrf: this.csrf.tokenFor(request, response),
       values,
-      summary: problems.map((problem) => ({ href: `#appeal-${problem.field === 'form' ? 'case' : problem.field}`, message: problem.message })),
+      problemList: problemSummary(
+        APPEAL_FIELDS.map((field) => ({ id: `appeal-${field}`, problems: problemsFor(problems, field) })),
+        problemsFor(problems, ''),
+      ),
       problems: Object.fromEntries(APPEAL_FIELDS.map((field) => [field, problemsFor(problems, field)])),
-      formProblems: problemsFor(problems, 'form'),
+      formProblems: problemsFor(problems, ''),
       cases: cases.items.map((record) => ({ id: record.id, label: record.name, selected: record.id === values.caseId })),
       slots: Array.from({ length: slots }, (_, index) => ({
         id: index === 0 ? 'appeal-templateIds' : `appeal-template-${index + 1}`,
@@ -255,7 +260,7 @@ function countsOf(appeal: AppealView, messages: Catalogue) {
 }
 
 /** Why a launch was refused, in the page's words; a missing translation links to the case's form, where translations are added. */
-function refusalOf(refusal: DomainError, caseId: string, messages: Catalogue): { lines: string[]; caseHref: string | null } {
+function launchRefusalOf(refusal: DomainError, caseId: string, messages: Catalogue): { lines: string[]; caseHref: string | null } {
   if (!(refusal instanceof CaseUntranslatedError)) return { lines: [...refusal.messages], caseHref: null };
   const lines = refusal.templates.map((template) =>
     messages.t('consoleAppeals.launch.untranslated', {

@@ -1,8 +1,18 @@
-import { BadRequestException, Type } from '@nestjs/common';
+import { BadRequestException, HttpStatus, Type } from '@nestjs/common';
+import { CSRF_FIELD } from '../../auth/csrf.service';
+import { statusOf } from '../../common/error-status';
+import { DomainError } from '../../common/errors';
 import type { Catalogue } from '../../common/i18n/messages';
 import { validationPipe } from '../../common/validation-pipe';
 
-/** The problems of a form, by field name (the JSON API's body field, e.g. `country`, `translations`). */
+/**
+ * The console's forms, one way for every page: a urlencoded body read into the JSON API's
+ * body (the same field names, arrays as repeated fields), checked by the API's own
+ * validation pipe and DTO, and every problem, the DTO's or a service's, placed beside the
+ * field it names, with a summary above the form (views/partials/console-problems.hbs).
+ */
+
+/** The problems of a form, by field name (the JSON API's body field, e.g. `country`, `translations`); `''` holds those naming no field of the form. */
 export type FieldProblems = Record<string, string[]>;
 
 /** A validation message names its field's path first (`country must be...`, `translations.ru.name: ...`). */
@@ -26,9 +36,14 @@ export function problemsByField(messages: readonly string[], fields: readonly st
   return problems;
 }
 
+/** The problems of one field ([] when none), for a view that draws its fields by hand. */
+export function problemsFor(problems: FieldProblems, field: string): string[] {
+  return problems[field] ?? [];
+}
+
 /**
  * Checks a form's body with the API's own validation pipe (the same DTO, the same messages):
- * the DTO instance, or the problems by field.
+ * the DTO instance, or the problems by field. Never throws for what a client sends.
  */
 export async function validateForm<T extends object>(metatype: Type<T>, body: Record<string, unknown>, fields: readonly string[]): Promise<{ value: T; problems: null } | { value: null; problems: FieldProblems }> {
   try {
@@ -40,6 +55,34 @@ export async function validateForm<T extends object>(metatype: Type<T>, body: Re
     const messages = Array.isArray(response.message) ? response.message.map(String) : [String(response.message ?? error.message)];
     return { value: null, problems: problemsByField(messages, fields) };
   }
+}
+
+/**
+ * A service's refusal of the values, by field: what the API answers 400 (an appeal naming
+ * no such template, an official with neither email nor postal address). Anything else (not
+ * found, a conflict, a database away) is not the form's to show: null, and the caller rethrows.
+ */
+export function refusalOf(error: unknown, fields: readonly string[]): FieldProblems | null {
+  if (!(error instanceof DomainError) || statusOf(error.code) !== HttpStatus.BAD_REQUEST) return null;
+  return problemsByField(error.messages, fields);
+}
+
+/**
+ * A flat urlencoded form as the JSON API's body: the same field names; each of `arrays` an
+ * array (one value arrives as a string, empty ones dropped, none is []); any other field its
+ * text (the last, if repeated), left out when it is one of `optional` and empty; `_csrf`
+ * dropped. Unknown fields stay, so the DTO refuses them by name as the API does.
+ */
+export function apiBodyOf(body: unknown, shape: { arrays?: readonly string[]; optional?: readonly string[] } = {}): Record<string, unknown> {
+  const posted = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const values: Record<string, unknown> = {};
+  for (const name of Object.keys(posted)) {
+    if (name === CSRF_FIELD) continue;
+    if (shape.arrays?.includes(name)) values[name] = valuesOf(posted, name);
+    else if (!(shape.optional?.includes(name) && textOf(posted, name) === '')) values[name] = textOf(posted, name);
+  }
+  for (const name of shape.arrays ?? []) values[name] ??= [];
+  return values;
 }
 
 /** One text value of a urlencoded field: the last if repeated, '' if absent. */
@@ -134,7 +177,13 @@ export function formField(spec: FieldSpec, messages: Catalogue): FormField {
   };
 }
 
-/** The summary above a refused form: each problem, linked to its field. */
-export function problemSummary(fields: FormField[], general: string[]): { href: string; text: string }[] {
+/** One entry of the summary above a refused form: its text, linked to its field (`#<id>`) when it has one. */
+export interface SummaryProblem {
+  href: string;
+  text: string;
+}
+
+/** The summary above a refused form (views/partials/console-problems.hbs): the problems naming no field first, unlinked, then each field's, linked to it. */
+export function problemSummary(fields: readonly { id: string; problems: readonly string[] }[], general: readonly string[]): SummaryProblem[] {
   return [...general.map((text) => ({ href: '', text })), ...fields.flatMap((field) => field.problems.map((text) => ({ href: `#${field.id}`, text })))];
 }

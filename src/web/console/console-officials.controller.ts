@@ -3,8 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CsrfGuard, CsrfService } from '../../auth/csrf.service';
 import { StaffPage } from '../../common/auth/staff-page.decorator';
-import { statusOf } from '../../common/error-status';
-import { DomainError } from '../../common/errors';
 import { catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
 import { CreateOfficialDto, OfficialImportReport, UpdateOfficialDto } from '../../officials/dto/official.dto';
@@ -16,20 +14,29 @@ import { countryName } from './case-form';
 import { staffOf } from './console.controller';
 import { ConsoleRequest, queryText, seeOther } from './console-page';
 import { ConsoleExceptionFilter } from './console-exception.filter';
-import { FieldProblems, problemsByField, problemSummary, textOf, validateForm } from './console-form';
+import { FieldProblems, problemSummary, refusalOf, textOf, validateForm } from './console-form';
 import { consoleLayout } from './console-layout';
+import { readCsvUpload } from './csv-upload';
+import { UploadRule, uploadOf } from './multipart-form';
 import { OFFICIAL_FIELD_NAMES, officialCreateBody, officialFields, OfficialForm, officialFormFromBody, officialFormOf, officialUpdateBody } from './official-form';
 
 const PAGE_SIZE = 25;
 /** A pasted CSV stays well inside the urlencoded body limit (320 kB, percent-encoded). */
 const MAX_CSV_CHARS = 100_000;
+const MAX_FILE_MEGABYTES = 2;
+/**
+ * The import form's multipart body (read by multipartForm, applied to this route in
+ * WebModule): `_csrf` and the pasted text, then the file. 2 MB is MAX_OFFICIAL_ROWS rows
+ * of 400 bytes; the file is read whole before the import, so a larger one is refused whole.
+ */
+export const OFFICIALS_UPLOAD: UploadRule = { file: 'csvFile', maxFileBytes: MAX_FILE_MEGABYTES * 1024 * 1024, maxFields: 2 };
 type StaffRequest = ConsoleRequest;
 
-
-
-/** A refusal of the values by the service (an official with neither email nor postal address): shown on the form. */
-function isFormRefusal(error: unknown): error is DomainError {
-  return error instanceof DomainError && statusOf(error.code) === HttpStatus.BAD_REQUEST;
+/** The import page's state: the pasted text kept, the report, or the problem beside the text (`csv`) or the file (`csvFile`). */
+interface ImportState {
+  csv?: string;
+  report?: OfficialImportReport;
+  problems?: { csv?: string; csvFile?: string };
 }
 
 /**
@@ -88,27 +95,54 @@ export class ConsoleOfficialsController {
     const form = officialFormFromBody(body);
     const checked = await validateForm(CreateOfficialDto, officialCreateBody(form), OFFICIAL_FIELD_NAMES);
     if (checked.problems) return this.formPage(request, response, HttpStatus.BAD_REQUEST, null, form, checked.problems, '');
-    const created = await this.officials.create(checked.value);
-    return seeOther(response, `/console/officials/${created.id}`);
+    try {
+      const created = await this.officials.create(checked.value);
+      return seeOther(response, `/console/officials/${created.id}`);
+    } catch (error) {
+      const refused = refusalOf(error, OFFICIAL_FIELD_NAMES);
+      if (!refused) throw error;
+      return this.formPage(request, response, HttpStatus.BAD_REQUEST, null, form, refused, '');
+    }
   }
 
   @Get('import')
   importForm(@Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): string {
-    return this.importPage(request, response, HttpStatus.OK, '', null, '');
+    return this.importPage(request, response, HttpStatus.OK, {});
   }
 
+  /**
+   * The pasted text (urlencoded, or multipart beside the file) or the uploaded file, through
+   * the import of POST /api/officials/import. A refused post writes nothing: the problem is
+   * shown beside the text or the file.
+   */
   @Post('import')
   async import(@Body() body: Record<string, unknown>, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
     const csv = textOf(body, 'csv');
     const messages = catalogueOf(staffOf(request).language);
-    if (csv.trim() === '') return this.importPage(request, response, HttpStatus.BAD_REQUEST, csv, null, messages.t('consoleCases.import.empty'));
-    if (csv.length > MAX_CSV_CHARS) return this.importPage(request, response, HttpStatus.BAD_REQUEST, '', null, messages.t('consoleCases.import.tooLong', { count: MAX_CSV_CHARS }));
+    const refused = (problems: ImportState['problems'], kept = '') => this.importPage(request, response, HttpStatus.BAD_REQUEST, { csv: kept, problems });
+    const upload = uploadOf(request);
+    if (upload && upload.filename !== '') {
+      if (csv.trim() !== '') return refused({ csvFile: messages.t('consoleCases.import.fileAndText') }, csv);
+      const file = await readCsvUpload(upload);
+      if ('refused' in file) {
+        return refused({ csvFile: messages.t(file.refused === 'too_large' ? 'consoleCases.import.fileTooLarge' : 'consoleCases.import.notCsv', { megabytes: MAX_FILE_MEGABYTES }) });
+      }
+      return this.importText(request, response, file.text, 'csvFile');
+    }
+    if (csv.trim() === '') return refused({ csv: messages.t('consoleCases.import.empty') }, csv);
+    if (csv.length > MAX_CSV_CHARS) return refused({ csv: messages.t('consoleCases.import.tooLong', { count: MAX_CSV_CHARS }) });
+    return this.importText(request, response, csv, 'csv');
+  }
+
+  /** The report, or the import's refusal of the whole text (a header naming an unknown column) beside where the text came from. */
+  private async importText(request: StaffRequest, response: Response, csv: string, from: 'csv' | 'csvFile'): Promise<string> {
     try {
       const report = await this.officials.import(csv, staffOf(request).id);
-      return this.importPage(request, response, HttpStatus.OK, '', report, '');
+      return this.importPage(request, response, HttpStatus.OK, { report });
     } catch (error) {
-      if (!isFormRefusal(error)) throw error;
-      return this.importPage(request, response, HttpStatus.BAD_REQUEST, csv, null, error.message);
+      const refused = refusalOf(error, []);
+      if (!refused) throw error;
+      return this.importPage(request, response, HttpStatus.BAD_REQUEST, { csv: from === 'csv' ? csv : '', problems: { [from]: Object.values(refused).flat().join(' ') } });
     }
   }
 
@@ -129,8 +163,9 @@ export class ConsoleOfficialsController {
     try {
       await this.officials.update(id, checked.value);
     } catch (error) {
-      if (!isFormRefusal(error)) throw error;
-      return this.formPage(request, response, HttpStatus.BAD_REQUEST, { id, name: official.name }, form, problemsByField(error.messages, OFFICIAL_FIELD_NAMES), '');
+      const refused = refusalOf(error, OFFICIAL_FIELD_NAMES);
+      if (!refused) throw error;
+      return this.formPage(request, response, HttpStatus.BAD_REQUEST, { id, name: official.name }, form, refused, '');
     }
     return seeOther(response, `/console/officials/${id}?done=saved`);
   }
@@ -154,13 +189,23 @@ export class ConsoleOfficialsController {
     return this.views.render('console-official', model, consoleLayout(status === HttpStatus.OK ? heading : messages.t('consoleCases.form.refusedTitle', { title: heading }), '/console/officials', staff, csrf));
   }
 
-  private importPage(request: StaffRequest, response: Response, status: number, csv: string, report: OfficialImportReport | null, problem: string): string {
+  private importPage(request: StaffRequest, response: Response, status: number, state: ImportState): string {
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
     const csrf = this.csrf.tokenFor(request, response);
+    const { report, problems = {} } = state;
     const model = {
-      csv,
-      problem,
+      csv: state.csv ?? '',
+      problem: problems.csv ?? '',
+      fileProblem: problems.csvFile ?? '',
+      problemList: problemSummary(
+        [
+          { id: 'csv', problems: problems.csv ? [problems.csv] : [] },
+          { id: 'csv-file', problems: problems.csvFile ? [problems.csvFile] : [] },
+        ],
+        [],
+      ),
+      megabytes: MAX_FILE_MEGABYTES,
       columns: OFFICIAL_IMPORT_COLUMNS.join(','),
       report: report ? [{ ...report, summary: messages.t('consoleCases.import.summary', { created: report.created, updated: report.updated, errors: report.errors.length }), hasErrors: report.errors.length > 0 }] : [],
       csrf,

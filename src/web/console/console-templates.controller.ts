@@ -16,13 +16,14 @@ import { pageHeaders } from '../page-response';
 import { ViewsService } from '../views.service';
 import { staffOf } from './console.controller';
 import { ConsoleExceptionFilter } from './console-exception.filter';
-import { FieldProblem, formAs, problemsFor, problemsOf } from './console-dto-form';
+import { apiBodyOf, FieldProblems, problemsFor, problemSummary, refusalOf, validateForm } from './console-form';
 import { consoleLayout } from './console-layout';
 import { ConsoleRequest, seeOther, whole } from './console-page';
 
 type StaffRequest = ConsoleRequest;
 
 const TEMPLATE_FIELDS = ['name', 'kind', 'language', 'subject', 'body'] as const;
+const PREVIEW_FIELDS = ['caseId', 'officialId', 'supporterId'] as const;
 /** How many cases, officials and members the preview's lists offer (the newest cases, the first officials and members). */
 const CHOICES = 100;
 
@@ -75,19 +76,20 @@ export class ConsoleTemplatesController {
   @Get('new')
   newForm(@Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): string {
     const staff = staffOf(request);
-    return this.newPage(request, response, HttpStatus.OK, { name: '', kind: 'appeal', language: staff.language, subject: '', body: '' }, []);
+    return this.newPage(request, response, HttpStatus.OK, { name: '', kind: 'appeal', language: staff.language, subject: '', body: '' }, {});
   }
 
   @Post()
   async create(@Body() body: unknown, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const { input, problems, values } = await formAs(CreateTemplateDto, body, {});
+    const values = apiBodyOf(body);
     const kept = valuesOf(values);
-    if (!input) return this.newPage(request, response, HttpStatus.BAD_REQUEST, kept, problems);
+    const checked = await validateForm(CreateTemplateDto, values, TEMPLATE_FIELDS);
+    if (checked.problems) return this.newPage(request, response, HttpStatus.BAD_REQUEST, kept, checked.problems);
     try {
-      const created = await this.templates.create(input);
+      const created = await this.templates.create(checked.value);
       return seeOther(response, `/console/templates/${created.id}`);
     } catch (error) {
-      const refused = refusalOf(error, TEMPLATE_FIELDS);
+      const refused = templateRefusalOf(error);
       if (!refused) throw error;
       return this.newPage(request, response, HttpStatus.BAD_REQUEST, kept, refused.problems, refused.lines);
     }
@@ -102,14 +104,15 @@ export class ConsoleTemplatesController {
   @Post(':id')
   async update(@Param('id', UuidParam) id: string, @Body() body: unknown, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
     const template = await this.templates.get(id);
-    const { input, problems, values } = await formAs(UpdateTemplateDto, body, {});
+    const values = apiBodyOf(body);
     const kept = { ...valuesOf(values), kind: template.kind, language: template.language };
-    if (!input) return this.editorPage(request, response, HttpStatus.BAD_REQUEST, template, { values: kept, problems });
+    const checked = await validateForm(UpdateTemplateDto, values, TEMPLATE_FIELDS);
+    if (checked.problems) return this.editorPage(request, response, HttpStatus.BAD_REQUEST, template, { values: kept, problems: checked.problems });
     try {
-      await this.templates.update(id, input);
+      await this.templates.update(id, checked.value);
       return seeOther(response, `/console/templates/${id}?saved=1`);
     } catch (error) {
-      const refused = refusalOf(error, TEMPLATE_FIELDS);
+      const refused = templateRefusalOf(error);
       if (!refused) throw error;
       return this.editorPage(request, response, HttpStatus.BAD_REQUEST, template, { values: kept, problems: refused.problems, lines: refused.lines });
     }
@@ -119,21 +122,22 @@ export class ConsoleTemplatesController {
   @Post(':id/preview')
   async preview(@Param('id', UuidParam) id: string, @Body() body: unknown, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
     const template = await this.templates.get(id);
-    const { input, problems, values } = await formAs(PreviewTemplateDto, body, { optional: ['supporterId'] });
+    const values = apiBodyOf(body, { optional: ['supporterId'] });
     const chosen = { caseId: String(values.caseId ?? ''), officialId: String(values.officialId ?? ''), supporterId: String(values.supporterId ?? '') };
-    if (!input) return this.editorPage(request, response, HttpStatus.BAD_REQUEST, template, { values: template, previewProblems: problems, chosen });
+    const checked = await validateForm(PreviewTemplateDto, values, PREVIEW_FIELDS);
+    if (checked.problems) return this.editorPage(request, response, HttpStatus.BAD_REQUEST, template, { values: template, previewProblems: checked.problems, chosen });
     try {
-      const letter = await this.templates.preview(id, input);
+      const letter = await this.templates.preview(id, checked.value);
       return this.editorPage(request, response, HttpStatus.OK, template, { values: template, letter, chosen });
     } catch (error) {
       // A case, official or member that is gone, or a letter the case's translations cannot fill: said beside the choice.
       const field = isDomainError(error, 'not_found') ? notFoundField(error.message) : isDomainError(error, 'case_untranslated') ? 'caseId' : null;
-      if (!field || !isDomainError(error)) throw error;
-      return this.editorPage(request, response, HttpStatus.BAD_REQUEST, template, { values: template, previewProblems: [{ field, message: error.message }], chosen });
+      if (field === null || !isDomainError(error)) throw error;
+      return this.editorPage(request, response, HttpStatus.BAD_REQUEST, template, { values: template, previewProblems: { [field]: [error.message] }, chosen });
     }
   }
 
-  private newPage(request: StaffRequest, response: Response, status: number, values: TemplateValues, problems: FieldProblem[], lines: LineProblem[] = []): string {
+  private newPage(request: StaffRequest, response: Response, status: number, values: TemplateValues, problems: FieldProblems, lines: LineProblem[] = []): string {
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
     pageHeaders(response, status);
@@ -153,7 +157,7 @@ export class ConsoleTemplatesController {
     response: Response,
     status: number,
     template: TemplateWithVersionsView,
-    state: { values: TemplateValues; problems?: FieldProblem[]; lines?: LineProblem[]; saved?: boolean; letter?: { subject: string; body: string }; previewProblems?: FieldProblem[]; chosen?: Record<'caseId' | 'officialId' | 'supporterId', string> },
+    state: { values: TemplateValues; problems?: FieldProblems; lines?: LineProblem[]; saved?: boolean; letter?: { subject: string; body: string }; previewProblems?: FieldProblems; chosen?: Record<'caseId' | 'officialId' | 'supporterId', string> },
   ): Promise<string> {
     const startedAt = performance.now();
     const staff = staffOf(request);
@@ -161,14 +165,14 @@ export class ConsoleTemplatesController {
     // The members list's first page (keyset, as /console/members): no count of every supporter, which the choice does not show.
     const [cases, officials, supporters] = await Promise.all([this.cases.list(1, CHOICES), this.officials.list(1, CHOICES), this.supporters.search({ limit: CHOICES })]);
     const chosen = state.chosen ?? { caseId: cases.items[0]?.id ?? '', officialId: officials.items[0]?.id ?? '', supporterId: '' };
-    const previewProblems = state.previewProblems ?? [];
+    const previewProblems = state.previewProblems ?? {};
     const model = {
       csrf: this.csrf.tokenFor(request, response),
       template: { ...template, kindName: messages.t(`consoleAppeals.kind.${template.kind}`) },
       values: state.values,
       saved: state.saved === true,
       variables: variablesOf(template.kind),
-      ...fieldProblems(state.problems ?? [], state.lines ?? [], state.values, messages),
+      ...fieldProblems(state.problems ?? {}, state.lines ?? [], state.values, messages),
       versions: template.versions.map((version) => ({ ...version, current: version.version === template.version, createdLabel: version.createdAt.toISOString().slice(0, 16).replace('T', ' ') })),
       preview: {
         cases: cases.items.map((record) => ({ id: record.id, label: record.name, selected: record.id === chosen.caseId })),
@@ -178,7 +182,7 @@ export class ConsoleTemplatesController {
         caseProblems: problemsFor(previewProblems, 'caseId'),
         officialProblems: problemsFor(previewProblems, 'officialId'),
         supporterProblems: problemsFor(previewProblems, 'supporterId'),
-        formProblems: problemsFor(previewProblems, 'form'),
+        formProblems: problemsFor(previewProblems, ''),
         letter: state.letter ?? null,
       },
     };
@@ -193,23 +197,29 @@ interface LineProblem extends TemplateProblem {
   text: string;
 }
 
-function refusalOf(error: unknown, fields: readonly string[]): { problems: FieldProblem[]; lines: LineProblem[] } | null {
-  if (error instanceof TemplateRefusedError) return { problems: [], lines: error.problems.map((problem) => ({ ...problem, text: '' })) };
-  const problems = problemsOf(error, fields);
+/** The engine's refusal at its lines, or the service's of a field; null for what is not the form's to show. */
+function templateRefusalOf(error: unknown): { problems: FieldProblems; lines: LineProblem[] } | null {
+  if (error instanceof TemplateRefusedError) return { problems: {}, lines: error.problems.map((problem) => ({ ...problem, text: '' })) };
+  const problems = refusalOf(error, TEMPLATE_FIELDS);
   return problems ? { problems, lines: [] } : null;
 }
 
-function fieldProblems(problems: FieldProblem[], lines: LineProblem[], values: TemplateValues, messages: Catalogue) {
+function fieldProblems(problems: FieldProblems, lines: LineProblem[], values: TemplateValues, messages: Catalogue) {
   const at = (field: 'subject' | 'body') =>
     lines
       .filter((problem) => problem.field === field)
       .map((problem) => ({ line: problem.line, text: (values[field].split('\n')[problem.line - 1] ?? '').slice(0, 300), message: problem.message, label: messages.t('consoleAppeals.template.atLine', { line: problem.line }) }));
-  const summary = [
-    ...problems.map((problem) => ({ href: `#template-${problem.field === 'form' ? 'name' : problem.field}`, message: problem.message })),
-    ...lines.map((problem) => ({ href: `#template-${problem.field}`, message: messages.t(`consoleAppeals.template.lineProblem.${problem.field}`, { line: problem.line, message: problem.message }) })),
-  ];
+  const atLines = (field: 'subject' | 'body') =>
+    lines.filter((problem) => problem.field === field).map((problem) => messages.t(`consoleAppeals.template.lineProblem.${field}`, { line: problem.line, message: problem.message }));
   return {
-    summary,
+    problemList: problemSummary(
+      [
+        ...TEMPLATE_FIELDS.map((field) => ({ id: `template-${field}`, problems: problemsFor(problems, field) })),
+        { id: 'template-subject', problems: atLines('subject') },
+        { id: 'template-body', problems: atLines('body') },
+      ],
+      problemsFor(problems, ''),
+    ),
     problems: Object.fromEntries(TEMPLATE_FIELDS.map((field) => [field, problemsFor(problems, field)])),
     lineProblems: { subject: at('subject'), body: at('body') },
   };
@@ -233,5 +243,5 @@ function notFoundField(message: string): string {
   if (message.startsWith('Case')) return 'caseId';
   if (message.startsWith('Official')) return 'officialId';
   if (message.startsWith('Supporter')) return 'supporterId';
-  return 'form';
+  return '';
 }
