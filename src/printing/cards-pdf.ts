@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import { describeCharacters, unsupportedCharacters } from './fonts';
-import { mm, PAPER, PdfStream, printDocument } from './pdf-output';
-import { PrintRenderError, renderingItem } from './print-render-error';
+import { mm, PAPER } from './pdf-output';
+import { PrintRenderError } from './print-render-error';
+import { StreamedPdf } from './streamed-pdf';
 
 /** A member's approved message of solidarity, printed on a card. */
 export interface SolidarityCard {
@@ -39,34 +40,21 @@ const LINE_GAP = 3;
 const RULE = '#8a6d3b';
 
 /** cards.pdf, written as cards are added. */
-export class CardsPdf {
-  private readonly stream: PdfStream;
-  private readonly doc: PDFKit.PDFDocument;
-  private cards = 0;
-  private pages = 0;
-
+export class CardsPdf extends StreamedPdf {
   constructor(
     out: Writable,
     private readonly options: CardOptions,
   ) {
-    this.doc = printDocument({ title: 'Solidarity cards' });
-    this.stream = new PdfStream(this.doc, out);
+    super(out, { title: 'Solidarity cards' });
   }
 
   async add(card: SolidarityCard): Promise<CardPlacement> {
-    const placement = await renderingItem(card.id, 'card', () => this.draw(card));
-    this.cards += 1;
-    await this.stream.drain();
-    return placement;
+    return this.place(card.id, 'card', () => this.draw(card));
   }
 
   async end(): Promise<CardCounts> {
-    await this.stream.finish();
-    return { cards: this.cards, pages: this.pages };
-  }
-
-  async abort(): Promise<void> {
-    await this.stream.abort();
+    await this.finish();
+    return { cards: this.placed, pages: this.pages };
   }
 
   private draw(card: SolidarityCard): CardPlacement {
@@ -101,7 +89,7 @@ export class CardsPdf {
       doc.addPage({ size: [CARD.width, CARD.height], margins: { top: 0, bottom: 0, left: 0, right: 0 } });
       this.pages += 1;
     } else {
-      const index = this.cards % 4;
+      const index = this.placed % 4;
       if (index === 0) {
         const [sheetWidth, sheetHeight] = PAPER.A4;
         doc.addPage({ size: [sheetWidth, sheetHeight], margins: { top: 0, bottom: 0, left: 0, right: 0 } });

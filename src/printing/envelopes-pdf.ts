@@ -1,8 +1,9 @@
 import type { Writable } from 'node:stream';
 import { checkOrganisation, describeCharacters, unsupportedCharacters } from './fonts';
-import { fittingSize, mm, PAPER, PaperSize, PdfStream, printDocument } from './pdf-output';
+import { fittingSize, mm, PAPER, PaperSize } from './pdf-output';
 import { AIR_MAIL_MARK, addressLines, addressProblem, countryLine, officialAddress, OfficialAddressee, PostalAddress } from './postal-address';
-import { PrintRenderError, renderingItem } from './print-render-error';
+import { PrintRenderError } from './print-render-error';
+import { StreamedPdf } from './streamed-pdf';
 
 /** One envelope (or label): the letter's or card's id and where it goes. */
 export interface Addressee {
@@ -84,44 +85,32 @@ export function cardAddressee(card: { id: string; messageAddress: string | null 
 }
 
 /** envelopes.pdf, written as items are added (see EnvelopeFormat). */
-export class EnvelopesPdf {
-  private readonly stream: PdfStream;
-  private readonly doc: PDFKit.PDFDocument;
+export class EnvelopesPdf extends StreamedPdf {
   private readonly orgLines: string[];
-  private envelopes = 0;
-  private pages = 0;
 
   constructor(
     out: Writable,
     private readonly options: EnvelopeOptions,
   ) {
     checkOrganisation(options.orgName, options.orgPostalAddress);
-    this.doc = printDocument({ title: `${options.orgName}: envelopes` });
-    this.stream = new PdfStream(this.doc, out);
+    super(out, { title: `${options.orgName}: envelopes` });
     this.orgLines = addressLines(options.orgPostalAddress);
   }
 
   async add(addressee: Addressee): Promise<EnvelopePlacement> {
     const kind = addressee.kind ?? 'letter';
-    const placement = await renderingItem(addressee.id, kind, () => {
+    return this.place(addressee.id, kind, () => {
       const problem = addressProblem(addressee.address);
       if (problem) throw new PrintRenderError(addressee.id, problem, kind);
       const missing = unsupportedCharacters(addressee.address.lines.join('\n'));
       if (missing.length > 0) throw new PrintRenderError(addressee.id, `the address has characters the fonts cannot set: ${describeCharacters(missing)}`, kind);
       return this.options.format === 'labels' ? this.drawLabel(addressee) : this.drawEnvelope(addressee, ENVELOPES[this.options.format]);
     });
-    this.envelopes += 1;
-    await this.stream.drain();
-    return placement;
   }
 
   async end(): Promise<EnvelopeCounts> {
-    await this.stream.finish();
-    return { envelopes: this.envelopes, pages: this.pages };
-  }
-
-  async abort(): Promise<void> {
-    await this.stream.abort();
+    await this.finish();
+    return { envelopes: this.placed, pages: this.pages };
   }
 
   private drawEnvelope(addressee: Addressee, geometry: EnvelopeGeometry): EnvelopePlacement {
@@ -149,7 +138,7 @@ export class EnvelopesPdf {
     const doc = this.doc;
     const sheet = LABELS[this.options.paperSize];
     const perSheet = sheet.columns * sheet.rows;
-    const index = this.envelopes % perSheet;
+    const index = this.placed % perSheet;
     const innerWidth = sheet.width - 2 * LABEL_PADDING.x;
     const markHeight = 8;
     const lines = [...addressee.address.lines, countryLine(addressee.address.country)];

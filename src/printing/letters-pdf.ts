@@ -2,9 +2,10 @@ import type { Writable } from 'node:stream';
 import { catalogueOf } from '../common/i18n/messages';
 import { formatDate } from '../templates/letter-context';
 import { checkOrganisation, describeCharacters, unsupportedCharacters } from './fonts';
-import { fittingSize, mm, PAPER, PaperSize, PdfStream, printDocument, textInMargin } from './pdf-output';
+import { fittingSize, mm, PAPER, PaperSize, textInMargin } from './pdf-output';
 import { AIR_MAIL_MARK, addressLines, countryLine, isCountryCode, OfficialAddressee, officialAddress } from './postal-address';
-import { PrintRenderError, renderingItem } from './print-render-error';
+import { PrintRenderError } from './print-render-error';
+import { StreamedPdf } from './streamed-pdf';
 
 /** One letter to print: its text comes rendered, as the member previewed it; this lays it out. */
 export interface PrintedLetter {
@@ -98,41 +99,29 @@ function layoutText(text: string): string {
  * letters.pdf, written as letters are added: each letter starts on a new page, its pages are
  * held only until it is done, and the file goes to `out` as it grows.
  */
-export class LettersPdf {
-  private readonly stream: PdfStream;
-  private readonly doc: PDFKit.PDFDocument;
+export class LettersPdf extends StreamedPdf {
   private readonly orgLines: string[];
-  private letters = 0;
-  private pages = 0;
 
   constructor(
     out: Writable,
     private readonly options: PrintOptions,
   ) {
     checkOrganisation(options.orgName, options.orgPostalAddress);
-    this.doc = printDocument({ title: `${options.orgName}: letters`, bufferPages: true });
-    this.stream = new PdfStream(this.doc, out);
+    super(out, { title: `${options.orgName}: letters`, bufferPages: true });
     this.orgLines = addressLines(options.orgPostalAddress);
   }
 
   /** Lays out one letter; a letter that cannot be printed throws a PrintRenderError naming it. */
   async add(letter: PrintedLetter): Promise<LetterPlacement> {
-    const placement = await renderingItem(letter.id, 'letter', () => {
+    return this.place(letter.id, 'letter', () => {
       checkLetter(letter);
       return this.draw(letter);
     });
-    await this.stream.drain();
-    return placement;
   }
 
   async end(): Promise<LetterCounts> {
-    await this.stream.finish();
-    return { letters: this.letters, pages: this.pages };
-  }
-
-  /** Stops writing after a failure: `out` is left incomplete. */
-  async abort(): Promise<void> {
-    await this.stream.abort();
+    await this.finish();
+    return { letters: this.placed, pages: this.pages };
   }
 
   private draw(letter: PrintedLetter): LetterPlacement {
@@ -170,7 +159,6 @@ export class LettersPdf {
       }
     }
     doc.flushPages();
-    this.letters += 1;
     this.pages += range.count;
     return { letterId: letter.id, firstPage, lastPage: this.pages };
   }

@@ -1,0 +1,39 @@
+import type { Writable } from 'node:stream';
+import { DocumentOptions, PdfStream, printDocument } from './pdf-output';
+import { renderingItem } from './print-render-error';
+
+/**
+ * A PDF of a print run written as its items (letters, envelopes, cards) are added: the
+ * document, its stream to `out`, and how many items and pages it holds. Each writer draws
+ * one item in `place`; a failure names the item.
+ */
+export abstract class StreamedPdf {
+  protected readonly doc: PDFKit.PDFDocument;
+  private readonly stream: PdfStream;
+  /** Items placed so far (the one being drawn not yet counted). */
+  protected placed = 0;
+  protected pages = 0;
+
+  protected constructor(out: Writable, options: DocumentOptions) {
+    this.doc = printDocument(options);
+    this.stream = new PdfStream(this.doc, out);
+  }
+
+  /** Draws one item (a failure throws a PrintRenderError naming it), counts it, then waits while the output is full. */
+  protected async place<T>(id: string, kind: 'letter' | 'card', draw: () => T): Promise<T> {
+    const placement = await renderingItem(id, kind, draw);
+    this.placed += 1;
+    await this.stream.drain();
+    return placement;
+  }
+
+  /** Ends the document once the output has taken all of it. */
+  protected async finish(): Promise<void> {
+    await this.stream.finish();
+  }
+
+  /** Stops writing after a failure: `out` is left incomplete. */
+  async abort(): Promise<void> {
+    await this.stream.abort();
+  }
+}
