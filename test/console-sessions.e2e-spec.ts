@@ -258,6 +258,15 @@ describe('staff console: sessions, CSRF and the front door', () => {
     expect((await admin.send('PUT', '/admin/queues/api/queues/letters/retry/failed', { origin: 'https://evil.example' })).status).toBe(403);
     // The API does not take the cookie: it is for pages.
     expect((await admin.get('/api/me')).status).toBe(401);
+    // In the staff member's language, as every console page.
+    const russian = await staff('coordinator', { language: 'ru' });
+    const russianBrowser = new Browserish(app.api.baseUrl);
+    await russianBrowser.signIn(russian.email, russian.password);
+    const dashboard = await russianBrowser.get('/admin');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.body).toContain('<html lang="ru">');
+    expect(dashboard.body).toContain('<h1>Сводка доставки</h1>');
+    expect(dashboard.body).toContain('<h2 id="failures-heading">Сбои по причинам</h2>');
   });
 
   it('sends staff from / to the console and shows everyone else a small home page', async () => {

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { CsrfService } from '../auth/csrf.service';
 import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { Allow } from '../common/auth/roles.decorator';
+import { catalogueOf } from '../common/i18n/messages';
 import { UuidParam } from '../common/uuid.pipe';
 import { LETTER_STATUSES } from '../letters/letter.entity';
 import { StatsService } from '../stats/stats.service';
@@ -38,9 +39,12 @@ export class DashboardController {
     const startedAt = performance.now();
     const [overview, scopes, officials] = await Promise.all([this.stats.overview(), this.stats.byCaseAndAppeal(), this.stats.officialsPacing()]);
     const byDay = await this.stats.sentByDay();
+    const language = languageOf(caller);
+    const messages = catalogueOf(language);
+    const label = (status: string) => messages.t(`consoleAppeals.letterStatus.${status}`);
     const model = {
-      statuses: LETTER_STATUSES,
-      totals: LETTER_STATUSES.map((status) => ({ status, count: overview.letters[status] })),
+      statuses: LETTER_STATUSES.map(label),
+      totals: LETTER_STATUSES.map((status) => ({ status, label: label(status), count: overview.letters[status] })),
       total: overview.letters.total,
       lastHour: overview.throughput.lastHour,
       perMinute: (overview.throughput.lastHour / 60).toFixed(1),
@@ -48,17 +52,16 @@ export class DashboardController {
       byDayJson: scriptJson(byDay),
       cases: scopes.cases.map((row) => ({ ...row, counts: LETTER_STATUSES.map((status) => ({ status, count: row.letters[status] })) })),
       appeals: scopes.appeals.map((row) => ({ ...row, counts: LETTER_STATUSES.map((status) => ({ status, count: row.letters[status] })) })),
-      failures: overview.failures.map((failure) => ({ ...failure, code: failure.code ?? '—' })),
+      failures: overview.failures.map((failure) => ({ ...failure, statusLabel: label(failure.status), code: failure.code ?? '—' })),
       officials: officials.map((official) => ({
         ...official,
-        maxLettersPerHour: official.maxLettersPerHour ?? 'no limit',
-        officeHours: official.officeHours ? `${official.officeHours}${official.timezone ? ` (${official.timezone})` : ''}` : 'any time',
+        maxLettersPerHour: official.maxLettersPerHour ?? messages.t('dashboard.noLimit'),
+        officeHours: official.officeHours ? `${official.officeHours}${official.timezone ? ` (${official.timezone})` : ''}` : messages.t('dashboard.anyTime'),
       })),
     };
     pageHeaders(response, HttpStatus.OK, startedAt, true);
-    // The console's navigation, so that a coordinator who came from the console can go back;
-    // in English, as the dashboard's own words are not in the catalogues yet.
-    const layout = consoleLayout('Delivery dashboard', '/admin', { role: caller.role, language: 'en' }, this.csrf.tokenFor(request, response));
+    // The console's navigation, so that a coordinator who came from the console can go back.
+    const layout = consoleLayout(messages.t('dashboard.title'), '/admin', { role: caller.role, language }, this.csrf.tokenFor(request, response));
     return this.views.render('dashboard', model, { ...layout, scripts: [this.views.chartScriptPath, this.views.dashboardScriptPath] });
   }
 
@@ -71,19 +74,25 @@ export class DashboardController {
   async supporter(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string, @Res({ passthrough: true }) response: Response): Promise<string> {
     const startedAt = performance.now();
     const [history, supporter] = await Promise.all([this.stats.forSupporter(caller, id), this.stats.supporterHistory(id)]);
+    const language = languageOf(caller);
+    const messages = catalogueOf(language);
+    const label = (status: string) => messages.t(`consoleAppeals.letterStatus.${status}`);
     const model = {
       id,
       name: supporter.name,
-      totals: LETTER_STATUSES.map((status) => ({ status, count: history.letters[status] })),
+      totals: LETTER_STATUSES.map((status) => ({ status, label: label(status), count: history.letters[status] })),
       total: history.letters.total,
       cases: history.cases,
-      letters: supporter.letters,
+      letters: supporter.letters.map((letter) => ({ ...letter, statusLabel: label(letter.status) })),
     };
     pageHeaders(response, HttpStatus.OK, startedAt, true);
-    return this.views.render('supporter-history', model, this.layout(`Supporter ${supporter.name}`, []));
+    const layout: LayoutModel = { title: supporter.name, language, nav: [{ href: '/admin', label: messages.t('dashboard.title'), current: false }], unsubscribeUrl: null, scripts: [] };
+    return this.views.render('supporter-history', model, layout);
   }
+}
 
-  private layout(title: string, scripts: string[]): LayoutModel {
-    return { title, nav: [{ href: '/admin', label: 'Dashboard', current: title === 'Delivery dashboard' }], unsubscribeUrl: null, scripts };
-  }
+/** The caller's language when a staff session brought it (the console's), else English. */
+function languageOf(caller: Caller): string {
+  const language = (caller as Caller & { language?: string | null }).language;
+  return typeof language === 'string' ? language : 'en';
 }
