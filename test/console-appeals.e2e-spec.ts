@@ -152,7 +152,7 @@ describe('staff console: templates and appeals', () => {
     const appealId = /^\/console\/appeals\/([0-9a-f-]{36})$/.exec(made.location ?? '')?.[1] as string;
     expect(appealId).toBeDefined();
     const stored = await app.api.get(`/api/appeals/${appealId}`, app.adminToken);
-    expect(stored.body).toMatchObject({ status: 'draft', deadline: '2026-12-10', templateIds: [ru.id, en.id] });
+    expect(stored.body).toMatchObject({ status: 'draft', channel: 'email', deadline: '2026-12-10', templateIds: [ru.id, en.id] });
 
     const page = await coordinator.get(`/console/appeals/${appealId}`);
     expect(page.status).toBe(200);
@@ -248,6 +248,29 @@ describe('staff console: templates and appeals', () => {
       expect(page.status).toBe(200);
       await expect(page.text()).resolves.toContain(`<p class="appeal-deadline">${words}`);
     }
+  });
+
+  it('offers the channel (email by default), stores the one chosen, and refuses post to an official with no postal address beside the officials', async () => {
+    const en = await created('/api/templates', anAppealTemplate({ name: 'Channel (en)' }));
+    const byPost = await created('/api/officials', anOfficial({ name: 'Postal Only', email: undefined, postalAddress: 'Prospekt Rudaki 80\nDushanbe' }));
+    const form = await coordinator.get('/console/appeals/new');
+    expect(form.status).toBe(200);
+    expect(form.body).toContain('<input type="radio" id="appeal-channel-email" name="channel" value="email" checked>');
+    expect(form.body).toContain('<input type="radio" id="appeal-channel-post" name="channel" value="post">');
+    expect(form.body).toContain('<input type="radio" id="appeal-channel-email-then-post" name="channel" value="email-then-post">');
+
+    const appealsBefore = await countRows(app.db, 'appeals');
+    const refused = await coordinator.post('/console/appeals', { _csrf: csrfOf(form.body), caseId, title: 'Post to email only', templateIds: [en.id], officialIds: [officials[0].id], channel: 'post' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatch(new RegExp(`id="appeal-officialIds-problem">\\s*<p>officialIds: ${officials[0].id} has no postal address for the post channel</p>`));
+    expect(refused.body).toContain('<input type="radio" id="appeal-channel-post" name="channel" value="post" checked>');
+    await expect(countRows(app.db, 'appeals')).resolves.toBe(appealsBefore);
+
+    const made = await coordinator.post('/console/appeals', { _csrf: csrfOf(refused.body), caseId, title: 'By post', templateIds: [en.id], officialIds: [byPost.id], channel: 'post' });
+    expect(made.status).toBe(303);
+    const appealId = made.location!.split('/').pop()!;
+    const stored = await app.api.get(`/api/appeals/${appealId}`, app.adminToken);
+    expect(stored.body).toMatchObject({ channel: 'post', officialIds: [byPost.id] });
   });
 
   it('refuses a form without _csrf (403, nothing written), a member (403) and an anonymous visitor (303 to /login)', async () => {

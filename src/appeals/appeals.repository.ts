@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { CaseTranslations } from '../cases/case.entity';
 import type { LetterStatus } from '../letters/letter.entity';
 import type { TemplateKind } from '../templates/template-engine';
-import { Appeal, AppealStatus } from './appeal.entity';
+import { Appeal, AppealChannel, AppealStatus } from './appeal.entity';
 
 /** Appeals a filter selects; a field left null does not filter. */
 export interface AppealFilter {
@@ -21,7 +21,7 @@ export interface AppealRow {
   id: string;
   caseId: string;
   title: string;
-  channel: 'email';
+  channel: AppealChannel;
   status: AppealStatus;
   deadline: string | null;
   launchedAt: Date | null;
@@ -52,7 +52,7 @@ export class AppealsRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   /** A new draft appeal with its templates and officials, in the order given. */
-  async insertDraft(manager: EntityManager, draft: { caseId: string; title: string; channel: 'email'; deadline: string | null; templateIds: string[]; officialIds: string[] }): Promise<string> {
+  async insertDraft(manager: EntityManager, draft: { caseId: string; title: string; channel: AppealChannel; deadline: string | null; templateIds: string[]; officialIds: string[] }): Promise<string> {
     const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: draft.caseId, title: draft.title, channel: draft.channel, deadline: draft.deadline, status: 'draft' }));
     // The coordinator's order is stored: the first template is the fallback language.
     await manager.query(`INSERT INTO appeal_templates (appeal_id, template_id, position) SELECT $1, t.id, t.position - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, position)`, [
@@ -157,6 +157,16 @@ export class AppealsRepository {
   }
 
   /** The templates a launch of these appeals checks for translations: those not in English, with their appeal's case. */
+  /** The appeal's channel and its officials' addresses, to check at launch that each can be written to. */
+  addressesOf(manager: EntityManager, id: string): Promise<{ channel: AppealChannel; id: string; email: string | null; postalAddress: string | null }[]> {
+    return manager.query(
+      `SELECT a.channel, o.id, o.email, o.postal_address AS "postalAddress"
+         FROM appeals a JOIN appeal_officials ao ON ao.appeal_id = a.id JOIN officials o ON o.id = ao.official_id
+        WHERE a.id = $1 ORDER BY o.id`,
+      [id],
+    );
+  }
+
   async launchTemplatesOf(manager: EntityManager, ids: string[]): Promise<LaunchTemplateRow[]> {
     if (ids.length === 0) return [];
     return manager.query(

@@ -15,7 +15,7 @@ import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
 import { LetterRendererService } from '../templates/letter-renderer.service';
 import { Template } from '../templates/template.entity';
-import { AppealStatus } from './appeal.entity';
+import { AppealChannel, AppealStatus, CHANNEL_NEEDS, reachableOn } from './appeal.entity';
 import { assertTranslatedForLaunch } from './appeal-languages';
 import { AppealsRepository, LetterCountRow } from './appeals.repository';
 import { AppealListQuery, AppealView, CreateAppealDto, SignAppealDto, SignatureResult } from './dto/appeal.dto';
@@ -66,8 +66,8 @@ export class AppealsService {
     if (repeated.length > 0) problems.push(`templateIds: one template per language (${[...new Set(repeated)].join(', ')} repeats)`);
     const missingOfficials = input.officialIds.filter((id) => !officials.some((official) => official.id === id));
     if (missingOfficials.length > 0) problems.push(`officialIds: no such official ${missingOfficials.join(', ')}`);
-    const unreachable = officials.filter((official) => !official.email);
-    if (unreachable.length > 0) problems.push(`officialIds: ${unreachable.map((o) => o.id).join(', ')} ha${unreachable.length > 1 ? 've' : 's'} no email address for the email channel`);
+    const unreachable = unreachableProblem(input.channel ?? 'email', officials);
+    if (unreachable) problems.push(unreachable);
     if (problems.length > 0) throw new DomainError('appeal_invalid', problems);
 
     // Keep the coordinator's order of templates: the first is the fallback language.
@@ -145,6 +145,10 @@ export class AppealsService {
       await lockAppeals(manager, [id]);
       if (action === 'launch' && (await this.appeals.statusOf(manager, id)) === 'draft') {
         assertTranslatedForLaunch(await this.appeals.launchTemplatesOf(manager, [id]), [id]);
+        // An official edited since the draft was made may have lost the address its channel needs.
+        const addresses = await this.appeals.addressesOf(manager, id);
+        const unreachable = addresses.length > 0 ? unreachableProblem(addresses[0].channel, addresses) : null;
+        if (unreachable) throw new DomainError('appeal_invalid', [unreachable]);
       }
       if (!(await this.appeals.moveStatus(manager, id, from, to, action === 'launch'))) {
         const appeal = await this.appeals.findById(id, manager);
@@ -185,6 +189,13 @@ export class AppealsService {
     const { id, note: savedNote, signatureStyle, createdAt } = signature;
     return { signature: { id, appealId, supporterId: caller.id, note: savedNote, signatureStyle, createdAt }, letters };
   }
+}
+
+/** The problem naming the officials who cannot be written to on the channel, or null when all can. */
+function unreachableProblem(channel: AppealChannel, officials: { id: string; email: string | null; postalAddress: string | null }[]): string | null {
+  const unreachable = officials.filter((official) => !reachableOn(channel, official));
+  if (unreachable.length === 0) return null;
+  return `officialIds: ${unreachable.map((o) => o.id).join(', ')} ha${unreachable.length > 1 ? 've' : 's'} ${CHANNEL_NEEDS[channel]}`;
 }
 
 /** What a launch would create: `letters` = `members` x `officials`. */

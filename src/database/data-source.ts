@@ -13,6 +13,7 @@ import { AppealDeadline1764979200000 } from './migrations/1764979200000-AppealDe
 import { StaffAccountsAndAudit1765065600000 } from './migrations/1765065600000-StaffAccountsAndAudit';
 import { MembersListOrder1765152000000 } from './migrations/1765152000000-MembersListOrder';
 import { MembersSearch1765152060000 } from './migrations/1765152060000-MembersSearch';
+import { PostalChannel1765238400000 } from './migrations/1765238400000-PostalChannel';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   StaffAccountsAndAudit1765065600000,
   MembersListOrder1765152000000,
   MembersSearch1765152060000,
+  PostalChannel1765238400000,
 ];
 
 /**

@@ -6,14 +6,15 @@ import { OneLine, Trim } from '../../common/validation';
 import { LetterCountsView } from '../../delivery/dto/letter-counts.dto';
 import { LETTER_STATUSES, LetterStatus } from '../../letters/letter.entity';
 import { SIGNATURE_STYLES, SignatureStyle } from '../../supporters/supporter.entity';
-import { APPEAL_STATUSES, AppealStatus } from '../appeal.entity';
+import { APPEAL_CHANNELS, APPEAL_STATUSES, AppealChannel, AppealStatus } from '../appeal.entity';
 
 export class CreateAppealDto {
   @IsUUID('all', { message: 'caseId must be a UUID' }) caseId: string;
   @Trim() @IsString() @Length(1, 200) @OneLine() title: string;
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true, message: 'templateIds must hold UUIDs' }) templateIds: string[];
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true, message: 'officialIds must hold UUIDs' }) officialIds: string[];
-  @IsOptional() @IsIn(['email'], { message: 'channel must be email' }) channel?: 'email';
+  @ApiPropertyOptional({ enum: APPEAL_CHANNELS, default: 'email' })
+  @IsOptional() @IsIn(APPEAL_CHANNELS, { message: `channel must be one of ${APPEAL_CHANNELS.join(', ')}` }) channel?: AppealChannel;
   /** The day by which members should sign; shown to them, it closes nothing by itself. */
   @ApiPropertyOptional({ type: String, format: 'date', example: '2026-12-10', description: 'The day by which members should sign (YYYY-MM-DD)' })
   @IsOptional()
@@ -39,7 +40,7 @@ export class AppealView {
   @ApiId() id: string;
   @ApiId() caseId: string;
   @ApiProperty() title: string;
-  @ApiProperty({ enum: ['email'] }) channel: 'email';
+  @ApiProperty({ enum: APPEAL_CHANNELS }) channel: AppealChannel;
   @ApiProperty({ enum: APPEAL_STATUSES }) status: AppealStatus;
   @ApiProperty({ type: [String], format: 'uuid', description: "In the coordinator's order: the first is the letters' fallback language" }) templateIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) officialIds: string[];

@@ -11,6 +11,8 @@ export class LetterCountsView {
   @ApiCount() unknown: number;
   @ApiCount() cancelled: number;
   @ApiCount() bounced: number;
+  @ApiCount() printed: number;
+  @ApiCount() posted: number;
 }
 
 // Fails to compile when a letter status is added without its field above.

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { APPEAL_STATUSES, AppealStatus } from '../../appeals/appeal.entity';
+import { APPEAL_CHANNELS, APPEAL_STATUSES, AppealStatus } from '../../appeals/appeal.entity';
 import { CaseUntranslatedError } from '../../appeals/appeal-languages';
 import { AppealsService, transitionAllowed } from '../../appeals/appeals.service';
 import { AppealView, CreateAppealDto } from '../../appeals/dto/appeal.dto';
@@ -27,8 +27,8 @@ import { ConsoleRequest, seeOther, whole } from './console-page';
 
 type StaffRequest = ConsoleRequest;
 
-/** The builder's fields, each with its problems beside it (`appeal-<field>`); no channel: it offers only email, the default. */
-const APPEAL_FIELDS = ['caseId', 'title', 'templateIds', 'officialIds', 'deadline'] as const;
+/** The builder's fields, each with its problems beside it (`appeal-<field>`). */
+const APPEAL_FIELDS = ['caseId', 'title', 'templateIds', 'officialIds', 'channel', 'deadline'] as const;
 /** How many cases, templates and officials the builder offers. */
 const CHOICES = 200;
 /** Template slots of the builder: the order of the slots is the order of `templateIds`. */
@@ -87,7 +87,7 @@ export class ConsoleAppealsController {
 
   @Get('new')
   builder(@Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
-    return this.builderPage(request, response, HttpStatus.OK, { caseId: '', title: '', templateIds: [], officialIds: [], deadline: '' }, {});
+    return this.builderPage(request, response, HttpStatus.OK, { caseId: '', title: '', templateIds: [], officialIds: [], channel: 'email', deadline: '' }, {});
   }
 
   @Post()
@@ -236,8 +236,19 @@ export class ConsoleAppealsController {
         id: official.id,
         inputId: `appeal-official-${official.id}`,
         label: `${official.title} ${official.name}`,
-        detail: [official.organisation, official.language, official.email ? null : messages.t('consoleAppeals.builder.noEmail')].filter(Boolean).join(' · '),
+        detail: [
+          official.organisation,
+          official.language,
+          official.email ? null : messages.t('consoleAppeals.builder.noEmail'),
+          official.postalAddress ? null : messages.t('consoleAppeals.builder.noPostalAddress'),
+        ].filter(Boolean).join(' · '),
         checked: values.officialIds.includes(official.id),
+      })),
+      channels: APPEAL_CHANNELS.map((channel) => ({
+        value: channel,
+        inputId: `appeal-channel-${channel}`,
+        label: messages.t(`consoleAppeals.builder.channels.${channel}`),
+        checked: channel === values.channel,
       })),
     };
     pageHeaders(response, status, startedAt);
@@ -280,12 +291,13 @@ interface BuilderValues {
   title: string;
   templateIds: string[];
   officialIds: string[];
+  channel: string;
   deadline: string;
 }
 
 function builderValues(values: Record<string, unknown>): BuilderValues {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');
   const list = (name: string) => (Array.isArray(values[name]) ? (values[name] as unknown[]).filter((one): one is string => typeof one === 'string') : []);
-  return { caseId: text('caseId'), title: text('title'), templateIds: list('templateIds'), officialIds: list('officialIds'), deadline: text('deadline') };
+  return { caseId: text('caseId'), title: text('title'), templateIds: list('templateIds'), officialIds: list('officialIds'), channel: text('channel') || 'email', deadline: text('deadline') };
 }
 
