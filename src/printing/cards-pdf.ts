@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { describeCharacters, unsupportedCharacters } from './fonts';
 import { mm, PAPER } from './pdf-output';
 import { PrintRenderError } from './print-render-error';
-import { StreamedPdf } from './streamed-pdf';
+import { StreamedPdf, writeAll } from './streamed-pdf';
 
 /** A member's approved message of solidarity, printed on a card. */
 export interface SolidarityCard {
@@ -115,15 +115,5 @@ export class CardsPdf extends StreamedPdf {
 
 /** Writes cards.pdf to `out`, one card per solidarity message, in order. */
 export async function writeCardsPdf(cards: AsyncIterable<SolidarityCard> | Iterable<SolidarityCard>, out: Writable, options: CardOptions, onCard?: (placement: CardPlacement) => void): Promise<CardCounts> {
-  const writer = new CardsPdf(out, options);
-  try {
-    for await (const card of cards) {
-      const placement = await writer.add(card);
-      onCard?.(placement);
-    }
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-  return writer.end();
+  return writeAll(new CardsPdf(out, options), cards, onCard);
 }

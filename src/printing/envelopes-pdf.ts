@@ -3,7 +3,7 @@ import { checkOrganisation, describeCharacters, unsupportedCharacters } from './
 import { fittingSize, mm, PAPER, PaperSize } from './pdf-output';
 import { AIR_MAIL_MARK, addressLines, addressProblem, countryLine, officialAddress, OfficialAddressee, PostalAddress } from './postal-address';
 import { PrintRenderError } from './print-render-error';
-import { StreamedPdf } from './streamed-pdf';
+import { StreamedPdf, writeAll } from './streamed-pdf';
 
 /** One envelope (or label): the letter's or card's id and where it goes. */
 export interface Addressee {
@@ -178,15 +178,5 @@ export class EnvelopesPdf extends StreamedPdf {
 
 /** Writes envelopes.pdf to `out`, one envelope (or label) per addressee, in order. */
 export async function writeEnvelopesPdf(addressees: AsyncIterable<Addressee> | Iterable<Addressee>, out: Writable, options: EnvelopeOptions, onEnvelope?: (placement: EnvelopePlacement) => void): Promise<EnvelopeCounts> {
-  const writer = new EnvelopesPdf(out, options);
-  try {
-    for await (const addressee of addressees) {
-      const placement = await writer.add(addressee);
-      onEnvelope?.(placement);
-    }
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-  return writer.end();
+  return writeAll(new EnvelopesPdf(out, options), addressees, onEnvelope);
 }

@@ -5,7 +5,7 @@ import { checkOrganisation, describeCharacters, unsupportedCharacters } from './
 import { fittingSize, mm, PAPER, PaperSize, textInMargin } from './pdf-output';
 import { AIR_MAIL_MARK, addressLines, countryLine, isCountryCode, OfficialAddressee, officialAddress } from './postal-address';
 import { PrintRenderError } from './print-render-error';
-import { StreamedPdf } from './streamed-pdf';
+import { StreamedPdf, writeAll } from './streamed-pdf';
 
 /** One letter to print: its text comes rendered, as the member previewed it; this lays it out. */
 export interface PrintedLetter {
@@ -209,15 +209,5 @@ export class LettersPdf extends StreamedPdf {
  * manifest. A letter that cannot be printed stops the run with a PrintRenderError naming it.
  */
 export async function writeLettersPdf(letters: AsyncIterable<PrintedLetter> | Iterable<PrintedLetter>, out: Writable, options: PrintOptions, onLetter?: (placement: LetterPlacement) => void): Promise<LetterCounts> {
-  const writer = new LettersPdf(out, options);
-  try {
-    for await (const letter of letters) {
-      const placement = await writer.add(letter);
-      onLetter?.(placement);
-    }
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-  return writer.end();
+  return writeAll(new LettersPdf(out, options), letters, onLetter);
 }

@@ -37,3 +37,29 @@ export abstract class StreamedPdf {
     await this.stream.abort();
   }
 }
+
+/** What a print run's PDF writer does with its items: add each, then end, or abort on a failure. */
+export interface ItemWriter<Item, Placement, Counts> {
+  add(item: Item): Promise<Placement>;
+  end(): Promise<Counts>;
+  abort(): Promise<void>;
+}
+
+/** Feeds `items` (read one at a time) to `writer`, telling `onItem` where each landed; a failure aborts the writer and is thrown. */
+export async function writeAll<Item, Placement, Counts>(
+  writer: ItemWriter<Item, Placement, Counts>,
+  items: AsyncIterable<Item> | Iterable<Item>,
+  onItem?: (placement: Placement) => void,
+): Promise<Counts> {
+  try {
+    for await (const item of items) {
+      // Added first: `onItem?.(await ...)` would skip the add when no one listens.
+      const placement = await writer.add(item);
+      onItem?.(placement);
+    }
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return writer.end();
+}
