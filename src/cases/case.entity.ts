@@ -25,6 +25,12 @@ export class Case {
   @Column({ type: 'text', array: true, default: () => "'{}'" }) tags: string[];
   @Column({ type: 'text', nullable: true }) gender: CaseGender | null;
   @Column({ type: 'jsonb', default: () => "'{}'" }) translations: CaseTranslations;
+  /** Members may write a message of solidarity to the person (held for moderation, printed on cards). */
+  @Column({ name: 'accepts_messages', type: 'boolean', default: false }) acceptsMessages: boolean;
+  /** Where cards go (a prison address with the prisoner's number): lines as printed, no country. Coordinators only. */
+  @Column({ name: 'message_address', type: 'text', nullable: true }) messageAddress: string | null;
+  /** ISO 3166 alpha-2 of the message address; null: the case's country. */
+  @Column({ name: 'message_country', type: 'char', length: 2, nullable: true }) messageCountry: string | null;
   @OneToMany('CaseEvent', (event: CaseEvent) => event.case) events?: CaseEvent[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

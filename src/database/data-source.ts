@@ -14,6 +14,7 @@ import { StaffAccountsAndAudit1765065600000 } from './migrations/1765065600000-S
 import { MembersListOrder1765152000000 } from './migrations/1765152000000-MembersListOrder';
 import { MembersSearch1765152060000 } from './migrations/1765152060000-MembersSearch';
 import { PostalChannel1765238400000 } from './migrations/1765238400000-PostalChannel';
+import { PrintRuns1765324800000 } from './migrations/1765324800000-PrintRuns';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   MembersListOrder1765152000000,
   MembersSearch1765152060000,
   PostalChannel1765238400000,
+  PrintRuns1765324800000,
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { goesByEmail } from './email-channel';
+import { goesByEmail } from '../letters/letter-channel';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -38,7 +38,7 @@ export class LetterQueueService {
       const to = from + BigInt(BATCHES_PER_PAGE) < BigInt(range.to) ? from + BigInt(BATCHES_PER_PAGE) : BigInt(range.to);
       const batches = await this.db.query<{ batch_id: string; ids: string[] }[]>(
         `SELECT l.batch_id, array_agg(l.id ORDER BY l.id) AS ids FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN officials o ON o.id = l.official_id
-          WHERE l.batch_id >= $1 AND l.batch_id < $2 AND l.status = 'queued' AND ${goesByEmail('a', 'o')} GROUP BY l.batch_id ORDER BY l.batch_id`,
+          WHERE l.batch_id >= $1 AND l.batch_id < $2 AND l.status = 'queued' AND ${goesByEmail('l', 'a', 'o')} GROUP BY l.batch_id ORDER BY l.batch_id`,
         [from.toString(), to.toString()],
       );
       await this.add(batches.map((batch) => ({ batchId: batch.batch_id, letterIds: batch.ids })));
@@ -52,7 +52,7 @@ export class LetterQueueService {
     if (batchIds.length === 0) return 0;
     const batches = await this.db.query<{ batch_id: string; ids: string[] }[]>(
       `SELECT l.batch_id, array_agg(l.id ORDER BY l.id) AS ids FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN officials o ON o.id = l.official_id
-        WHERE l.batch_id = ANY($1::bigint[]) AND (l.status = 'sending' OR (l.status = 'queued' AND ${goesByEmail('a', 'o')})) GROUP BY l.batch_id`,
+        WHERE l.batch_id = ANY($1::bigint[]) AND (l.status = 'sending' OR (l.status = 'queued' AND ${goesByEmail('l', 'a', 'o')})) GROUP BY l.batch_id`,
       [batchIds],
     );
     await this.add(batches.map((batch) => ({ batchId: batch.batch_id, letterIds: batch.ids })));

@@ -1,4 +1,4 @@
-import { goesByEmail } from './email-channel';
+import { goesByEmail } from '../letters/letter-channel';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
@@ -209,7 +209,7 @@ export class LetterSenderService {
       `SELECT o.id, o.max_letters_per_hour AS "maxLettersPerHour", o.timezone, o.office_hours_start AS "officeHoursStart",
               o.office_hours_end AS "officeHoursEnd", o.office_days AS "officeDays", count(*)::int AS waiting
          FROM letters l JOIN officials o ON o.id = l.official_id JOIN appeals a ON a.id = l.appeal_id
-        WHERE l.id = ANY($1::uuid[]) AND l.status = 'queued' AND ${goesByEmail('a', 'o')}
+        WHERE l.id = ANY($1::uuid[]) AND l.status = 'queued' AND ${goesByEmail('l', 'a', 'o')}
           AND (o.max_letters_per_hour IS NOT NULL OR o.office_hours_start IS NOT NULL)
         GROUP BY o.id ORDER BY o.id`,
       [letterIds],
@@ -252,7 +252,7 @@ export class LetterSenderService {
          SELECT l.id, p.allowance, row_number() OVER (PARTITION BY l.official_id ORDER BY l.id) AS rank
            FROM letters l JOIN appeals a ON a.id = l.appeal_id AND a.status = 'open' JOIN officials o ON o.id = l.official_id
            LEFT JOIN unnest($3::uuid[], $4::int[]) AS p(official_id, allowance) ON p.official_id = l.official_id
-          WHERE l.id = ANY($1::uuid[]) AND l.status = 'queued' AND ${goesByEmail('a', 'o')}),
+          WHERE l.id = ANY($1::uuid[]) AND l.status = 'queued' AND ${goesByEmail('l', 'a', 'o')}),
        c AS (
          UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, claimed_at = now(), claimed_by = $2, updated_at = now()
            FROM candidates WHERE l.id = candidates.id AND (candidates.allowance IS NULL OR candidates.rank <= candidates.allowance) AND l.status = 'queued'

@@ -1,4 +1,4 @@
-import { goesByEmail } from './email-channel';
+import { goesByEmail } from '../letters/letter-channel';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { asLeader, PeriodicTask } from '../common/periodic-task';
@@ -41,7 +41,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         `WITH pending AS (SELECT DISTINCT appeal_id FROM letter_counts WHERE status IN ('queued', 'sending') AND count > 0)
          SELECT DISTINCT l.batch_id FROM letters l JOIN pending p ON p.appeal_id = l.appeal_id JOIN appeals a ON a.id = l.appeal_id
            JOIN officials o ON o.id = l.official_id LEFT JOIN delivery_workers w ON w.id = l.claimed_by
-          WHERE (l.status = 'queued' AND a.status = 'open' AND ${goesByEmail('a', 'o')} AND l.updated_at < now() - make_interval(secs => $1))
+          WHERE (l.status = 'queued' AND a.status = 'open' AND ${goesByEmail('l', 'a', 'o')} AND l.updated_at < now() - make_interval(secs => $1))
              OR (l.status = 'sending' AND (w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)
                  -- a live worker that no longer runs the batch: its record failed and its job has gone
                  OR (w.seen_at > l.claimed_at + make_interval(secs => $2 / 2.0) AND NOT (l.batch_id = ANY(w.batches)))))`,

@@ -15,6 +15,10 @@ export class Letter {
   @Column({ name: 'batch_id', type: 'bigint' }) batchId: string;
   @Column({ type: 'text', default: 'queued' }) status: LetterStatus;
   @Column({ type: 'int', default: 0 }) attempts: number;
+  /** null: the appeal's channel; `post` once an `email-then-post` letter's address was refused. */
+  @Column({ type: 'text', nullable: true }) channel: 'post' | null;
+  /** The print run that holds it (from the run's start; cleared when the run fails or is discarded). */
+  @Column({ name: 'print_run_id', type: 'uuid', nullable: true }) printRunId: string | null;
   @Column({ name: 'smtp_response', type: 'text', nullable: true }) smtpResponse: string | null;
   @Column({ name: 'message_id', type: 'text', nullable: true }) messageId: string | null;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;

@@ -1,0 +1,16 @@
+/**
+ * The SQL condition under which a letter goes by email, given the aliases of the letter, its
+ * appeal and its official: every letter of an `email` appeal (one whose official has lost
+ * the address fails as today), and a letter of an `email-then-post` appeal whose official
+ * has an email and whose address has not been refused for good (then its own `channel` is
+ * `post`). Letters of `post` appeals, and `email-then-post` letters to an official with only
+ * a postal address, stay `queued` for a print run: no claim, enqueue or reconcile takes them.
+ */
+export function goesByEmail(letter: string, appeal: string, official: string): string {
+  return `(${letter}.channel IS NULL AND (${appeal}.channel = 'email' OR (${appeal}.channel = 'email-then-post' AND ${official}.email IS NOT NULL)))`;
+}
+
+/** The SQL condition of a letter that waits for a print run: queued, going by post, in no run yet. */
+export function awaitsPost(letter: string, appeal: string, official: string): string {
+  return `(${letter}.status = 'queued' AND ${letter}.print_run_id IS NULL AND NOT ${goesByEmail(letter, appeal, official)})`;
+}
