@@ -1,54 +1,22 @@
 import { goesByEmail } from '../letters/letter-channel';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
 import { outageOf, persist } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
-import type { SignatureStyle } from '../supporters/supporter.entity';
 import { senderName } from '../templates/letter-context';
-import { LetterRendererService, RenderableTemplate } from '../templates/letter-renderer.service';
+import { LetterRendererService } from '../templates/letter-renderer.service';
+import { AppealTemplate, letterPartsOf, LetterRow, letterRowColumns, letterRowJoins } from './letter-row';
 import { DeliveryProgressService } from './delivery-progress.service';
 import { LetterWithheld, MailTransportService, OutcomeKind } from './mail-transport.service';
 import { decidePace, OfficialPace } from './pacing';
 import { transientFailureIsFinal } from './retry-policy';
 import { WorkerRegistryService } from './worker-registry.service';
 
-/** Everything a letter needs to be rendered, read with the claim. */
-interface LetterRow {
-  id: string;
+/** A claimed letter: its row, and what the claim knows of its attempts. */
+interface ClaimedRow extends LetterRow {
   attempts: number;
   /** The first transient failure of this letter, if any: retries are bounded by time as well as attempts. */
   retry_since: Date | null;
-  appeal_id: string;
-  appeal_title: string;
-  note: string | null;
-  signature_style: SignatureStyle;
-  supporter_name: string | null;
-  supporter_city: string | null;
-  supporter_country: string | null;
-  official_email: string | null;
-  suppressed: boolean;
-  official_name: string;
-  official_title: string;
-  official_salutation: string | null;
-  official_organisation: string | null;
-  official_language: string;
-  case_name: string;
-  case_country: string;
-  case_profession: string | null;
-  case_status: CaseStatus;
-  case_summary: string;
-  case_charges: string | null;
-  case_detained_on: string | null;
-  case_gender: CaseGender | null;
-  case_translations: CaseTranslations;
-  /** On the first row of each appeal only, so a batch reads each template once; in the coordinator's order. */
-  templates: AppealTemplate[] | null;
-}
-
-/** One of an appeal's templates as the claim reads it, with the id of its current version (recorded on the letter). */
-interface AppealTemplate extends RenderableTemplate {
-  versionId: string | null;
 }
 
 interface Outcome {
@@ -90,31 +58,14 @@ const RECORD_PATIENCE_MS = 10 * 60_000;
 
 const SUPPRESSED = 'the address was suppressed after a permanent refusal';
 
-const CLAIMED_COLUMNS = `c.id, c.attempts, c.retry_since, a.id AS appeal_id, a.title AS appeal_title, sg.note, sg.signature_style,
-  s.name AS supporter_name, s.city AS supporter_city, s.country AS supporter_country,
-  o.email AS official_email, sp.address IS NOT NULL AS suppressed, o.name AS official_name, o.title AS official_title,
-  o.salutation AS official_salutation, o.organisation AS official_organisation, o.language AS official_language,
-  k.name AS case_name, k.country AS case_country, k.profession AS case_profession, k.status AS case_status,
-  k.summary AS case_summary, k.charges AS case_charges, to_char(k.detained_on, 'YYYY-MM-DD') AS case_detained_on,
-  k.gender AS case_gender, k.translations AS case_translations,
-  CASE WHEN row_number() OVER (PARTITION BY a.id ORDER BY c.id) = 1 THEN (
-    SELECT json_agg(json_build_object('id', tp.id, 'language', tp.language, 'kind', tp.kind, 'subject', tp.subject,
-           'body', tp.body, 'version', tp.version, 'versionId', tv.id) ORDER BY at.position)
-      FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id AND tp.kind = 'appeal'
-      LEFT JOIN template_versions tv ON tv.template_id = tp.id AND tv.version = tp.version
-     WHERE at.appeal_id = a.id) END AS templates`;
+const CLAIMED_COLUMNS = `${letterRowColumns('c')}, c.attempts, c.retry_since`;
 
-const CLAIMED_JOINS = `JOIN appeals a ON a.id = c.appeal_id
-  JOIN cases k ON k.id = a.case_id
-  JOIN signatures sg ON sg.id = c.signature_id
-  LEFT JOIN supporters s ON s.id = c.supporter_id
-  JOIN officials o ON o.id = c.official_id
-  LEFT JOIN suppressions sp ON sp.address = lower(o.email)`;
+const CLAIMED_JOINS = letterRowJoins('c');
 
 @Injectable()
 export class LetterSenderService {
   private readonly logger = new Logger(LetterSenderService.name);
-  private readonly templatesOfAppeal = new Map<string, NonNullable<LetterRow['templates']>>();
+  private readonly templatesOfAppeal = new Map<string, AppealTemplate[]>();
   /**
    * Addresses refused with a 5xx since this process started: letters to them still waiting
    * in the pool are withheld at once, before the suppression reaches Postgres.
@@ -204,7 +155,7 @@ export class LetterSenderService {
    * Claims (queued -> sending) the batch's letters that may go now. Officials with a pace
    * are locked for the claim, so that workers claiming at once cannot both use one slot.
    */
-  private async claim(letterIds: string[]): Promise<{ rows: LetterRow[]; waiting: number; retryAt: Date | null }> {
+  private async claim(letterIds: string[]): Promise<{ rows: ClaimedRow[]; waiting: number; retryAt: Date | null }> {
     const paced = await this.db.query<(OfficialPace & { waiting: number })[]>(
       `SELECT o.id, o.max_letters_per_hour AS "maxLettersPerHour", o.timezone, o.office_hours_start AS "officeHoursStart",
               o.office_hours_end AS "officeHoursEnd", o.office_days AS "officeDays", count(*)::int AS waiting
@@ -246,8 +197,8 @@ export class LetterSenderService {
     });
   }
 
-  private claimWith(manager: EntityManager, letterIds: string[], pacedIds: string[], allowances: number[]): Promise<LetterRow[]> {
-    return manager.query<LetterRow[]>(
+  private claimWith(manager: EntityManager, letterIds: string[], pacedIds: string[], allowances: number[]): Promise<ClaimedRow[]> {
+    return manager.query<ClaimedRow[]>(
       `WITH candidates AS (
          SELECT l.id, p.allowance, row_number() OVER (PARTITION BY l.official_id ORDER BY l.id) AS rank
            FROM letters l JOIN appeals a ON a.id = l.appeal_id AND a.status = 'open' JOIN officials o ON o.id = l.official_id
@@ -262,7 +213,7 @@ export class LetterSenderService {
     );
   }
 
-  private async sendOne(batchId: string, row: LetterRow): Promise<Outcome> {
+  private async sendOne(batchId: string, row: ClaimedRow): Promise<Outcome> {
     if (!row.official_email) return { id: row.id, status: 'failed', detail: 'the official has no email address', suppress: null };
     const address = row.official_email.toLowerCase();
     if (row.suppressed || this.refused.has(address)) return { id: row.id, status: 'failed', detail: SUPPRESSED, suppress: null };
@@ -272,15 +223,7 @@ export class LetterSenderService {
     try {
       if (row.templates) this.templatesOfAppeal.set(row.appeal_id, row.templates);
       // The letter's language is its template's: the official's, or the appeal's first in the coordinator's order.
-      const rendered = this.renderer.renderFor(this.templatesOfAppeal.get(row.appeal_id) ?? [], row.official_language, {
-        case: { name: row.case_name, country: row.case_country, profession: row.case_profession, status: row.case_status, summary: row.case_summary, charges: row.case_charges, detainedOn: row.case_detained_on, gender: row.case_gender, translations: row.case_translations },
-        official: { name: row.official_name, title: row.official_title, salutation: row.official_salutation, organisation: row.official_organisation, language: row.official_language },
-        // A supporter who deleted their data signs as an anonymous supporter.
-        supporter: row.supporter_name ? { name: row.supporter_name, city: row.supporter_city, country: row.supporter_country ?? 'ZZ', signatureStyle: row.signature_style } : { name: '', city: null, country: 'ZZ', signatureStyle: 'anonymous' },
-        note: row.note,
-        appealTitle: row.appeal_title,
-        date: new Date(),
-      });
+      const rendered = this.renderer.renderFor(this.templatesOfAppeal.get(row.appeal_id) ?? [], row.official_language, letterPartsOf(row, new Date()));
       if (!rendered) throw new Error('the appeal has no letter template');
       letter = rendered;
       templateVersionId = rendered.template.versionId;
@@ -309,7 +252,7 @@ export class LetterSenderService {
   }
 
   /** A transient failure is final once the letter has used its attempts and its retry window. */
-  private statusAfter(kind: OutcomeKind, row: LetterRow): Outcome['status'] {
+  private statusAfter(kind: OutcomeKind, row: ClaimedRow): Outcome['status'] {
     if (kind === 'retry') return transientFailureIsFinal(this.config, row.attempts, row.retry_since ? new Date(row.retry_since) : null) ? 'failed' : 'queued';
     return kind;
   }
