@@ -19,6 +19,7 @@ import { MembersModule } from './members/members.module';
 import { OfficialsModule } from './officials/officials.module';
 import { OperationsModule } from './operations/operations.module';
 import { OutcomesModule } from './outcomes/outcomes.module';
+import { PrintModule } from './print/print.module';
 import { StatsModule } from './stats/stats.module';
 import { SupportersModule } from './supporters/supporters.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -39,7 +40,7 @@ export class AppModule {
         // enqueues later) instead of waiting for it; the worker builds its own blocking connection.
         BullModule.forRoot({ connection: { ...redisConnection(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.queuePrefix }),
         DeliveryModule,
-        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, WebModule, OperationsModule] : []),
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, WebModule, OperationsModule] : []),
         ...(sends ? [DeliveryWorkerModule, CycleRemindersModule] : []),
       ],
       providers: serves

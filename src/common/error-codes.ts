@@ -18,6 +18,8 @@ export const SUPPORTER_ERROR_CODES = ['supporter_exists', 'role_forbidden', 'csv
 export const MEMBER_ERROR_CODES = ['signup_invalid'] as const;
 export const OFFICIAL_ERROR_CODES = ['official_unreachable'] as const;
 export const TEMPLATE_ERROR_CODES = ['template_invalid'] as const;
+/** Print runs: nothing waits for post, the run is not in the state the change needs, the return address is not set. */
+export const PRINT_ERROR_CODES = ['print_invalid', 'print_nothing', 'print_status', 'print_unconfigured'] as const;
 /** The member pages' own: a link that is expired or unreadable, a form posted from another site. */
 export const PAGE_ERROR_CODES = ['link_expired', 'link_unknown', 'cross_site'] as const;
 
@@ -29,6 +31,7 @@ export const DOMAIN_ERROR_CODES = [
   ...MEMBER_ERROR_CODES,
   ...OFFICIAL_ERROR_CODES,
   ...TEMPLATE_ERROR_CODES,
+  ...PRINT_ERROR_CODES,
   ...PAGE_ERROR_CODES,
 ] as const;
 

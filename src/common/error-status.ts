@@ -43,6 +43,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   // templates
   template_invalid: HttpStatus.BAD_REQUEST,
 
+  // print runs
+  print_invalid: HttpStatus.BAD_REQUEST,
+  print_nothing: HttpStatus.CONFLICT,
+  print_status: HttpStatus.CONFLICT,
+  print_unconfigured: HttpStatus.CONFLICT,
+
   // member pages
   link_expired: HttpStatus.GONE,
   link_unknown: HttpStatus.NOT_FOUND,

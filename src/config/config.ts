@@ -24,6 +24,16 @@ export class EnvSchema {
   @IsOptional() @IsString() @MinLength(1)
   ORG_NAME?: string;
 
+  /** The return address of printed letters: lines separated by newlines (or by a literal `\n`, as env files write them). */
+  @IsOptional() @IsString() @MinLength(1)
+  ORG_POSTAL_ADDRESS?: string;
+
+  @IsOptional() @IsIn(['A4', 'letter'], { message: 'PAPER_SIZE must be A4 or letter' })
+  PAPER_SIZE?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  PRINT_DIR?: string;
+
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
@@ -99,6 +109,11 @@ export interface QalamConfig {
   outboxDir: string;
   mailFrom: string;
   orgName: string;
+  /** The return address on printed letters and envelopes, newline-separated; null: print runs are refused until it is set. */
+  orgPostalAddress: string | null;
+  paperSize: 'A4' | 'letter';
+  /** Where print runs' files are written, one folder per run. */
+  printDir: string;
   publicUrl: string;
   port: number;
   role: QalamRole;
@@ -156,6 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
     outboxDir: schema.OUTBOX_DIR ?? './var/outbox',
     mailFrom: schema.MAIL_FROM ?? 'letters@qalam.example',
     orgName: schema.ORG_NAME ?? 'qalam',
+    orgPostalAddress: schema.ORG_POSTAL_ADDRESS ? schema.ORG_POSTAL_ADDRESS.replace(/\\n/g, '\n') : null,
+    paperSize: (schema.PAPER_SIZE ?? 'A4') as QalamConfig['paperSize'],
+    printDir: schema.PRINT_DIR ?? './var/print',
     // Unset, the links in emails point at this server on its own port (http://localhost:3000 by default).
     publicUrl: (schema.PUBLIC_URL ?? `http://localhost:${schema.PORT ?? 3000}`).replace(/\/+$/, ''),
     port: Number(schema.PORT ?? 3000),

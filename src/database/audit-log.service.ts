@@ -14,6 +14,9 @@ export const AUDIT_ACTIONS = [
   'supporters.import',
   'officials.import',
   'staff.invite',
+  'print.start',
+  'print.posted',
+  'print.discard',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CasesRepository } from '../cases/cases.repository';
 import { ConfigModule } from '../config/config.module';
+import { LettersModule } from '../letters/letters.module';
 import { MailingsModule } from '../mailings/mailings.module';
+import { PrintingModule } from '../printing/printing.module';
 import { MemberTokensModule } from '../supporters/member-tokens.module';
 import { SupportersRepository } from '../supporters/supporters.repository';
 import { RenderingModule } from '../templates/rendering.module';
@@ -13,6 +15,7 @@ import { LettersProcessor } from './letters.processor';
 import { MailTransportService } from './mail-transport.service';
 import { MemberMailService } from './member-mail.service';
 import { PasswordTokensRepository } from '../supporters/password-tokens.repository';
+import { PrintRunRenderer } from './print-run-renderer.service';
 import { ReconcilerService } from './reconciler.service';
 import { WorkerRegistryService } from './worker-registry.service';
 
@@ -20,7 +23,7 @@ import { WorkerRegistryService } from './worker-registry.service';
 @Module({
   // Member mail (invitations, reminders, confirmations) carries signed links made when it is sent.
   // Its rows: the mailings claimed, the members, cases and templates they are written from; password links for staff mail.
-  imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule, MailingsModule],
+  imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule, MailingsModule, LettersModule, PrintingModule],
   providers: [
     MailTransportService,
     DeliveryProgressService,
@@ -29,6 +32,7 @@ import { WorkerRegistryService } from './worker-registry.service';
     LettersProcessor,
     ReconcilerService,
     MemberMailService,
+    PrintRunRenderer,
     SupportersRepository,
     CasesRepository,
     TemplatesRepository,

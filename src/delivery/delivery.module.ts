@@ -8,6 +8,7 @@ import { LETTERS_QUEUE } from './jobs';
 import { LetterQueueService } from './letter-queue.service';
 import { LettersService } from './letters.service';
 import { MemberMailQueue } from './member-mail.queue';
+import { PrintRunQueue } from './print-run.queue';
 
 /**
  * Delivery as the features see it: its queue producers (letters created and enqueued,
@@ -16,7 +17,7 @@ import { MemberMailQueue } from './member-mail.queue';
  */
 @Module({
   imports: [ConfigModule, LettersModule, BullModule.registerQueue({ name: LETTERS_QUEUE })],
-  providers: [DeliveryMetrics, DeliveryRedisService, LetterQueueService, LettersService, MemberMailQueue],
-  exports: [BullModule, DeliveryMetrics, DeliveryRedisService, LetterQueueService, LettersService, MemberMailQueue],
+  providers: [DeliveryMetrics, DeliveryRedisService, LetterQueueService, LettersService, MemberMailQueue, PrintRunQueue],
+  exports: [BullModule, DeliveryMetrics, DeliveryRedisService, LetterQueueService, LettersService, MemberMailQueue, PrintRunQueue],
 })
 export class DeliveryModule {}

@@ -3,6 +3,7 @@ export enum JobName {
   SendLetters = 'send-letters',
   SendMemberMail = 'send-member-mail',
   SendThankYous = 'send-thank-yous',
+  RenderPrintRun = 'render-print-run',
 }
 
 /**
@@ -23,6 +24,8 @@ export interface JobPayloads {
   [JobName.SendMemberMail]: { kind: MemberMailKind; cycleId: string | null; supporterIds: string[] };
   /** Thank-yous of a case's outcome (released or deceased) to a batch of the supporters who wrote for it. */
   [JobName.SendThankYous]: { caseId: string; supporterIds: string[] };
+  /** A print run to render to PRINT_DIR (its letters are read from Postgres when it runs). */
+  [JobName.RenderPrintRun]: { printRunId: string };
 }
 
 export type JobOf<T extends JobName> = JobPayloads[T];

@@ -5,6 +5,7 @@ import { outageOf, watchQueue } from '../common/outage';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { DeliveryRedisService } from './delivery-redis.service';
 import { MemberMailService } from './member-mail.service';
+import { PrintRunRenderer } from './print-run-renderer.service';
 import { JobName, JobOf, LETTERS_QUEUE, MAX_LETTER_ATTEMPTS } from './jobs';
 import { BatchBusyError, LetterSenderService } from './letter-sender.service';
 import { redisConnection } from '../common/redis-connection';
@@ -37,6 +38,7 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
     @Inject(WorkerRegistryService) private readonly registry: WorkerRegistryService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
     @Inject(DeliveryRedisService) private readonly redis: DeliveryRedisService,
+    @Inject(PrintRunRenderer) private readonly printRuns: PrintRunRenderer,
   ) {
     this.handlers = {
       [JobName.SendLetters]: async (job, token) => {
@@ -68,6 +70,8 @@ export class LettersProcessor implements OnModuleInit, OnApplicationBootstrap, O
         if (result.retry > 0 && !finalAttempt) await this.retryLater(job, token, round, `${result.retry} of ${result.claimed} thank-yous met a transient failure`);
         return result;
       },
+      // A render error ends the run `failed` inside; anything else (Postgres away, a full disk) is retried by BullMQ.
+      [JobName.RenderPrintRun]: (job) => this.printRuns.render(job.data.printRunId),
     };
   }
 

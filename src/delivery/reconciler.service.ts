@@ -3,7 +3,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource } from 'typeorm';
 import { asLeader, PeriodicTask } from '../common/periodic-task';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { PrintRunsRepository } from '../printing/print-runs.repository';
 import { LetterQueueService } from './letter-queue.service';
+import { PrintRunQueue } from './print-run.queue';
 
 /**
  * Postgres is the truth, Redis the transport: letters `queued` in Postgres whose batch has
@@ -21,6 +23,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(LetterQueueService) private readonly queue: LetterQueueService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+    @Inject(PrintRunsRepository) private readonly printRuns: PrintRunsRepository,
+    @Inject(PrintRunQueue) private readonly printQueue: PrintRunQueue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -54,6 +58,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         enqueued += await this.queue.enqueueBatches(missing);
       }
       if (enqueued > 0) this.logger.warn(`Re-enqueued ${enqueued} batches that had no job`);
+      // A print run still rendering after a minute may have lost its job: its id makes a job still there a no-op.
+      for (const runId of await this.printRuns.rendering()) await this.printQueue.enqueue(runId);
       return enqueued;
     });
   }

@@ -4,6 +4,10 @@ import { execute } from '../database/execute';
 import { reachableMember } from '../supporters/member-filters';
 import type { CaseTranslations } from '../cases/case.entity';
 import type { LetterStatus } from './letter.entity';
+import { awaitsPost } from './letter-channel';
+
+/** What a print run takes: an appeal's letters waiting for post, or those of a cycle's appeals. */
+export type PrintScope = { appealId: string } | { cycleId: string };
 
 /** Where new letters are numbered into batches: `base` the first batch number reserved, `size` letters per batch. */
 export interface BatchNumbering {
@@ -160,18 +164,72 @@ export class LettersRepository {
   /** How many letters cancelQueuedOfCase would cancel now: the console's outcome confirmation says so before. */
   async countQueuedOfCase(caseId: string): Promise<number> {
     const [{ count }] = await this.db.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 AND l.status = 'queued'`,
+      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 AND l.status IN ('queued', 'printed')`,
       [caseId],
     );
     return count;
   }
 
+  /** Letters not yet gone: queued ones (by email or waiting for post) and printed ones not posted yet. */
   cancelQueuedOfCase(manager: EntityManager, caseId: string, status: string): Promise<number> {
     return execute(
       manager,
       `UPDATE letters l SET status = 'cancelled', last_error = 'case ' || $2, updated_at = now()
-         FROM appeals a WHERE a.id = l.appeal_id AND a.case_id = $1 AND l.status = 'queued'`,
+         FROM appeals a WHERE a.id = l.appeal_id AND a.case_id = $1 AND l.status IN ('queued', 'printed')`,
       [caseId, status],
+    );
+  }
+
+  /** How many letters of open appeals in `scope` wait for post now (the console offers a run). */
+  async countAwaitingPost(scope: PrintScope): Promise<number> {
+    const [{ count }] = await this.db.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id AND a.status = 'open' JOIN officials o ON o.id = l.official_id
+        WHERE ${scopeCondition(scope, '$1')} AND ${awaitsPost('l', 'a', 'o')}`,
+      [scopeId(scope)],
+    );
+    return count;
+  }
+
+  /**
+   * Gives a new print run every letter of open appeals in `scope` that waits for post, in
+   * one statement: from now on no other run takes them. They stay `queued` until the run is
+   * rendered. Returns how many.
+   */
+  attachToPrintRun(manager: EntityManager, runId: string, scope: PrintScope): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE letters l SET print_run_id = $2, updated_at = now()
+         FROM appeals a, officials o
+        WHERE a.id = l.appeal_id AND a.status = 'open' AND o.id = l.official_id AND ${scopeCondition(scope, '$1')} AND ${awaitsPost('l', 'a', 'o')}`,
+      [scopeId(scope), runId],
+    );
+  }
+
+  /** A rendered run: its letters still queued become `printed` (one cancelled meanwhile stays cancelled). */
+  markPrinted(manager: EntityManager, runId: string): Promise<number> {
+    return execute(manager, `UPDATE letters SET status = 'printed', updated_at = now() WHERE print_run_id = $1 AND status = 'queued'`, [runId]);
+  }
+
+  /** A run marked posted: its printed letters are `posted` (the day is the run's). */
+  markPosted(manager: EntityManager, runId: string): Promise<number> {
+    return execute(manager, `UPDATE letters SET status = 'posted', updated_at = now() WHERE print_run_id = $1 AND status = 'printed'`, [runId]);
+  }
+
+  /** A letter a print run could not set (a render error names it): `failed` with the reason, so the next run goes without it. */
+  failUnprintable(manager: EntityManager, runId: string, letterId: string, reason: string): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE letters SET status = 'failed', last_error = $3, print_run_id = NULL, updated_at = now() WHERE id = $2 AND print_run_id = $1 AND status = 'queued'`,
+      [runId, letterId, reason],
+    );
+  }
+
+  /** A run discarded or failed: its printed (or still queued) letters wait for post again, in no run. */
+  releaseFromPrintRun(manager: EntityManager, runId: string): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE letters SET status = 'queued', print_run_id = NULL, updated_at = now() WHERE print_run_id = $1 AND status IN ('queued', 'printed')`,
+      [runId],
     );
   }
 
@@ -256,4 +314,12 @@ export class LettersRepository {
     ]);
     return { letters, total };
   }
+}
+
+function scopeCondition(scope: PrintScope, parameter: string): string {
+  return 'appealId' in scope ? `l.appeal_id = ${parameter}` : `l.appeal_id IN (SELECT appeal_id FROM cycle_appeals WHERE cycle_id = ${parameter})`;
+}
+
+function scopeId(scope: PrintScope): string {
+  return 'appealId' in scope ? scope.appealId : scope.cycleId;
 }

@@ -20,6 +20,13 @@ export interface PrintedLetter {
   signature: string;
   note?: string | null;
   official: OfficialAddressee;
+  /** The letterhead's sender line, as the letter's From names it ("Rukhshona K. via qalam"); unset: the organisation's name. */
+  sender?: string;
+  /**
+   * What the template writes itself (its `{{date}}`, `{{note}}`, `{{supporter.signature}}`):
+   * the text is printed as rendered, so the layout does not add these a second time.
+   */
+  written?: { date?: boolean; note?: boolean; signature?: boolean };
 }
 
 export interface PrintOptions {
@@ -65,6 +72,7 @@ function letterFields(letter: PrintedLetter): Record<string, string> {
     body: letter.body,
     note: letter.note ?? '',
     signature: letter.signature,
+    sender: letter.sender ?? '',
     "official's name": letter.official.name,
     "official's title": letter.official.title,
     "official's organisation": letter.official.organisation ?? '',
@@ -131,24 +139,28 @@ export class LettersPdf extends StreamedPdf {
     doc.addPage({ size: [width, height], margins: MARGIN });
     const textWidth = width - MARGIN.left - MARGIN.right;
 
-    this.drawLetterhead(width);
+    this.drawLetterhead(width, letter.sender);
     const addressEnd = this.drawWindow(letter);
 
     doc.font('regular').fontSize(TEXT_SIZE).fillColor('black');
-    doc.text(formatDate(new Date(`${letter.date}T00:00:00Z`), letter.language), MARGIN.left, Math.max(mm(98), addressEnd + mm(6)), { width: textWidth, align: 'right' });
+    const below = Math.max(mm(98), addressEnd + mm(6));
+    if (letter.written?.date) doc.y = below - mm(6);
+    else doc.text(formatDate(new Date(`${letter.date}T00:00:00Z`), letter.language), MARGIN.left, below, { width: textWidth, align: 'right' });
     doc.font('bold').fontSize(11).text(layoutText(letter.subject), MARGIN.left, doc.y + mm(6), { width: textWidth, lineGap: TEXT_GAP });
     doc.moveDown(1);
     doc.font('regular').fontSize(TEXT_SIZE).text(layoutText(letter.body), MARGIN.left, doc.y, { width: textWidth, lineGap: TEXT_GAP });
 
     const messages = catalogueOf(letter.language);
-    if (letter.note && letter.note.trim() !== '') {
+    if (letter.note && letter.note.trim() !== '' && !letter.written?.note) {
       doc.moveDown(1);
       doc.font('italic').fontSize(8.5).fillColor(GREY).text(messages.t('print.note'), MARGIN.left + mm(6), doc.y, { width: textWidth - mm(6) });
       doc.moveDown(0.2);
       doc.font('italic').fontSize(TEXT_SIZE).fillColor('black').text(layoutText(letter.note), MARGIN.left + mm(6), doc.y, { width: textWidth - mm(6), lineGap: TEXT_GAP });
     }
-    doc.moveDown(1.5);
-    doc.font('regular').fontSize(TEXT_SIZE).fillColor('black').text(layoutText(letter.signature), MARGIN.left, doc.y, { width: textWidth, lineGap: TEXT_GAP });
+    if (!letter.written?.signature) {
+      doc.moveDown(1.5);
+      doc.font('regular').fontSize(TEXT_SIZE).fillColor('black').text(layoutText(letter.signature), MARGIN.left, doc.y, { width: textWidth, lineGap: TEXT_GAP });
+    }
 
     const range = doc.bufferedPageRange();
     if (range.count > 1) {
@@ -163,12 +175,12 @@ export class LettersPdf extends StreamedPdf {
     return { letterId: letter.id, firstPage, lastPage: this.pages };
   }
 
-  /** The organisation's name and return address, top right. */
-  private drawLetterhead(pageWidth: number): void {
+  /** The sender (as the member signs, via the organisation) and the organisation's return address, top right: never the member's own address. */
+  private drawLetterhead(pageWidth: number, sender: string | undefined): void {
     const doc = this.doc;
     const left = mm(110);
     const width = pageWidth - MARGIN.right - left;
-    doc.font('bold').fontSize(11).fillColor('black').text(this.options.orgName, left, mm(15), { width, align: 'right' });
+    doc.font('bold').fontSize(11).fillColor('black').text(layoutText(sender ?? this.options.orgName), left, mm(15), { width, align: 'right' });
     doc.font('regular').fontSize(8.5).fillColor(GREY);
     for (const line of this.orgLines) doc.text(line, left, doc.y, { width, align: 'right', lineGap: 0.5 });
   }

@@ -20,6 +20,8 @@ export class PrintRun {
   @Column({ name: 'cycle_id', type: 'uuid', nullable: true }) cycleId: string | null;
   @Column({ type: 'text', default: 'rendering' }) status: PrintRunStatus;
   @Column({ name: 'paper_size', type: 'text' }) paperSize: 'A4' | 'letter';
+  /** envelopes.pdf: one DL or C5 envelope per letter, or sheets of address labels. */
+  @Column({ type: 'text', default: 'DL' }) envelopes: 'DL' | 'C5' | 'labels';
   /** Letters (or cards) in the run. */
   @Column({ type: 'int', default: 0 }) letters: number;
   /** Pages of letters.pdf (or cards.pdf). */

@@ -27,6 +27,7 @@ export class PrintRuns1765324800000 implements MigrationInterface {
         cycle_id uuid REFERENCES cycles(id) ON DELETE RESTRICT,
         status text NOT NULL DEFAULT 'rendering' CHECK (status IN ('rendering', 'ready', 'posted', 'discarded', 'failed')),
         paper_size text NOT NULL CHECK (paper_size IN ('A4', 'letter')),
+        envelopes text NOT NULL DEFAULT 'DL' CHECK (envelopes IN ('DL', 'C5', 'labels')),
         letters int NOT NULL DEFAULT 0,
         pages int NOT NULL DEFAULT 0,
         files jsonb NOT NULL DEFAULT '[]'::jsonb,
@@ -44,7 +45,7 @@ export class PrintRuns1765324800000 implements MigrationInterface {
 
     await db.query(`ALTER TABLE letters ADD COLUMN channel text CHECK (channel IN ('post'))`);
     await db.query(`ALTER TABLE letters ADD COLUMN print_run_id uuid REFERENCES print_runs(id) ON DELETE SET NULL`);
-    await db.query(`CREATE INDEX letters_print_run ON letters (print_run_id, id) WHERE print_run_id IS NOT NULL`);
+    await db.query(`CREATE INDEX letters_print_run ON letters (print_run_id, official_id, id) WHERE print_run_id IS NOT NULL`);
 
     await db.query(`ALTER TABLE cases ADD COLUMN accepts_messages boolean NOT NULL DEFAULT false`);
     await db.query(`ALTER TABLE cases ADD COLUMN message_address text`);
