@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Caller } from '../common/auth/current-supporter.decorator';
 import { Allow } from '../common/auth/roles.decorator';
 import { ErrorResponse } from '../common/error-response.dto';
@@ -39,8 +39,7 @@ export class PrintRunsController {
 
   @Get(':id/files/:name')
   @ApiOperation({ summary: "One of a ready run's files: letters.pdf, envelopes.pdf, manifest.csv (or cards.pdf)" })
-  @ApiProduces('application/pdf', 'text/csv')
-  @ApiOkResponse({ description: 'The file', schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({ description: 'The file', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } }, 'text/csv': { schema: { type: 'string', format: 'binary' } } } })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such run or file, or the run is not ready' })
   file(@Param('id', UuidParam) id: string, @Param('name') name: string): Promise<StreamableFile> {
     return this.runs.file(id, name);
