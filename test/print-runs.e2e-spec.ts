@@ -226,6 +226,11 @@ describe('print runs: letters on paper, queued -> printed -> posted', () => {
     // Posted once: a second mark and a discard are refused.
     expect((await app.api.post(`/api/print-runs/${run.id}/posted`, { postedOn: new Date().toISOString().slice(0, 10) }, coordinator)).status).toBe(409);
     expect((await app.api.post(`/api/print-runs/${run.id}/discard`, undefined, coordinator)).status).toBe(409);
+
+    // Posted letters count in the thank-you: every signer is thanked once the case is released.
+    expect((await app.api.request('PATCH', `/api/cases/${caseId}`, { token: coordinator, body: { status: 'released' } })).status).toBe(200);
+    const { rows: thanked } = await app.db.query(`SELECT supporter_id FROM case_outcome_mails WHERE case_id = $1`, [caseId]);
+    expect(thanked).toHaveLength(3);
   });
 
   it('discarding a ready run puts its letters back to queued, and the next run takes them again', async () => {

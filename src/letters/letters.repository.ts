@@ -278,10 +278,10 @@ export class LettersRepository {
     return this.db.query(`SELECT status, count(*)::int AS count FROM letters WHERE supporter_id = $1 GROUP BY status`, [supporterId]);
   }
 
-  /** A supporter's cases, by name, with how many of their letters for each were sent (or bounced). */
+  /** A supporter's cases, by name, with how many of their letters for each went (sent, bounced, or posted). */
   sentByCaseOfSupporter(supporterId: string): Promise<{ caseId: string; name: string; sent: number }[]> {
     return this.db.query(
-      `SELECT c.id AS "caseId", c.name, count(*) FILTER (WHERE l.status IN ('sent', 'bounced'))::int AS sent
+      `SELECT c.id AS "caseId", c.name, count(*) FILTER (WHERE l.status IN ('sent', 'bounced', 'posted'))::int AS sent
          FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases c ON c.id = a.case_id
         WHERE l.supporter_id = $1 GROUP BY c.id, c.name ORDER BY c.name`,
       [supporterId],

@@ -172,7 +172,7 @@ export class MailingsRepository {
     const rows = await manager.query<{ supporter_id: string }[]>(
       `INSERT INTO case_outcome_mails (case_id, supporter_id)
        SELECT DISTINCT $1::uuid, l.supporter_id FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN supporters s ON s.id = l.supporter_id
-        WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced') AND ${reachableMember('s')}
+        WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced', 'posted') AND ${reachableMember('s')}
        ON CONFLICT (case_id, supporter_id) DO UPDATE SET queued_at = now() WHERE case_outcome_mails.sent_at IS NULL
        RETURNING supporter_id`,
       [caseId],
@@ -200,7 +200,7 @@ export class MailingsRepository {
     return rows.map((row) => row.supporter_id);
   }
 
-  /** Claims the unsent thank-yous of these reachable supporters, each with their sent (or bounced) letters for the case counted now. */
+  /** Claims the unsent thank-yous of these reachable supporters, each with their letters for the case that went (sent, bounced, or posted) counted now. */
   async claimThankYous(caseId: string, supporterIds: string[]): Promise<(MemberMailRow & { letters_sent: number })[]> {
     // An UPDATE answers [rows, affected].
     const [claimed] = await this.db.query<[(MemberMailRow & { letters_sent: number })[], number]>(
@@ -212,7 +212,7 @@ export class MailingsRepository {
         WHERE m.case_id = $1 AND m.supporter_id = due.supporter_id AND s.id = due.supporter_id
        RETURNING ${MEMBER_MAIL_COLUMNS},
          (SELECT count(*)::int FROM letters l JOIN appeals a ON a.id = l.appeal_id
-           WHERE a.case_id = $1 AND l.supporter_id = s.id AND l.status IN ('sent', 'bounced')) AS letters_sent`,
+           WHERE a.case_id = $1 AND l.supporter_id = s.id AND l.status IN ('sent', 'bounced', 'posted')) AS letters_sent`,
       [caseId, supporterIds],
     );
     return claimed;
@@ -240,7 +240,7 @@ export class MailingsRepository {
   async countToThank(caseId: string): Promise<number> {
     const [{ count }] = await this.db.query<{ count: number }[]>(
       `SELECT count(DISTINCT l.supporter_id)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN supporters s ON s.id = l.supporter_id
-        WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced') AND ${reachableMember('s')}
+        WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced', 'posted') AND ${reachableMember('s')}
           AND NOT EXISTS (SELECT 1 FROM case_outcome_mails m WHERE m.case_id = $1 AND m.supporter_id = l.supporter_id AND m.sent_at IS NOT NULL)`,
       [caseId],
     );
