@@ -11,7 +11,9 @@ import { configFromEnvironment } from '../config/env';
 import { DEMO_CITIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES, SEED_CASES, SEED_OFFICIALS } from '../demo/seed-data';
 import { LETTERS_QUEUE } from '../delivery/jobs';
 import { redisConnection } from '../common/redis-connection';
+import { goesByEmail } from '../letters/letter-channel';
 import { OfficialsService } from '../officials/officials.service';
+import { PrintRunsService } from '../print/print-runs.service';
 import { TemplatesService } from '../templates/templates.service';
 
 const MEMBERS = 1000;
@@ -26,12 +28,25 @@ const NOTES = [
 /** The demo's admin, unless ADMIN_EMAIL and ADMIN_PASSWORD name another. */
 const DEMO_ADMIN = { email: 'admin@demo.example', password: 'demo-admin-password' };
 
+/** The return address of the demo's printed letters, unless ORG_POSTAL_ADDRESS names one. */
+const DEMO_RETURN_ADDRESS = 'Letter-writing group\n12 Example Street\nLondon N1 9GU\nUnited Kingdom';
+
 /** The demo works in a database and queue of its own, recreated on every run. */
 function demoConfig(base: QalamConfig): QalamConfig {
   const url = new URL(base.databaseUrl);
   url.pathname = `/${url.pathname.slice(1) || 'qalam'}_demo`;
   const admin = base.adminEmail && base.adminPassword ? {} : { adminEmail: DEMO_ADMIN.email, adminPassword: DEMO_ADMIN.password };
-  return { ...base, ...admin, databaseUrl: url.toString(), queuePrefix: `${base.queuePrefix}-demo`, outboxDir: `${base.outboxDir}-demo`, role: 'all', logLevel: 'warn' };
+  return {
+    ...base,
+    ...admin,
+    databaseUrl: url.toString(),
+    queuePrefix: `${base.queuePrefix}-demo`,
+    outboxDir: `${base.outboxDir}-demo`,
+    printDir: `${base.printDir}-demo`,
+    orgPostalAddress: base.orgPostalAddress ?? DEMO_RETURN_ADDRESS,
+    role: 'all',
+    logLevel: 'warn',
+  };
 }
 
 async function recreateDatabase(databaseUrl: string): Promise<void> {
@@ -75,7 +90,7 @@ async function main(): Promise<void> {
   const officialIds = new Map<string, string>();
   for (const seed of SEED_OFFICIALS) {
     const { key, ...body } = seed;
-    const official = await officials.create({ ...body, salutation: body.salutation ?? undefined, maxLettersPerHour: body.maxLettersPerHour ?? undefined });
+    const official = await officials.create({ ...body, salutation: body.salutation ?? undefined, email: body.email ?? undefined, postalAddress: body.postalAddress ?? undefined, maxLettersPerHour: body.maxLettersPerHour ?? undefined });
     officialIds.set(key, official.id);
   }
   const appealTemplateIds = new Map<string, string>();
@@ -105,6 +120,8 @@ async function main(): Promise<void> {
       title: `Free ${seed.name}`,
       templateIds: [appealTemplateIds.get('en')!, appealTemplateIds.get('ru')!],
       officialIds: seed.officialKeys.map((key) => officialIds.get(key)!),
+      // Email where the official has an address, else on paper (the month's print run below).
+      channel: seed.officialKeys.some((key) => SEED_OFFICIALS.find((official) => official.key === key)?.email === null) ? 'email-then-post' : 'email',
     });
     appealIds.push(appeal.id);
   }
@@ -128,7 +145,8 @@ async function main(): Promise<void> {
   for (;;) {
     const [{ pending }] = await dataSource.query<{ pending: number }[]>(
       `SELECT count(*)::int AS pending FROM letters l JOIN officials o ON o.id = l.official_id
-        WHERE l.status = 'sending' OR (l.status = 'queued' AND o.max_letters_per_hour IS NULL AND o.office_hours_start IS NULL)`,
+        JOIN appeals a ON a.id = l.appeal_id
+        WHERE l.status = 'sending' OR (l.status = 'queued' AND ${goesByEmail('l', 'a', 'o')} AND o.max_letters_per_hour IS NULL AND o.office_hours_start IS NULL)`,
     );
     if (pending === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -147,8 +165,24 @@ async function main(): Promise<void> {
   const sentSpan = first && last ? (new Date(last).getTime() - new Date(first).getTime()) / 1000 : 0;
   const [{ sent }] = await dataSource.query<{ sent: number }[]>(`SELECT count(*)::int AS sent FROM letters WHERE status = 'sent'`);
   console.log(`${sent} of ${total} letters for ${MEMBERS} members delivered in ${deliverySeconds.toFixed(1)} s from launch (${(sent / deliverySeconds).toFixed(0)} letters/s end to end; ${sentSpan > 0 ? (sent / sentSpan).toFixed(0) : '-'} letters/s from first to last send)`);
-  const [{ paced }] = await dataSource.query<{ paced: number }[]>(`SELECT count(*)::int AS paced FROM letters WHERE status = 'queued'`);
+  const [{ paced }] = await dataSource.query<{ paced: number }[]>(
+    `SELECT count(*)::int AS paced FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN officials o ON o.id = l.official_id WHERE l.status = 'queued' AND ${goesByEmail('l', 'a', 'o')}`,
+  );
   if (paced > 0) console.log(`${paced} letters wait for an official's pace (maxLettersPerHour): they go as the hour allows, not dropped.`);
+
+  // The postal month: the letters to officials without email are printed, one run per appeal.
+  const printRuns = app.get(PrintRunsService);
+  const admin = await dataSource.query<{ id: string }[]>(`SELECT id FROM supporters WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
+  for (const appealId of appealIds) {
+    if ((await printRuns.awaiting({ appealId })) === 0) continue;
+    const run = await printRuns.start({ id: admin[0].id, role: 'admin' }, { appealId, kind: 'letters' });
+    let state = run;
+    while (state.status === 'rendering') {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      state = await printRuns.get(run.id);
+    }
+    console.log(`print run ${run.id}: ${state.status}, ${state.letters} letters on ${state.pages} pages in ${config.printDir}/${run.id}/ (${state.files.map((file) => file.name).join(', ')})`);
+  }
   console.log(`whole demo: ${elapsed(started).toFixed(1)} s. ${config.smtpUrl ? '' : `Letters are in ${config.outboxDir}/ as .eml files.`}`);
   if (process.argv.includes('--exit') || qalam.kind !== 'http') {
     await app.close();

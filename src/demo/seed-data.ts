@@ -53,7 +53,10 @@ export interface SeedOfficial {
   organisation: string;
   /** ISO 3166-1 alpha-2 of the state the official serves */
   country: string;
-  email: string;
+  /** null: this official is written to on paper only. */
+  email: string | null;
+  /** The address lines as printed, without the country (public addresses of the offices; the demo prints to them, never posts). */
+  postalAddress: string | null;
   language: 'en' | 'ru';
   timezone: string;
   maxLettersPerHour: number | null;
@@ -78,6 +81,7 @@ export const SEED_OFFICIALS: SeedOfficial[] = [
     organisation: 'Исполнительный аппарат Президента Республики Таджикистан',
     country: 'TJ',
     email: 'president@tajikistan-gov.example',
+    postalAddress: 'пр. Рудаки, 80\nг. Душанбе, 734023',
     language: 'ru',
     timezone: 'Asia/Dushanbe',
     maxLettersPerHour: null,
@@ -90,6 +94,7 @@ export const SEED_OFFICIALS: SeedOfficial[] = [
     organisation: 'Генеральная прокуратура Республики Таджикистан',
     country: 'TJ',
     email: 'prosecutor-general@tajikistan-gov.example',
+    postalAddress: 'ул. Нуъмонова, 126\nг. Душанбе, 734043',
     language: 'ru',
     timezone: 'Asia/Dushanbe',
     maxLettersPerHour: 200,
@@ -102,6 +107,7 @@ export const SEED_OFFICIALS: SeedOfficial[] = [
     organisation: 'Embassy of the Republic of Tajikistan in the United Kingdom',
     country: 'TJ',
     email: 'ambassador@tajikistan-embassy-london.example',
+    postalAddress: '26–28 Hammersmith Grove\nLondon W6 7BA',
     language: 'en',
     timezone: 'Europe/London',
     maxLettersPerHour: null,
@@ -114,6 +120,7 @@ export const SEED_OFFICIALS: SeedOfficial[] = [
     organisation: 'Administration of the President of the Republic of Uzbekistan',
     country: 'UZ',
     email: 'president@uzbekistan-gov.example',
+    postalAddress: null,
     language: 'en',
     timezone: 'Asia/Tashkent',
     maxLettersPerHour: null,
@@ -126,13 +133,29 @@ export const SEED_OFFICIALS: SeedOfficial[] = [
     organisation: 'Генеральная прокуратура Республики Узбекистан',
     country: 'UZ',
     email: 'prosecutor-general@uzbekistan-gov.example',
+    postalAddress: 'ул. Гулямова, 66\nг. Ташкент, 100047',
     language: 'ru',
     timezone: 'Asia/Tashkent',
     maxLettersPerHour: null,
   },
+  {
+    // No email: letters to the court go on paper, in the month's print run.
+    key: 'tj-supreme-court',
+    name: 'Шермуҳаммад Шоҳиён',
+    title: 'Председатель Верховного суда Республики Таджикистан',
+    salutation: 'Уважаемый господин Председатель',
+    organisation: 'Верховный суд Республики Таджикистан',
+    country: 'TJ',
+    email: null,
+    postalAddress: 'ул. Ҷ. Расулов, 1\nг. Душанбе, 734025',
+    language: 'ru',
+    timezone: 'Asia/Dushanbe',
+    maxLettersPerHour: null,
+  },
 ];
 
-const TAJIK_OFFICIALS = ['tj-president', 'tj-prosecutor-general', 'tj-ambassador-uk'];
+/** The Tajik cases go by email where the official has an address, else by post (the court). */
+const TAJIK_OFFICIALS = ['tj-president', 'tj-prosecutor-general', 'tj-ambassador-uk', 'tj-supreme-court'];
 const UZBEK_OFFICIALS = ['uz-president', 'uz-prosecutor-general'];
 
 export const SEED_CASES: SeedCase[] = [

@@ -61,6 +61,8 @@ const MARGIN = { top: mm(20), bottom: mm(25), left: mm(25), right: mm(20) };
 const WINDOW = { top: mm(45), addressTop: mm(62.7), bottom: mm(90), width: mm(80) };
 const TEXT_SIZE = 10.5;
 const TEXT_GAP = 2.6;
+/** A letter a little too long for one page is set smaller rather than sending a second sheet with its last lines. */
+const FITTING_SIZES = [10.5, 10, 9.5, 9];
 const ADDRESS_SIZES = [10, 9.5, 9, 8.5, 8];
 const GREY = '#555555';
 const AIR_MAIL_BLUE = '#1d3f8f';
@@ -148,18 +150,20 @@ export class LettersPdf extends StreamedPdf {
     else doc.text(formatDate(new Date(`${letter.date}T00:00:00Z`), letter.language), MARGIN.left, below, { width: textWidth, align: 'right' });
     doc.font('bold').fontSize(11).text(layoutText(letter.subject), MARGIN.left, doc.y + mm(6), { width: textWidth, lineGap: TEXT_GAP });
     doc.moveDown(1);
-    doc.font('regular').fontSize(TEXT_SIZE).text(layoutText(letter.body), MARGIN.left, doc.y, { width: textWidth, lineGap: TEXT_GAP });
-
     const messages = catalogueOf(letter.language);
-    if (letter.note && letter.note.trim() !== '' && !letter.written?.note) {
+    const note = letter.note && letter.note.trim() !== '' && !letter.written?.note ? layoutText(letter.note) : null;
+    const signature = letter.written?.signature ? null : layoutText(letter.signature);
+    const { size, gap } = this.fittingText(layoutText(letter.body), note, signature, textWidth, height - MARGIN.bottom - doc.y);
+    doc.font('regular').fontSize(size).text(layoutText(letter.body), MARGIN.left, doc.y, { width: textWidth, lineGap: gap });
+    if (note !== null) {
       doc.moveDown(1);
       doc.font('italic').fontSize(8.5).fillColor(GREY).text(messages.t('print.note'), MARGIN.left + mm(6), doc.y, { width: textWidth - mm(6) });
       doc.moveDown(0.2);
-      doc.font('italic').fontSize(TEXT_SIZE).fillColor('black').text(layoutText(letter.note), MARGIN.left + mm(6), doc.y, { width: textWidth - mm(6), lineGap: TEXT_GAP });
+      doc.font('italic').fontSize(size).fillColor('black').text(note, MARGIN.left + mm(6), doc.y, { width: textWidth - mm(6), lineGap: gap });
     }
-    if (!letter.written?.signature) {
+    if (signature !== null) {
       doc.moveDown(1.5);
-      doc.font('regular').fontSize(TEXT_SIZE).fillColor('black').text(layoutText(letter.signature), MARGIN.left, doc.y, { width: textWidth, lineGap: TEXT_GAP });
+      doc.font('regular').fontSize(size).fillColor('black').text(signature, MARGIN.left, doc.y, { width: textWidth, lineGap: gap });
     }
 
     const range = doc.bufferedPageRange();
@@ -173,6 +177,24 @@ export class LettersPdf extends StreamedPdf {
     doc.flushPages();
     this.pages += range.count;
     return { letterId: letter.id, firstPage, lastPage: this.pages };
+  }
+
+  /**
+   * The text size at which body, note and signature fit the rest of the first page: the
+   * usual size when it fits (one measure), else the largest smaller one that does; a letter
+   * that fits at none flows onto more pages at the usual size.
+   */
+  private fittingText(body: string, note: string | null, signature: string | null, width: number, available: number): { size: number; gap: number } {
+    const doc = this.doc;
+    for (const size of FITTING_SIZES) {
+      const gap = (TEXT_GAP * size) / TEXT_SIZE;
+      const line = doc.font('regular').fontSize(size).currentLineHeight(true) + gap;
+      let needed = doc.heightOfString(body, { width, lineGap: gap });
+      if (note !== null) needed += line * 2 + doc.font('italic').fontSize(size).heightOfString(note, { width: width - mm(6), lineGap: gap });
+      if (signature !== null) needed += line * 1.5 + doc.font('regular').fontSize(size).heightOfString(signature, { width, lineGap: gap });
+      if (needed <= available) return { size, gap };
+    }
+    return { size: TEXT_SIZE, gap: TEXT_GAP };
   }
 
   /** The sender (as the member signs, via the organisation) and the organisation's return address, top right: never the member's own address. */
