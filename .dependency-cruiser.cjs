@@ -18,8 +18,10 @@
  * here: cycles -> appeals; outcomes -> appeals (appeal statuses and their lock) and
  * operations -> auth among features; templates (the one rendering path) -> cases, officials,
  * supporters, letters -> supporters, cases (a letter's case, read with it), mailings ->
- * supporters, cases (the members mailed, the case a mail speaks of) and printing -> templates
- * (a printed letter's date formatted as the letter's own `date`) among records;
+ * supporters, cases (the members mailed, the case a mail speaks of), printing -> templates
+ * (a printed letter's date formatted as the letter's own `date`) and messages -> supporters,
+ * cases, printing (a message is refused when the cards' fonts cannot print it: the fonts'
+ * own check, not a copy) among records;
  * common -> config and database -> config, common in the base. No cycle of files either.
  */
 const LAYERS = {
@@ -63,7 +65,7 @@ module.exports = {
     },
     ...upward,
     ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations', 'print', 'moderation'], { cycles: ['appeals'], outcomes: ['appeals'], operations: ['auth'] }),
-    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing', 'messages'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], printing: ['templates'], messages: ['supporters', 'cases'] }),
+    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing', 'messages'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], printing: ['templates'], messages: ['supporters', 'cases', 'printing'] }),
     ...within('base', ['config', 'common', 'database'], { common: ['config'], database: ['config', 'common'] }),
   ],
   options: {

@@ -16,6 +16,7 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { redisConnection } from './common/redis-connection';
 import { MembersModule } from './members/members.module';
+import { ModerationModule } from './moderation/moderation.module';
 import { OfficialsModule } from './officials/officials.module';
 import { OperationsModule } from './operations/operations.module';
 import { OutcomesModule } from './outcomes/outcomes.module';
@@ -40,7 +41,7 @@ export class AppModule {
         // enqueues later) instead of waiting for it; the worker builds its own blocking connection.
         BullModule.forRoot({ connection: { ...redisConnection(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.queuePrefix }),
         DeliveryModule,
-        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, WebModule, OperationsModule] : []),
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, WebModule, OperationsModule] : []),
         ...(sends ? [DeliveryWorkerModule, CycleRemindersModule] : []),
       ],
       providers: serves

@@ -21,6 +21,8 @@ const CALLERS: CallerName[] = ['anonymous', 'otherMember', 'member', 'coordinato
 const RANK: Record<Role, number> = { member: 1, coordinator: 2, admin: 3 };
 const CALLER_RANK: Record<CallerName, number> = { anonymous: 0, otherMember: 1, member: 1, coordinator: 2, admin: 3 };
 const UNKNOWN_ID = '5b0c3f1e-8a7d-4c2b-9e6f-0a1b2c3d4e5f';
+/** Where the case's cards go: staff only, never in a member's or an anonymous answer. */
+const MESSAGE_ADDRESS = 'Prisoner no. 4471, Colony No. 3, Dushanbe';
 
 interface ServedRoute {
   method: string;
@@ -105,7 +107,7 @@ describe('access matrix: every served route, every kind of caller', () => {
       tokens[caller] = await api.login(body.email, body.password);
       if (caller === 'member') Object.assign(member, { id: created.body.id as string, email: body.email });
     }
-    const record = await api.post('/api/cases', aCase(), tokens.coordinator);
+    const record = await api.post('/api/cases', aCase({ acceptsMessages: true, messageAddress: MESSAGE_ADDRESS }), tokens.coordinator);
     const official = await api.post('/api/officials', anOfficial(), tokens.coordinator);
     const template = await api.post('/api/templates', anAppealTemplate(), tokens.coordinator);
     const appeal = await api.post('/api/appeals', { caseId: record.body.id, title: 'Free Rukhshona', templateIds: [template.body.id], officialIds: [official.body.id] }, tokens.coordinator);
@@ -114,8 +116,11 @@ describe('access matrix: every served route, every kind of caller', () => {
     expect((await api.post(`/api/appeals/${appeal.body.id}/launch`, undefined, tokens.coordinator)).status).toBe(200);
     // The member has a signature and letters: what another member must never see.
     expect((await api.post(`/api/appeals/${appeal.body.id}/signatures`, { note: 'A note only Alice wrote' }, tokens.member)).status).toBe(201);
+    // And a message of solidarity, held: the moderation routes act on a real one.
+    const message = await api.post(`/api/cases/${record.body.id}/messages`, { text: 'A message only Alice wrote' }, tokens.member);
+    expect(message.status).toBe(201);
     // The console names supporters "members" (/console/members/:id).
-    Object.assign(records, { cases: record.body.id, officials: official.body.id, templates: template.body.id, appeals: appeal.body.id, cycles: cycle.body.id, supporters: member.id, members: member.id });
+    Object.assign(records, { cases: record.body.id, officials: official.body.id, templates: template.body.id, appeals: appeal.body.id, cycles: cycle.body.id, supporters: member.id, members: member.id, messages: message.body.id });
   });
 
   afterAll(async () => {
@@ -185,7 +190,22 @@ describe('access matrix: every served route, every kind of caller', () => {
     const routes = servedRoutes(app.nest);
     const keys = routes.map((route) => `${route.method} ${route.path}`);
     // A sample the contract names, to prove the walk sees the router at all.
-    expect(keys).toEqual(expect.arrayContaining(['POST /api/auth/login', 'GET /api/supporters/:id', 'POST /api/appeals/:id/signatures', 'POST /api/cases', 'GET /join', 'POST /sign/:token']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'POST /api/auth/login',
+        'GET /api/supporters/:id',
+        'POST /api/appeals/:id/signatures',
+        'POST /api/cases',
+        'GET /join',
+        'POST /sign/:token',
+        'POST /api/cases/:id/messages',
+        'GET /api/cases/:id/messages',
+        'POST /api/messages/:id/approve',
+        'POST /api/messages/:id/reject',
+        'GET /console/cases/:id/messages',
+        'POST /console/cases/:id/messages',
+      ]),
+    );
     expect(routes.length).toBeGreaterThanOrEqual(40);
     // Every controller route is served, and none relies on deny-by-default by forgetting its rule.
     const served = new Set(keys);
@@ -208,9 +228,11 @@ describe('access matrix: every served route, every kind of caller', () => {
         const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
         if (response.status >= 500) problems.push(`${name} as ${caller}: ${response.status}`);
         // Another member and the anonymous never see the member's address, name or note.
-        if ((caller === 'anonymous' || caller === 'otherMember') && [member.email, member.name, 'A note only Alice wrote'].some((secret) => text.includes(secret))) {
+        if ((caller === 'anonymous' || caller === 'otherMember') && [member.email, member.name, 'A note only Alice wrote', 'A message only Alice wrote'].some((secret) => text.includes(secret))) {
           problems.push(`${name} as ${caller}: the body holds the member's data`);
         }
+        // Where a case's cards go is for staff alone.
+        if (CALLER_RANK[caller] < RANK.coordinator && text.includes(MESSAGE_ADDRESS)) problems.push(`${name} as ${caller}: the body holds the case's message address`);
         const access = route.access;
         if (access === undefined || access === 'none' || access.kind === 'public') {
           if (response.status === 401) problems.push(`${name} is public but answered ${caller} 401`);

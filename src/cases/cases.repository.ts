@@ -25,6 +25,20 @@ export class CasesRepository {
     return rows.length > 0;
   }
 
+  /** Whether members may write to the case now: its status and its acceptsMessages (null if there is no case). */
+  async messagingOf(id: string): Promise<{ status: CaseStatus; acceptsMessages: boolean } | null> {
+    const [row] = await this.db.query<{ status: CaseStatus; acceptsMessages: boolean }[]>(`SELECT status, accepts_messages AS "acceptsMessages" FROM cases WHERE id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** Of these cases, those that accept messages and have not ended (released, deceased), in the order given. */
+  async acceptingMessages(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM cases WHERE id = ANY($1::uuid[]) AND accepts_messages AND status NOT IN ('released', 'deceased')`, [ids]);
+    const accepting = new Set(rows.map((row) => row.id));
+    return [...new Set(ids)].filter((id) => accepting.has(id));
+  }
+
   /** The case's status and translations, its row locked until the caller's transaction ends (null if there is none). */
   async lockForChange(manager: EntityManager, id: string): Promise<{ status: CaseStatus; translations: CaseTranslations } | null> {
     const [existing] = await manager.query<{ status: CaseStatus; translations: CaseTranslations }[]>(`SELECT status, translations FROM cases WHERE id = $1 FOR UPDATE`, [id]);

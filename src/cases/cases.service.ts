@@ -7,7 +7,7 @@ import { CaseEvent } from './case-event.entity';
 import { Case, CaseStatus } from './case.entity';
 import { cleanTranslations, mergeTranslations } from './case-translations';
 import { CasesRepository } from './cases.repository';
-import { CaseEventView, CaseView, CaseWithEventsView, CreateCaseDto, CreateCaseEventDto, toCaseEventView, toCaseView, UpdateCaseDto } from './dto/case.dto';
+import { CaseAudience, CaseEventView, CaseView, CaseWithEventsView, CreateCaseDto, CreateCaseEventDto, toCaseEventView, toCaseView, UpdateCaseDto } from './dto/case.dto';
 
 /** What narrows a list of cases; every part optional. */
 export interface CaseFilter {
@@ -35,9 +35,12 @@ export class CasesService {
         tags: input.tags ?? [],
         gender: input.gender ?? null,
         translations: cleanTranslations(input.translations ?? undefined),
+        acceptsMessages: input.acceptsMessages ?? false,
+        messageAddress: input.messageAddress ?? null,
+        messageCountry: input.messageCountry ?? null,
       }),
     );
-    return this.get(saved.id);
+    return this.get(saved.id, 'staff');
   }
 
   /**
@@ -55,8 +58,11 @@ export class CasesService {
     return { previousStatus: existing.status };
   }
 
-  /** Cases newest first; `filter` narrows them (the console's search: part of the name, in any language given, a status, a country). */
-  async list(page: number, limit: number, filter: CaseFilter = {}): Promise<Page<CaseView>> {
+  /**
+   * Cases newest first; `filter` narrows them (the console's search: part of the name, in any
+   * language given, a status, a country). A member's view leaves out where cards go.
+   */
+  async list(page: number, limit: number, filter: CaseFilter = {}, audience: CaseAudience = 'member'): Promise<Page<CaseView>> {
     const query = this.cases.createQueryBuilder('c').orderBy('c.createdAt', 'DESC').addOrderBy('c.id', 'ASC').skip((page - 1) * limit).take(limit);
     if (filter.search) {
       const pattern = `%${filter.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
@@ -65,13 +71,14 @@ export class CasesService {
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.country) query.andWhere('c.country = :country', { country: filter.country });
     const [rows, total] = await query.getManyAndCount();
-    return { items: rows.map(toCaseView), total, page, limit };
+    return { items: rows.map((row) => toCaseView(row, audience)), total, page, limit };
   }
 
-  async get(id: string): Promise<CaseWithEventsView> {
+  /** One case with its timeline; the message address only in staff's view. */
+  async get(id: string, audience: CaseAudience = 'member'): Promise<CaseWithEventsView> {
     const record = await this.cases.findOne({ where: { id }, relations: { events: true }, order: { events: { occurredOn: 'ASC', createdAt: 'ASC' } } });
     if (!record) throw new NotFoundError('Case');
-    return { ...toCaseView(record), events: (record.events ?? []).map(toCaseEventView) };
+    return { ...toCaseView(record, audience), events: (record.events ?? []).map(toCaseEventView) };
   }
 
   async addEvent(caseId: string, input: CreateCaseEventDto): Promise<CaseEventView> {

@@ -49,6 +49,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   print_status: HttpStatus.CONFLICT,
   print_unconfigured: HttpStatus.CONFLICT,
 
+  // messages of solidarity: a text refused, a case that takes none; one waiting already, or decided already
+  message_invalid: HttpStatus.BAD_REQUEST,
+  messages_not_accepted: HttpStatus.BAD_REQUEST,
+  message_pending: HttpStatus.CONFLICT,
+  message_decided: HttpStatus.CONFLICT,
+
   // member pages
   link_expired: HttpStatus.GONE,
   link_unknown: HttpStatus.NOT_FOUND,

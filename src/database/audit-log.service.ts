@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   'appeal.resume',
   'appeal.cancel',
   'case.outcome',
+  'message.approve',
+  'message.reject',
   'supporter.role',
   'supporter.deactivate',
   'supporter.activate',

@@ -61,7 +61,8 @@ export class OutcomesService {
         this.logger.warn(`Thank-yous of case ${id} not queued now (${error.message.slice(0, 120)}): the periodic check will queue them`);
       });
     }
-    return this.cases.get(id);
+    // PATCH is a coordinator's: the answer is staff's view of the case.
+    return this.cases.get(id, 'staff');
   }
 
   /**

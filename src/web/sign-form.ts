@@ -1,4 +1,5 @@
 import { catalogueOf, Params } from '../common/i18n/messages';
+import { messageTextProblems, normalMessageText } from '../messages/message-text';
 import { SIGNATURE_STYLES, SignatureStyle } from '../supporters/supporter.entity';
 
 /** The longest personal note, as the API allows. */
@@ -6,6 +7,8 @@ export const NOTE_MAX_LENGTH = 2000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PER_APPEAL = /^(note|signatureStyle)\[([0-9a-fA-F-]{36})\]$/;
+/** A message of solidarity to the person in a case: `message[<caseId>]`. */
+const PER_CASE = /^message\[([0-9a-fA-F-]{36})\]$/;
 
 /**
  * What a member asked for in one post of the signing form. The page names its fields per
@@ -20,11 +23,18 @@ export interface SignRequest {
   styles: Map<string, SignatureStyle>;
   note: string | null;
   signatureStyle: SignatureStyle | null;
+  /**
+   * Messages of solidarity, by case (their text as kept, never empty): sent with the post,
+   * whether it signs or not (a post with messages and no letter chosen only sends them).
+   */
+  messages: Map<string, string>;
 }
 
 export interface SignFormProblem {
   /** The appeal the problem belongs to; null for the form as a whole. */
   appealId: string | null;
+  /** The case whose message box the problem belongs to (a message's problem). */
+  caseId?: string;
   /** The catalogue message the page shows, in the member's language. */
   key: string;
   params?: Params;
@@ -40,11 +50,33 @@ function problem(appealId: string | null, key: string, params?: Params): SignFor
 export function parseSignForm(body: unknown): { request: SignRequest; problems: SignFormProblem[] } {
   const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const problems: SignFormProblem[] = [];
-  const request: SignRequest = { appealIds: [], notes: new Map(), styles: new Map(), note: null, signatureStyle: null };
+  const request: SignRequest = { appealIds: [], notes: new Map(), styles: new Map(), note: null, signatureStyle: null, messages: new Map() };
+
+  for (const [key, value] of Object.entries(fields)) {
+    const match = PER_CASE.exec(key);
+    if (!match || !UUID.test(match[1])) continue;
+    const caseId = match[1].toLowerCase();
+    if (typeof value !== 'string') {
+      problems.push({ ...problem(null, 'messageText.oneMessage'), caseId });
+      continue;
+    }
+    const text = normalMessageText(value);
+    if (text === '') continue;
+    const refused = messageTextProblems(text);
+    for (const one of refused) {
+      const { key: reason, ...params } = one;
+      problems.push({ ...problem(null, `messageText.${reason}`, params), caseId });
+    }
+    // Kept even when refused: a refused post signs and sends nothing, and the page shows the text again.
+    request.messages.set(caseId, text);
+  }
 
   const ids = listOf(fields.appealIds);
   if (ids.includes('all')) {
     request.appealIds = 'all';
+  } else if (ids.length === 0 && (request.messages.size > 0 || problems.some((one) => one.caseId))) {
+    // "Send the message" alone: nothing to sign.
+    request.appealIds = [];
   } else if (ids.length === 0) {
     problems.push(problem(null, 'signForm.chooseLetter'));
   } else if (ids.some((id) => !UUID.test(id))) {

@@ -6,6 +6,8 @@ import type { MemberAppealView, MemberCycleView } from '../cycles/dto/cycle.dto'
 import { CyclesService } from '../cycles/cycles.service';
 import type { LetterStatus } from '../letters/letter.entity';
 import { LettersRepository } from '../letters/letters.repository';
+import { MESSAGE_MAX_LENGTH } from '../messages/message-text';
+import { MessageBox, ModerationService } from '../moderation/moderation.service';
 import type { MemberTokenClaims } from '../supporters/member-token.service';
 import { SupportersRepository } from '../supporters/supporters.repository';
 import { SIGNATURE_STYLES, SignatureStyle } from '../supporters/supporter.entity';
@@ -81,6 +83,19 @@ export interface AppealView {
   /** Why this appeal takes no signature, when it does not and is not signed. */
   closedMessage: string | null;
   problems: string[];
+  /** The box for a message of solidarity, when the case takes messages and none of the member's waits. */
+  messageBox: {
+    name: string;
+    id: string;
+    hintId: string;
+    value: string;
+    maxLength: number;
+    guidance: string;
+    hint: string;
+    problems: string[];
+  } | null;
+  /** Said instead of the box while the member's message waits for moderation. */
+  messageHeld: { text: string; status: string } | null;
 }
 
 export interface SigningPage {
@@ -114,6 +129,8 @@ export interface ConfirmationPage {
     styleLabel: string | null;
     letters: { to: string; organisation: string | null; languageName: string; statusLabel: string }[];
   }[];
+  /** The messages of solidarity the post sent, and what became of each. */
+  messages: { caseName: string; text: string; outcome: string }[];
 }
 
 export interface HistoryPage {
@@ -145,6 +162,7 @@ export class SigningService {
     @Inject(LettersRepository) private readonly letters: LettersRepository,
     @Inject(CyclesService) private readonly cycles: CyclesService,
     @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
+    @Inject(ModerationService) private readonly moderation: ModerationService,
   ) {}
 
   /** The month's page; `submitted` brings back what a refused post held, with its problems. */
@@ -157,6 +175,13 @@ export class SigningService {
     const problems = submitted?.problems ?? [];
     const language = supporter.language;
     const messages = catalogueOf(language);
+    const boxes = await this.moderation.boxesFor(supporter.id, [...new Set(cycle.appeals.map((appeal) => appeal.case.id))]);
+    // One box per case, on its first appeal of the month.
+    const boxOn = new Map<string, MessageBox>();
+    for (const box of boxes) {
+      const appeal = cycle.appeals.find((candidate) => candidate.case.id === box.caseId);
+      if (appeal) boxOn.set(appeal.id, box);
+    }
 
     const appeals = cycle.appeals.map((appeal, index): AppealView => {
       const officials = appeal.officials;
@@ -225,6 +250,7 @@ export class SigningService {
           : null,
         closedMessage: signature || signable ? null : closedMessageFor(appeal, own.name, messages),
         problems: problems.filter((problem) => problem.appealId === appeal.id).map((problem) => messages.t(problem.key, problem.params)),
+        ...messageBoxOf(boxOn.get(appeal.id), index, own.name, submitted, messages),
       };
     });
 
@@ -243,6 +269,10 @@ export class SigningService {
       problems: problems.map((problem) => {
         const appeal = appeals.find((candidate) => candidate.id === problem.appealId);
         const message = messages.t(problem.key, problem.params);
+        if (problem.caseId) {
+          const boxed = appeals.find((candidate) => candidate.messageBox && boxOn.get(candidate.id)?.caseId === problem.caseId);
+          if (boxed?.messageBox) return { message: `${boxed.caseName}: ${message}`, href: `#${boxed.messageBox.id}` };
+        }
         return { message: appeal ? `${appeal.caseName}: ${message}` : message, href: appeal?.form ? `#${appeal.form.noteId}` : '#letters' };
       }),
     };
@@ -260,6 +290,9 @@ export class SigningService {
     const supporter = before.member;
     const appeals = before.appeals;
 
+    if ([...request.messages.keys()].some((caseId) => !appeals.some((appeal) => appeal.case.id === caseId))) {
+      return { problems: [signProblem(null, 'signForm.notInMonth')] };
+    }
     const alreadySigned = new Set(appeals.filter((appeal) => appeal.signature !== null).map((appeal) => appeal.id));
     let chosen: typeof appeals;
     if (request.appealIds === 'all') {
@@ -290,6 +323,8 @@ export class SigningService {
       }
     }
 
+    const written = await this.writeMessages(request.messages, supporter.id, appeals, supporter.language);
+
     // The same read model after signing: the signatures and their letters as they now are.
     const after = outcomes.size > 0 ? await this.forMember(claims) : before;
     const signed = new Map(after.appeals.filter((appeal) => outcomes.has(appeal.id)).map((appeal) => [appeal.id, appeal]));
@@ -311,7 +346,9 @@ export class SigningService {
       cycleTitle: before.title,
       signedNow,
       summary:
-        signedNow === 0
+        signedNow === 0 && chosen.length === 0 && written.length > 0
+          ? messages.t('signed.messagesOnly', { count: written.length })
+          : signedNow === 0
           ? messages.t('signed.nothingNew')
           : `${messages.t('signed.summaryAppeals', { count: signedNow })}: ${messages.t('signed.summaryLetters', { count: lettersNow })}`,
       appeals: chosen.map((appeal) => {
@@ -328,8 +365,34 @@ export class SigningService {
             .map((letter) => ({ to: addressee(letter), organisation: letter.organisation, languageName: languageName(letter.language, language), statusLabel: letterStatusLabel(letter.status, language) })),
         };
       }),
+      messages: written,
     };
     return { confirmation };
+  }
+
+  /**
+   * Sends the post's messages of solidarity, each held for moderation through the API's own
+   * rule (ModerationService.write); says what became of each. A case that stopped taking
+   * messages since the page, or a message of the member's still waiting, is said, not an error.
+   */
+  private async writeMessages(texts: ReadonlyMap<string, string>, supporterId: string, appeals: MemberAppealView[], language: string): Promise<ConfirmationPage['messages']> {
+    const messages = catalogueOf(language);
+    const written: ConfirmationPage['messages'] = [];
+    for (const [caseId, text] of texts) {
+      const record = appeals.find((appeal) => appeal.case.id === caseId)!.case;
+      let outcome: 'held' | 'pending' | 'notAccepted';
+      try {
+        await this.moderation.write(caseId, supporterId, text);
+        outcome = 'held';
+      } catch (error) {
+        if (isDomainError(error, 'message_pending')) outcome = 'pending';
+        else if (isDomainError(error, 'messages_not_accepted')) outcome = 'notAccepted';
+        else throw error;
+      }
+      const name = caseInLanguage(record, language).name;
+      written.push({ caseName: name, text, outcome: messages.t(`signed.message.${outcome}`, { name }) });
+    }
+    return written;
   }
 
   /** "My letters": the member's letters across cases, newest first, with each one's status. */
@@ -462,6 +525,31 @@ function caseInLanguage(
     summary: fields.summary ?? record.summary ?? '',
     summaryLanguage: fields.summary === null && language !== 'en' ? 'en' : null,
     charges: fields.charges ?? record.charges ?? null,
+  };
+}
+
+/** The message box of an appeal (or what is said of the member's message waiting), for the partial message-box.hbs. */
+function messageBoxOf(
+  box: MessageBox | undefined,
+  index: number,
+  caseName: string,
+  submitted: { request: SignRequest; problems: SignFormProblem[] } | undefined,
+  messages: Catalogue,
+): Pick<AppealView, 'messageBox' | 'messageHeld'> {
+  if (!box) return { messageBox: null, messageHeld: null };
+  if (box.held) return { messageBox: null, messageHeld: { text: box.held.text, status: messages.t('messageBox.held', { name: caseName }) } };
+  return {
+    messageHeld: null,
+    messageBox: {
+      name: `message[${box.caseId}]`,
+      id: `message-${index + 1}`,
+      hintId: `message-hint-${index + 1}`,
+      value: submitted?.request.messages.get(box.caseId) ?? '',
+      maxLength: MESSAGE_MAX_LENGTH,
+      guidance: messages.t('messageBox.guidance', { name: caseName }),
+      hint: messages.t('messageBox.hint', { max: MESSAGE_MAX_LENGTH.toLocaleString(messages.language) }),
+      problems: (submitted?.problems ?? []).filter((problem) => problem.caseId === box.caseId).map((problem) => messages.t(problem.key, problem.params)),
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { StatsModule } from '../stats/stats.module';
 import { SupportersRepository } from '../supporters/supporters.repository';
 import { CasesModule } from '../cases/cases.module';
 import { OfficialsModule } from '../officials/officials.module';
+import { ModerationModule } from '../moderation/moderation.module';
 import { OutcomesModule } from '../outcomes/outcomes.module';
 import { RenderingModule } from '../templates/rendering.module';
 import { AssetsController } from './assets.controller';
@@ -27,6 +28,7 @@ import { ConsoleHomeService } from './console/console-home.service';
 import { HomeController } from './console/home.controller';
 import { LoginController } from './console/login.controller';
 import { ConsoleCasesController } from './console/console-cases.controller';
+import { ConsoleMessagesController } from './console/console-messages.controller';
 import { ConsoleOfficialsController, OFFICIALS_UPLOAD } from './console/console-officials.controller';
 import { SupportersModule } from '../supporters/supporters.module';
 import { TemplatesModule } from '../templates/templates.module';
@@ -44,7 +46,7 @@ import { ConsoleMembersController } from './console/members.controller';
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule],
   controllers: [
     SigningController,
     JoiningController,
@@ -54,6 +56,7 @@ import { ConsoleMembersController } from './console/members.controller';
     LoginController,
     ConsoleController,
     ConsoleCasesController,
+    ConsoleMessagesController,
     ConsoleOfficialsController,
     ConsoleTemplatesController,
     ConsoleAppealsController,

@@ -1,10 +1,19 @@
-import { ArrayMaxSize, IsArray, IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
-import { OneLine, Trim, UpperCase } from '../../common/validation';
+import { AddressLines, MaxLineLength, MaxLines, NoControlCharacters, OneLine, Trim, UpperCase } from '../../common/validation';
 import type { CaseEvent } from '../case-event.entity';
 import { Case, CASE_GENDERS, CASE_STATUSES, CaseGender, CaseStatus } from '../case.entity';
 import { IsCaseTranslations, TranslationsChange } from '../case-translations';
+
+/** A message address: the lines as printed on a card's envelope, without the country (its own field). */
+export const MESSAGE_ADDRESS_MAX_LENGTH = 500;
+export const MESSAGE_ADDRESS_MAX_LINES = 8;
+export const MESSAGE_ADDRESS_MAX_LINE_LENGTH = 100;
+const MessageAddress = () => (target: object, property: string) => {
+  for (const decorate of [AddressLines(), IsString(), Length(1, MESSAGE_ADDRESS_MAX_LENGTH), MaxLines(MESSAGE_ADDRESS_MAX_LINES), MaxLineLength(MESSAGE_ADDRESS_MAX_LINE_LENGTH), NoControlCharacters()]) decorate(target, property);
+};
+const CountryCode = (property: string) => IsISO31661Alpha2({ message: `${property} must be an ISO 3166-1 alpha-2 code` });
 
 export class CreateCaseDto {
   @Trim() @IsString() @Length(1, 200) @OneLine() name: string;
@@ -18,6 +27,12 @@ export class CreateCaseDto {
   @IsOptional() @IsIn(CASE_GENDERS, { message: `gender must be one of ${CASE_GENDERS.join(', ')}` }) gender?: CaseGender;
   /** `{"<language>": {name?, profession?, summary?, charges?}}`, the case's fields in other languages than English. */
   @IsOptional() @IsCaseTranslations(false) translations?: TranslationsChange;
+  /** Members may write messages of solidarity (a cards print run needs `messageAddress` too). */
+  @IsOptional() @IsBoolean({ message: 'acceptsMessages must be true or false' }) acceptsMessages?: boolean;
+  /** Where cards go, such as a prison address with the prisoner's number: lines as printed, newline-separated, no country. Coordinators only see it. */
+  @IsOptional() @MessageAddress() messageAddress?: string;
+  /** The message address's country; unset: the case's country. */
+  @IsOptional() @UpperCase() @CountryCode('messageCountry') messageCountry?: string;
 }
 
 // A column that cannot be empty may be left out of a change, but not set to null: null would
@@ -37,6 +52,11 @@ export class UpdateCaseDto {
   @IsOptional() @IsIn(CASE_GENDERS, { message: `gender must be one of ${CASE_GENDERS.join(', ')}` }) gender?: CaseGender | null;
   /** Merged into the stored translations: null for a language or a field clears it, null for the whole clears all. */
   @IsOptional() @IsCaseTranslations(true) translations?: TranslationsChange | null;
+  @PresentOrAbsent() @IsBoolean({ message: 'acceptsMessages must be true or false' }) acceptsMessages?: boolean;
+  /** null clears it. */
+  @IsOptional() @MessageAddress() messageAddress?: string | null;
+  /** null: back to the case's country. */
+  @IsOptional() @UpperCase() @CountryCode('messageCountry') messageCountry?: string | null;
 }
 
 export class CreateCaseEventDto {
@@ -85,6 +105,11 @@ export class CaseView {
     example: { ru: { name: 'Рухшона Хакимова', profession: 'журналист' } },
   })
   translations: Record<string, CaseTranslationView>;
+  @ApiProperty({ description: 'Members may write a message of solidarity to the person (POST /api/cases/:id/messages)' }) acceptsMessages: boolean;
+  @ApiProperty({ required: false, nullable: true, type: String, description: 'Coordinators and admins only (never in a member\'s answer): where cards go, the lines as printed, newline-separated, without the country' })
+  messageAddress?: string | null;
+  @ApiProperty({ required: false, type: String, description: "Coordinators and admins only: ISO 3166-1 alpha-2 of the message address (the case's country unless set)", example: 'TJ' })
+  messageCountry?: string;
   @ApiTimestamp() createdAt: Date;
   @ApiTimestamp() updatedAt: Date;
 }
@@ -99,7 +124,12 @@ export function toCaseEventView(event: CaseEvent): CaseEventView {
   return { id, caseId, occurredOn, kind, description, sourceUrl, createdAt };
 }
 
-export function toCaseView(record: Case): CaseView {
-  const { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations, createdAt, updatedAt } = record;
-  return { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations: translations ?? {}, createdAt, updatedAt };
+/** Who reads a case: staff see where its cards go, members never do. */
+export type CaseAudience = 'staff' | 'member';
+
+export function toCaseView(record: Case, audience: CaseAudience): CaseView {
+  const { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations, acceptsMessages, createdAt, updatedAt } = record;
+  const view: CaseView = { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations: translations ?? {}, acceptsMessages, createdAt, updatedAt };
+  if (audience === 'staff') Object.assign(view, { messageAddress: record.messageAddress, messageCountry: record.messageCountry ?? country });
+  return view;
 }

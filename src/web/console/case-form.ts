@@ -1,12 +1,14 @@
 import { CASE_GENDERS, CASE_STATUSES, CaseStatus, TRANSLATED_FIELDS } from '../../cases/case.entity';
-import type { CaseWithEventsView } from '../../cases/dto/case.dto';
+import { CaseWithEventsView, MESSAGE_ADDRESS_MAX_LENGTH } from '../../cases/dto/case.dto';
 import type { Catalogue } from '../../common/i18n/messages';
 import { FieldProblems, FormField, formField, textOf, valuesOf } from './console-form';
 
 /** The outcome statuses: set only through the outcome confirmation, never by the edit form. */
 export const OUTCOME_STATUSES: readonly CaseStatus[] = ['released', 'deceased'];
 
-const TEXT_FIELDS = ['name', 'country', 'profession', 'status', 'summary', 'detainedOn', 'charges', 'gender'] as const;
+const TEXT_FIELDS = ['name', 'country', 'profession', 'status', 'summary', 'detainedOn', 'charges', 'gender', 'messageAddress', 'messageCountry'] as const;
+/** Optional fields an empty box clears (null in PATCH). */
+const CLEARABLE: readonly TextField[] = ['profession', 'detainedOn', 'charges', 'gender', 'messageAddress', 'messageCountry'];
 type TextField = (typeof TEXT_FIELDS)[number];
 type Translated = (typeof TRANSLATED_FIELDS)[number];
 
@@ -14,6 +16,8 @@ type Translated = (typeof TRANSLATED_FIELDS)[number];
 export interface CaseForm {
   fields: Record<TextField, string>;
   tags: string[];
+  /** The one checkbox: members may write messages of solidarity. */
+  acceptsMessages: boolean;
   /** Per language, the translated fields; `other` is the block whose language is typed in `otherLanguage`. */
   translations: Record<string, Record<Translated, string>>;
   otherLanguage: string;
@@ -27,9 +31,11 @@ export function caseFormOf(record?: CaseWithEventsView): CaseForm {
   const translations: CaseForm['translations'] = { ru: emptyTranslation() };
   if (record) {
     Object.assign(fields, { name: record.name, country: record.country, profession: record.profession ?? '', status: record.status, summary: record.summary, detainedOn: record.detainedOn ?? '', charges: record.charges ?? '', gender: record.gender ?? '' });
+    // Staff's view of the case: the stored country only when it differs from the case's (empty: the case's country).
+    Object.assign(fields, { messageAddress: record.messageAddress ?? '', messageCountry: record.messageCountry && record.messageCountry !== record.country ? record.messageCountry : '' });
     for (const [language, translation] of Object.entries(record.translations)) translations[language] = { ...emptyTranslation(), ...translation };
   }
-  return { fields, tags: record?.tags ?? [], translations, otherLanguage: '' };
+  return { fields, tags: record?.tags ?? [], acceptsMessages: record?.acceptsMessages ?? false, translations, otherLanguage: '' };
 }
 
 /** The form as posted: `translations[ru][name]`, and `translations[other][...]` with its language in `translationLanguage`. */
@@ -39,7 +45,7 @@ export function caseFormFromBody(body: Record<string, unknown>, languages: reado
   for (const language of [...new Set(['ru', ...languages, 'other'])]) {
     translations[language] = Object.fromEntries(TRANSLATED_FIELDS.map((field) => [field, textOf(body, `translations[${language}][${field}]`)])) as Record<Translated, string>;
   }
-  return { fields, tags: valuesOf(body, 'tags'), translations, otherLanguage: textOf(body, 'translationLanguage').trim().toLowerCase() };
+  return { fields, tags: valuesOf(body, 'tags'), acceptsMessages: valuesOf(body, 'acceptsMessages').includes('true'), translations, otherLanguage: textOf(body, 'translationLanguage').trim().toLowerCase() };
 }
 
 /** The language of the "another language" block (what was typed, or `other` while none is). */
@@ -52,6 +58,7 @@ export function createBodyOf(form: CaseForm): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const name of TEXT_FIELDS) if (form.fields[name] !== '' || ['name', 'country', 'status', 'summary'].includes(name)) body[name] = form.fields[name];
   if (form.tags.length > 0) body.tags = form.tags;
+  if (form.acceptsMessages) body.acceptsMessages = true;
   const translations: Record<string, Record<string, string>> = {};
   for (const [language, translation] of Object.entries(form.translations)) {
     const given = Object.fromEntries(Object.entries(translation).filter(([, text]) => text.trim() !== ''));
@@ -64,8 +71,9 @@ export function createBodyOf(form: CaseForm): Record<string, unknown> {
 /** The body of PATCH /api/cases/:id: every field of the form; an empty optional one is null (cleared). */
 export function updateBodyOf(form: CaseForm): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const name of TEXT_FIELDS) body[name] = form.fields[name] === '' && ['profession', 'detainedOn', 'charges', 'gender'].includes(name) ? null : form.fields[name];
+  for (const name of TEXT_FIELDS) body[name] = form.fields[name] === '' && CLEARABLE.includes(name) ? null : form.fields[name];
   body.tags = form.tags;
+  body.acceptsMessages = form.acceptsMessages;
   const translations: Record<string, Record<string, string | null> | null> = {};
   for (const [language, translation] of Object.entries(form.translations)) {
     const given = Object.entries(translation).filter(([, text]) => text.trim() !== '');
@@ -79,7 +87,7 @@ export function updateBodyOf(form: CaseForm): Record<string, unknown> {
 
 /** The field names problems are placed by (the DTO's, and each translated field of each language block). */
 export function caseFieldNames(form: CaseForm): string[] {
-  const names: string[] = [...TEXT_FIELDS, 'tags', 'translations'];
+  const names: string[] = [...TEXT_FIELDS, 'tags', 'acceptsMessages', 'translations'];
   for (const language of Object.keys(form.translations)) for (const field of TRANSLATED_FIELDS) names.push(`translations.${language === 'other' ? otherKey(form) : language}.${field}`);
   if (form.otherLanguage) names.push(`translations.${form.otherLanguage}`);
   return names;
@@ -119,6 +127,16 @@ export function caseFields(form: CaseForm, problems: FieldProblems, messages: Ca
     formField({ name: 'tags', label: label('tags'), hint: hint('tags'), kind: 'repeated', values: form.tags, minimum: 3, maxlength: 50, problems: problemsOf(problems, messages, 'tags') }, messages),
     text('gender', { kind: 'select', options: [{ value: '', label: messages.t('consoleCases.fields.gender.none') }, ...CASE_GENDERS.map((gender) => ({ value: gender, label: messages.t(`consoleCases.fields.gender.${gender}`) }))] }),
   ];
+  // Messages of solidarity: whether members may write, and where the cards go (staff only ever see it).
+  const messaging: FormField[] = [
+    formField(
+      { name: 'acceptsMessages', label: label('acceptsMessages'), hint: hint('acceptsMessages'), kind: 'checkboxes', values: form.acceptsMessages ? ['true'] : [], options: [{ value: 'true', label: messages.t('consoleCases.fields.acceptsMessages.option') }], problems: problemsOf(problems, messages, 'acceptsMessages'), required: true },
+      // (required: a checkbox is a choice either way, so its legend is not marked optional)
+      messages,
+    ),
+    text('messageAddress', { kind: 'textarea', maxlength: MESSAGE_ADDRESS_MAX_LENGTH }),
+    text('messageCountry', { maxlength: 2, autocomplete: 'off' }),
+  ];
   const translationBlock = (language: string) => {
     const key = language === 'other' ? otherKey(form) : language;
     const fields = TRANSLATED_FIELDS.map((field) =>
@@ -145,7 +163,7 @@ export function caseFields(form: CaseForm, problems: FieldProblems, messages: Ca
   const languages = Object.keys(form.translations).filter((language) => language !== 'other');
   const translations = [...languages.map(translationBlock), translationBlock('other')];
   const general = problemsOf(problems, messages, 'translations');
-  return { editing, main, translations, translationProblems: general, all: [...main, ...translations.flatMap((block) => [...block.languageField, ...block.fields])] };
+  return { editing, main, messaging, translations, translationProblems: general, all: [...main, ...messaging, ...translations.flatMap((block) => [...block.languageField, ...block.fields])] };
 }
 
 /** A language's name in the page's language (Intl), the code when Intl knows none. */

@@ -8,6 +8,7 @@ import { CreateCaseDto, CreateCaseEventDto, UpdateCaseDto } from '../../cases/dt
 import { StaffPage } from '../../common/auth/staff-page.decorator';
 import { Catalogue, catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
+import { ModerationService } from '../../moderation/moderation.service';
 import { OUTCOMES, OutcomesService, type Outcome } from '../../outcomes/outcomes.service';
 import { pageHeaders } from '../page-response';
 import { ViewsService } from '../views.service';
@@ -39,6 +40,7 @@ export class ConsoleCasesController {
   constructor(
     @Inject(CasesService) private readonly cases: CasesService,
     @Inject(OutcomesService) private readonly outcomes: OutcomesService,
+    @Inject(ModerationService) private readonly moderation: ModerationService,
     @Inject(CsrfService) private readonly csrf: CsrfService,
     @Inject(ViewsService) private readonly views: ViewsService,
   ) {}
@@ -86,7 +88,7 @@ export class ConsoleCasesController {
 
   @Get(':id')
   async show(@Param('id', UuidParam) id: string, @Query('done') done: unknown, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const record = await this.cases.get(id);
+    const record = await this.cases.get(id, 'staff');
     const notice = ['saved', 'event', 'outcome'].includes(queryText(done)) ? queryText(done) : '';
     return this.casePage(request, response, HttpStatus.OK, id, { edit: caseFormOf(record), editProblems: {}, event: emptyEvent(), eventProblems: {}, notice });
   }
@@ -114,7 +116,7 @@ export class ConsoleCasesController {
     const input = Object.fromEntries(Object.entries(event).filter(([name, value]) => value !== '' || name !== 'sourceUrl'));
     const checked = await validateForm(CreateCaseEventDto, input, EVENT_FIELDS);
     if (checked.problems) {
-      const record = await this.cases.get(id);
+      const record = await this.cases.get(id, 'staff');
       return this.casePage(request, response, HttpStatus.BAD_REQUEST, id, { edit: caseFormOf(record), editProblems: {}, event, eventProblems: checked.problems, notice: '' });
     }
     await this.cases.addEvent(id, checked.value);
@@ -176,7 +178,7 @@ export class ConsoleCasesController {
   ): Promise<string> {
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
-    const record = await this.cases.get(id);
+    const [record, messageCounts] = await Promise.all([this.cases.get(id, 'staff'), this.moderation.counts(id)]);
     const fields = caseFields(state.edit, state.editProblems, messages, true);
     const eventFields = eventFormFields(state.event, state.eventProblems, messages);
     const csrf = this.csrf.tokenFor(request, response);
@@ -195,6 +197,8 @@ export class ConsoleCasesController {
       editProblems: problemSummary(fields.all, [...(state.editProblems[''] ?? []), ...fields.translationProblems]),
       eventFields,
       eventProblems: problemSummary(eventFields, state.eventProblems[''] ?? []),
+      messagesHref: `/console/cases/${id}/messages`,
+      messagesLink: messages.t('consoleCases.case.messagesLink', { count: messageCounts.held }),
       outcomeDone: OUTCOME_STATUSES.includes(record.status),
       outcomeOptions: OUTCOME_STATUSES.map((outcome, index) => ({ value: outcome, id: `outcome-${outcome}`, label: messages.t(`consoleCases.case.outcomeOption.${outcome}`), checked: index === 0 })),
       csrf,

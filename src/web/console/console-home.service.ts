@@ -3,15 +3,18 @@ import { AppealsService } from '../../appeals/appeals.service';
 import { catalogueOf } from '../../common/i18n/messages';
 import { CyclesService } from '../../cycles/cycles.service';
 import { LETTER_STATUSES } from '../../letters/letter.entity';
+import { ModerationService } from '../../moderation/moderation.service';
 import { StatsService } from '../../stats/stats.service';
 
 /** Open appeals shown on the home page; the rest are counted. */
 const OPEN_APPEALS_SHOWN = 20;
+/** Cases with messages waiting for moderation, shown on the home page. */
+const CASES_WITH_MESSAGES_SHOWN = 20;
 
 /**
  * The console's home, "what needs attention": every number comes from the services behind
  * the API (GET /api/appeals?status=open, GET /api/cycles, GET /api/stats/appeals/:id,
- * /api/stats/overview and the dashboard's pacing table), so the page has no SQL of its own.
+ * /api/stats/overview, the dashboard's pacing table and the messages held for moderation), so the page has no SQL of its own.
  */
 @Injectable()
 export class ConsoleHomeService {
@@ -19,15 +22,17 @@ export class ConsoleHomeService {
     @Inject(AppealsService) private readonly appeals: AppealsService,
     @Inject(CyclesService) private readonly cycles: CyclesService,
     @Inject(StatsService) private readonly stats: StatsService,
+    @Inject(ModerationService) private readonly moderation: ModerationService,
   ) {}
 
   async model(language: string, role: string): Promise<object> {
     const messages = catalogueOf(language);
-    const [open, recentCycles, overview, pacing] = await Promise.all([
+    const [open, recentCycles, overview, pacing, heldMessages] = await Promise.all([
       this.appeals.list({ status: 'open', page: 1, limit: OPEN_APPEALS_SHOWN }),
       this.cycles.list(1, 12),
       this.stats.overview(),
       this.stats.officialsPacing(),
+      this.moderation.heldByCase(CASES_WITH_MESSAGES_SHOWN),
     ]);
     // The current cycle: the latest open one, else the latest of any status.
     const current = recentCycles.items.find((cycle) => cycle.status === 'open') ?? recentCycles.items[0];
@@ -60,6 +65,7 @@ export class ConsoleHomeService {
         })),
       },
       cycle,
+      messages: heldMessages.map((row) => ({ ...row, href: `/console/cases/${row.caseId}/messages?status=held`, label: messages.t('console.homePage.messagesWaiting', { count: row.held }) })),
       failures: overview.failures.map((failure) => ({ ...failure, code: failure.code ?? '—' })),
       pacing: pacing
         .filter((official) => official.waiting > 0 && (official.maxLettersPerHour !== null || official.officeHours !== null))

@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { MessageStatus } from './message.entity';
+
+/** A message as moderation reads it: no name or email of its writer, their id only. */
+export interface MessageRow {
+  id: string;
+  caseId: string;
+  supporterId: string | null;
+  text: string;
+  language: string;
+  status: MessageStatus;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  createdAt: Date;
+}
+
+/** The decisions a coordinator takes on a held message. */
+export type MessageDecision = 'approved' | 'rejected';
+
+const COLUMNS = `id, case_id AS "caseId", supporter_id AS "supporterId", text, language, status, decided_by AS "decidedBy", decided_at AS "decidedAt", created_at AS "createdAt"`;
+
+/** Every statement of the messages table. */
+@Injectable()
+export class MessagesRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /**
+   * A new held message in the writer's language (their pages' and mail's: the card's fixed
+   * phrases); null when the member has one held for the case already (the partial unique
+   * index messages_one_held decides, so two posts at once make one message).
+   */
+  async insertHeld(caseId: string, supporterId: string, text: string): Promise<MessageRow | null> {
+    const rows = await this.db.query<MessageRow[]>(
+      `INSERT INTO messages (case_id, supporter_id, text, language)
+       SELECT $1, s.id, $3, s.language FROM supporters s WHERE s.id = $2
+       ON CONFLICT (case_id, supporter_id) WHERE status = 'held' AND supporter_id IS NOT NULL DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [caseId, supporterId, text],
+    );
+    return rows[0] ?? null;
+  }
+
+  async find(id: string): Promise<MessageRow | null> {
+    const [row] = await this.db.query<MessageRow[]>(`SELECT ${COLUMNS} FROM messages WHERE id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** A case's messages, oldest first (the order they wait in), of one status or all. */
+  async pageOfCase(caseId: string, status: MessageStatus | undefined, page: number, limit: number): Promise<{ rows: MessageRow[]; total: number }> {
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<MessageRow[]>(
+        `SELECT ${COLUMNS} FROM messages WHERE case_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id LIMIT $3 OFFSET $4`,
+        [caseId, status ?? null, limit, (page - 1) * limit],
+      ),
+      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM messages WHERE case_id = $1 AND ($2::text IS NULL OR status = $2)`, [caseId, status ?? null]),
+    ]);
+    return { rows, total };
+  }
+
+  /** A case's messages by status (every status present, 0 when none). */
+  async countsOfCase(caseId: string): Promise<Record<MessageStatus, number>> {
+    const rows = await this.db.query<{ status: MessageStatus; count: number }[]>(`SELECT status, count(*)::int AS count FROM messages WHERE case_id = $1 GROUP BY status`, [caseId]);
+    const counts: Record<MessageStatus, number> = { held: 0, approved: 0, rejected: 0, printed: 0, posted: 0 };
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
+  }
+
+  /** The held messages of a member for these cases: what the signing page says is waiting. */
+  async heldOfMember(supporterId: string, caseIds: readonly string[]): Promise<MessageRow[]> {
+    if (caseIds.length === 0) return [];
+    return this.db.query<MessageRow[]>(`SELECT ${COLUMNS} FROM messages WHERE supporter_id = $1 AND case_id = ANY($2::uuid[]) AND status = 'held'`, [supporterId, caseIds]);
+  }
+
+  /**
+   * Decides the messages of `ids` that are still held, in one statement inside the caller's
+   * transaction (`held` is claimed by the WHERE: of two coordinators deciding at once, one
+   * wins); returns the ids decided now.
+   */
+  async decideHeld(manager: EntityManager, ids: readonly string[], decision: MessageDecision, actorId: string, caseId?: string): Promise<{ id: string; caseId: string }[]> {
+    if (ids.length === 0) return [];
+    return manager.query<{ id: string; caseId: string }[]>(
+      // Wrapped in a WITH so that the driver hands back the rows (a bare UPDATE answers [rows, count]).
+      `WITH decided AS (
+         UPDATE messages SET status = $2, decided_by = $3, decided_at = now(), updated_at = now()
+          WHERE id = ANY($1::uuid[]) AND status = 'held' AND ($4::uuid IS NULL OR case_id = $4)
+          RETURNING id, case_id)
+       SELECT id, case_id AS "caseId" FROM decided ORDER BY id`,
+      [ids, decision, actorId, caseId ?? null],
+    );
+  }
+
+  /** Cases with messages waiting, most waiting first: the console home's list. */
+  async heldByCase(limit: number): Promise<{ caseId: string; caseName: string; held: number }[]> {
+    return this.db.query(
+      `SELECT m.case_id AS "caseId", c.name AS "caseName", count(*)::int AS held
+         FROM messages m JOIN cases c ON c.id = m.case_id
+        WHERE m.status = 'held'
+        GROUP BY m.case_id, c.name
+        ORDER BY held DESC, c.name LIMIT $1`,
+      [limit],
+    );
+  }
+}
