@@ -288,6 +288,65 @@ describe('print runs: letters on paper, queued -> printed -> posted', () => {
     expect((await app.api.post(`/api/print-runs/${run.id}/discard`, undefined, coordinator)).status).toBe(200);
   });
 
+  it('prints approved messages on cards addressed to the case, never a held or rejected one', async () => {
+    const caseId = await newCase();
+    const appealId = await postAppeal(caseId, [await postOfficial()], 'Cards for Rukhshona');
+    const writers = await sign(appealId, [{ note: null, style: 'full' }, { note: null, style: 'initials' }, { note: null, style: 'full' }, { note: null, style: 'anonymous' }]);
+    // The case takes no messages yet: nothing to print, and a clear refusal.
+    expect((await app.api.post(`/api/cases/${caseId}/messages`, { text: 'We think of you.' }, writers[0].token)).status).toBe(400);
+    const address = 'Исправительная колония № 3\nг. Ваҳдат, 735400';
+    expect((await app.api.request('PATCH', `/api/cases/${caseId}`, { token: coordinator, body: { acceptsMessages: true } })).status).toBe(200);
+    const texts = ['Рухшона, мы помним о вас. Озодӣ!', 'Dear Rukhshona, journalists in Toronto are with you.', 'A held message that nobody has read yet.', 'A rejected message.'];
+    const ids: string[] = [];
+    for (const [index, text] of texts.entries()) {
+      const posted = await app.api.post(`/api/cases/${caseId}/messages`, { text }, writers[index].token);
+      expect(posted.status).toBe(201);
+      expect(posted.body.status).toBe('held');
+      ids.push(posted.body.id);
+    }
+    // Held messages print nothing.
+    expect((await app.api.post('/api/print-runs', { appealId, kind: 'cards' }, coordinator)).status).toBe(409);
+    for (const id of ids.slice(0, 2)) expect((await app.api.post(`/api/messages/${id}/approve`, undefined, coordinator)).status).toBe(200);
+    expect((await app.api.post(`/api/messages/${ids[3]}/reject`, undefined, coordinator)).status).toBe(200);
+    // Approved ones wait, but the case has no address for cards: refused, naming the case.
+    const unaddressed = await app.api.post('/api/print-runs', { appealId, kind: 'cards' }, coordinator);
+    expect(unaddressed.status).toBe(409);
+    expect(unaddressed.body.message).toMatch(/no messageAddress: Rukhshona Khakimova/);
+    expect((await app.api.request('PATCH', `/api/cases/${caseId}`, { token: coordinator, body: { messageAddress: address } })).status).toBe(200);
+
+    const started = await app.api.post('/api/print-runs', { appealId, kind: 'cards' }, coordinator);
+    expect(started.status).toBe(202);
+    const run = await settled(started.body.id);
+    expect(run).toMatchObject({ status: 'ready', kind: 'cards', letters: 2 });
+    expect(run.files.map((file: { name: string }) => file.name)).toEqual(['cards.pdf', 'envelopes.pdf']);
+    const cards = await download(run.files[0].url, 'cards.pdf');
+    const envelopes = await download(run.files[1].url, 'envelopes.pdf');
+    const cardText = flat((await pdfPageTexts(cards)).join('\n'));
+    expect(cardText).toContain(flat(texts[0]));
+    expect(cardText).toContain(flat(texts[1]));
+    expect(cardText).not.toContain(texts[2]);
+    expect(cardText).not.toContain(texts[3]);
+    expect(cardText).toContain(writers[0].name);
+    expect(cardText).toContain('A. Q.');
+    expect(cardText).not.toContain(writers[1].name);
+    for (const writer of writers) expect(cardText).not.toContain(writer.email);
+    expect((await pdfFonts(cards)).every((font) => font.embedded)).toBe(true);
+    const envelopeText = flat((await pdfPageTexts(envelopes)).join('\n'));
+    expect(envelopeText).toContain('Исправительная колония № 3');
+    expect(envelopeText).toContain('TAJIKISTAN');
+    await pdfPagePng(cards, join(ARTIFACTS, 'print-run-cards-page1'));
+    const statuses = async () => Object.fromEntries((await app.db.query(`SELECT id, status FROM messages WHERE case_id = $1`, [caseId])).rows.map((row: { id: string; status: string }) => [row.id, row.status]));
+    expect(await statuses()).toEqual({ [ids[0]]: 'printed', [ids[1]]: 'printed', [ids[2]]: 'held', [ids[3]]: 'rejected' });
+
+    const posted = await app.api.post(`/api/print-runs/${run.id}/posted`, { postedOn: new Date().toISOString().slice(0, 10) }, coordinator);
+    expect(posted.status).toBe(200);
+    expect(await statuses()).toEqual({ [ids[0]]: 'posted', [ids[1]]: 'posted', [ids[2]]: 'held', [ids[3]]: 'rejected' });
+    // A member never sees where the cards go.
+    const seen = await app.api.get(`/api/cases/${caseId}`, writers[0].token);
+    expect(seen.status).toBe(200);
+    expect(JSON.stringify(seen.body)).not.toContain('Исправительная');
+  });
+
   it('refuses what cannot be a run, clearly, and changes nothing', async () => {
     const caseId = await newCase();
     const emailOnly = await app.api.post('/api/officials', anOfficial(), coordinator);

@@ -3,6 +3,7 @@ import { CasesRepository } from '../cases/cases.repository';
 import { ConfigModule } from '../config/config.module';
 import { LettersModule } from '../letters/letters.module';
 import { MailingsModule } from '../mailings/mailings.module';
+import { MessagesModule } from '../messages/messages.module';
 import { PrintingModule } from '../printing/printing.module';
 import { MemberTokensModule } from '../supporters/member-tokens.module';
 import { SupportersRepository } from '../supporters/supporters.repository';
@@ -23,7 +24,7 @@ import { WorkerRegistryService } from './worker-registry.service';
 @Module({
   // Member mail (invitations, reminders, confirmations) carries signed links made when it is sent.
   // Its rows: the mailings claimed, the members, cases and templates they are written from; password links for staff mail.
-  imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule, MailingsModule, LettersModule, PrintingModule],
+  imports: [ConfigModule, DeliveryModule, MemberTokensModule, RenderingModule, MailingsModule, LettersModule, PrintingModule, MessagesModule],
   providers: [
     MailTransportService,
     DeliveryProgressService,

@@ -8,9 +8,11 @@ import { LettersRepository } from '../letters/letters.repository';
 import type { PrintedLetter } from '../printing/letters-pdf';
 import { PrintRenderError } from '../printing/print-render-error';
 import type { PrintRun, PrintRunFile } from '../printing/print-run.entity';
-import { writeLetterRun } from '../printing/print-run';
+import { AddressedCard, writeCardRun, writeLetterRun } from '../printing/print-run';
 import { PrintRunsRepository } from '../printing/print-runs.repository';
-import { senderName } from '../templates/letter-context';
+import { MessagesRepository } from '../messages/messages.repository';
+import type { SignatureStyle } from '../supporters/supporter.entity';
+import { senderName, supporterSignature } from '../templates/letter-context';
 import { LetterRendererService } from '../templates/letter-renderer.service';
 import { templateVariables } from '../templates/template-engine';
 import { AppealTemplate, letterPartsOf, LetterRow, letterRowColumns, letterRowJoins } from './letter-row';
@@ -19,6 +21,19 @@ import { AppealTemplate, letterPartsOf, LetterRow, letterRowColumns, letterRowJo
 const READ_CHUNK = 500;
 
 export const LETTER_RUN_FILES = ['letters.pdf', 'envelopes.pdf', 'manifest.csv'] as const;
+export const CARD_RUN_FILES = ['cards.pdf', 'envelopes.pdf'] as const;
+
+/** An approved message as a cards run reads it, with how its writer signs and where its case's cards go. */
+interface CardRow {
+  id: string;
+  text: string;
+  language: string;
+  supporter_name: string | null;
+  supporter_country: string | null;
+  signature_style: SignatureStyle | null;
+  message_address: string | null;
+  message_country: string;
+}
 
 /** How a run ended: rendered, failed (a letter named), or nothing to do (not rendering any more). */
 export type RenderOutcome = 'ready' | 'failed' | 'skipped';
@@ -40,6 +55,7 @@ export class PrintRunRenderer {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(PrintRunsRepository) private readonly runs: PrintRunsRepository,
     @Inject(LettersRepository) private readonly letters: LettersRepository,
+    @Inject(MessagesRepository) private readonly messages: MessagesRepository,
     @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {}
@@ -57,6 +73,7 @@ export class PrintRunRenderer {
     await mkdir(folder, { recursive: true });
     const started = Date.now();
     try {
+      if (run.kind === 'cards') return await this.renderCards(run, folder, started);
       const counts = await writeLetterRun(
         this.printedLetters(run),
         {
@@ -79,11 +96,55 @@ export class PrintRunRenderer {
       await rm(folder, { recursive: true, force: true });
       await this.db.transaction(async (manager) => {
         if ((await this.runs.markFailed(manager, run.id, error.message)) === 0) return;
+        if (run.kind === 'cards') {
+          await this.messages.releaseFromPrintRun(manager, run.id);
+          return;
+        }
         if (error.kind === 'letter') await this.letters.failUnprintable(manager, run.id, error.itemId, `could not be printed: ${error.reason}`);
         await this.letters.releaseFromPrintRun(manager, run.id);
       });
       this.logger.warn(`Print run ${run.id} failed: ${error.message}`);
       return 'failed';
+    }
+  }
+
+  private async renderCards(run: PrintRun, folder: string, started: number): Promise<RenderOutcome> {
+    const counts = await writeCardRun(
+      this.cards(run),
+      { cards: createWriteStream(join(folder, 'cards.pdf')), envelopes: createWriteStream(join(folder, 'envelopes.pdf')) },
+      // Four A6 cards on an A4 sheet halve exactly; on US Letter each card is its own A6 page, for card stock.
+      { layout: run.paperSize === 'A4' ? 'A4-4up' : 'A6', envelopeFormat: run.envelopes, paperSize: run.paperSize === 'letter' ? 'LETTER' : 'A4', orgName: this.config.orgName, orgPostalAddress: this.config.orgPostalAddress ?? '' },
+    );
+    const files: PrintRunFile[] = [];
+    for (const name of CARD_RUN_FILES) files.push({ name, bytes: (await stat(join(folder, name))).size });
+    await this.db.transaction(async (manager) => {
+      if ((await this.runs.markReady(manager, run.id, { letters: counts.cards, pages: counts.pages, files })) === 0) return;
+      await this.messages.markPrinted(manager, run.id);
+    });
+    this.logger.log(`Print run ${run.id}: ${counts.cards} cards, ${counts.pages} pages in ${Date.now() - started} ms`);
+    return 'ready';
+  }
+
+  /** The run's approved messages, READ_CHUNK at a time, each signed as its writer signs (anonymously once they erased their data). */
+  private async *cards(run: PrintRun): AsyncGenerator<AddressedCard> {
+    let after: string | null = null;
+    for (;;) {
+      const rows: CardRow[] = await this.db.query(
+        `SELECT m.id, m.text, m.language, s.name AS supporter_name, s.country AS supporter_country, s.signature_style,
+                c.message_address, coalesce(c.message_country, c.country) AS message_country
+           FROM messages m JOIN cases c ON c.id = m.case_id LEFT JOIN supporters s ON s.id = m.supporter_id
+          WHERE m.print_run_id = $1 AND m.status = 'approved' AND ($2::uuid IS NULL OR m.id > $2::uuid)
+          ORDER BY m.id LIMIT $3`,
+        [run.id, after, READ_CHUNK],
+      );
+      for (const row of rows) {
+        const signature = row.supporter_name
+          ? supporterSignature(row.language, row.signature_style ?? 'full', row.supporter_name, row.supporter_country ?? 'ZZ')
+          : supporterSignature(row.language, 'anonymous', '', 'ZZ');
+        yield { id: row.id, text: row.text, signature, messageAddress: row.message_address, messageCountry: row.message_country };
+      }
+      if (rows.length < READ_CHUNK) return;
+      after = rows[rows.length - 1].id;
     }
   }
 

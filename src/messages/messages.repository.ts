@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { execute } from '../database/execute';
 import type { MessageStatus } from './message.entity';
 
 /** A message as moderation reads it: no name or email of its writer, their id only. */
@@ -101,4 +102,53 @@ export class MessagesRepository {
       [limit],
     );
   }
+
+  /** Cases of `scope` (an appeal's, or a cycle's appeals') with approved messages not in a run, and whether each has an address for cards. */
+  async awaitingCards(scope: CardScope): Promise<{ caseId: string; caseName: string; approved: number; addressed: boolean }[]> {
+    return this.db.query(
+      `SELECT c.id AS "caseId", c.name AS "caseName", count(*)::int AS approved, c.message_address IS NOT NULL AS addressed
+         FROM messages m JOIN cases c ON c.id = m.case_id
+        WHERE m.status = 'approved' AND m.print_run_id IS NULL AND ${caseScope(scope, '$1')}
+        GROUP BY c.id, c.name ORDER BY c.name`,
+      [scopeIdOf(scope)],
+    );
+  }
+
+  /** Gives a new cards run every approved message of `scope` whose case has an address for cards, in one statement; returns how many. */
+  async attachToPrintRun(manager: EntityManager, runId: string, scope: CardScope): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE messages m SET print_run_id = $2, updated_at = now() FROM cases c
+        WHERE c.id = m.case_id AND c.message_address IS NOT NULL AND m.status = 'approved' AND m.print_run_id IS NULL AND ${caseScope(scope, '$1')}`,
+      [scopeIdOf(scope), runId],
+    );
+  }
+
+  /** A rendered cards run: its approved messages are `printed`. */
+  async markPrinted(manager: EntityManager, runId: string): Promise<number> {
+    return execute(manager, `UPDATE messages SET status = 'printed', updated_at = now() WHERE print_run_id = $1 AND status = 'approved'`, [runId]);
+  }
+
+  /** A cards run marked posted. */
+  async markPosted(manager: EntityManager, runId: string): Promise<number> {
+    return execute(manager, `UPDATE messages SET status = 'posted', updated_at = now() WHERE print_run_id = $1 AND status = 'printed'`, [runId]);
+  }
+
+  /** A cards run discarded or failed: its messages are approved and in no run again. */
+  async releaseFromPrintRun(manager: EntityManager, runId: string): Promise<number> {
+    return execute(manager, `UPDATE messages SET status = 'approved', print_run_id = NULL, updated_at = now() WHERE print_run_id = $1 AND status IN ('approved', 'printed')`, [runId]);
+  }
+}
+
+/** What a cards run takes: the approved messages of an appeal's case, or of a cycle's appeals' cases. */
+export type CardScope = { appealId: string } | { cycleId: string };
+
+function caseScope(scope: CardScope, parameter: string): string {
+  return 'appealId' in scope
+    ? `m.case_id = (SELECT case_id FROM appeals WHERE id = ${parameter})`
+    : `m.case_id IN (SELECT a.case_id FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id WHERE ca.cycle_id = ${parameter})`;
+}
+
+function scopeIdOf(scope: CardScope): string {
+  return 'appealId' in scope ? scope.appealId : scope.cycleId;
 }

@@ -10,6 +10,7 @@ import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { AuditLogService } from '../database/audit-log.service';
 import { PrintRunQueue } from '../delivery/print-run.queue';
 import { LettersRepository, PrintScope } from '../letters/letters.repository';
+import { MessagesRepository } from '../messages/messages.repository';
 import type { PrintRun } from '../printing/print-run.entity';
 import { PrintRunsRepository } from '../printing/print-runs.repository';
 import { PostedDto, PrintRunView, StartPrintRunDto } from './dto/print-run.dto';
@@ -35,6 +36,7 @@ export class PrintRunsService {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(PrintRunsRepository) private readonly runs: PrintRunsRepository,
     @Inject(LettersRepository) private readonly letters: LettersRepository,
+    @Inject(MessagesRepository) private readonly messages: MessagesRepository,
     @Inject(PrintRunQueue) private readonly queue: PrintRunQueue,
     @Inject(AuditLogService) private readonly audit: AuditLogService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
@@ -42,11 +44,17 @@ export class PrintRunsService {
 
   async start(caller: Caller, body: StartPrintRunDto): Promise<PrintRunView> {
     const scope = this.scopeOf(body);
-    if (body.kind === 'cards') throw new DomainError('print_invalid', 'cards runs print approved solidarity messages: none are held for this scope');
     if (!this.config.orgPostalAddress) {
       throw new DomainError('print_unconfigured', "ORG_POSTAL_ADDRESS is not set: printed letters and their envelopes need the organisation's return address");
     }
     if (!(await this.runs.scopeExists(scope))) throw new NotFoundError('appealId' in scope ? 'Appeal' : 'Cycle');
+    const what = 'appealId' in scope ? 'appeal' : 'cycle';
+    if (body.kind === 'cards') {
+      const unaddressed = (await this.messages.awaitingCards(scope)).filter((one) => !one.addressed);
+      if (unaddressed.length > 0) {
+        throw new DomainError('print_unconfigured', `approved messages wait for cards, but these cases have no messageAddress: ${unaddressed.map((one) => one.caseName).join(', ')}`);
+      }
+    }
     const run = await this.db.transaction(async (manager) => {
       const created = await this.runs.create(manager, {
         kind: body.kind,
@@ -56,8 +64,8 @@ export class PrintRunsService {
         envelopes: body.envelopes ?? 'DL',
         startedBy: caller.id,
       });
-      const taken = await this.letters.attachToPrintRun(manager, created.id, scope);
-      if (taken === 0) throw new DomainError('print_nothing', `no letter of this ${'appealId' in scope ? 'appeal' : 'cycle'} waits for post`);
+      const taken = body.kind === 'cards' ? await this.messages.attachToPrintRun(manager, created.id, scope) : await this.letters.attachToPrintRun(manager, created.id, scope);
+      if (taken === 0) throw new DomainError('print_nothing', body.kind === 'cards' ? `no approved message of this ${what} waits for a card` : `no letter of this ${what} waits for post`);
       await this.runs.setCount(manager, created.id, taken);
       await this.audit.record({ actorId: caller.id, action: 'print.start', subjectType: 'print_run', subjectId: created.id, detail: { letters: taken, ...scope } }, manager);
       return { ...created, letters: taken } as PrintRun;
@@ -87,7 +95,7 @@ export class PrintRunsService {
       if (run.status !== 'ready') throw new DomainError('print_status', `the run is ${run.status}: only a ready run can be marked posted`);
       if (body.postedOn < run.createdAt.toISOString().slice(0, 10)) throw new DomainError('print_invalid', 'postedOn must not be before the run was started');
       await this.runs.markPosted(manager, id, body.postedOn);
-      const posted = await this.letters.markPosted(manager, id);
+      const posted = run.kind === 'cards' ? await this.messages.markPosted(manager, id) : await this.letters.markPosted(manager, id);
       await this.audit.record({ actorId: caller.id, action: 'print.posted', subjectType: 'print_run', subjectId: id, detail: { letters: posted, postedOn: body.postedOn } }, manager);
     });
     return this.get(id);
@@ -99,7 +107,7 @@ export class PrintRunsService {
       if (!run) throw new NotFoundError('Print run');
       if (run.status !== 'ready' && run.status !== 'failed') throw new DomainError('print_status', `the run is ${run.status}: only a ready or failed run can be discarded`);
       await this.runs.markDiscarded(manager, id);
-      const released = await this.letters.releaseFromPrintRun(manager, id);
+      const released = run.kind === 'cards' ? await this.messages.releaseFromPrintRun(manager, id) : await this.letters.releaseFromPrintRun(manager, id);
       await this.audit.record({ actorId: caller.id, action: 'print.discard', subjectType: 'print_run', subjectId: id, detail: { letters: released } }, manager);
     });
     await rm(join(this.config.printDir, id), { recursive: true, force: true });
@@ -120,6 +128,11 @@ export class PrintRunsService {
   /** How many letters of the scope wait for post now. */
   awaiting(scope: PrintScope): Promise<number> {
     return this.letters.countAwaitingPost(scope);
+  }
+
+  /** How many approved messages of the scope wait for a card now (those of cases with an address for cards). */
+  async awaitingCards(scope: PrintScope): Promise<number> {
+    return (await this.messages.awaitingCards(scope)).filter((one) => one.addressed).reduce((sum, one) => sum + one.approved, 0);
   }
 
   private scopeOf(body: { appealId?: string; cycleId?: string }): PrintScope {
