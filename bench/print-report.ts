@@ -28,6 +28,11 @@ export interface PrintRound {
   bare: PrintChildRun | null;
   /** qalam's letters.pdf pages/s over the bare loop's pages/s. */
   ratio: number | null;
+  /**
+   * The same ratio by CPU seconds (pages per CPU second of each child): steadier than wall
+   * time on a machine shared with other work, where a child waits for a core.
+   */
+  cpuRatio: number | null;
 }
 
 export interface PrintCheck {
@@ -47,7 +52,7 @@ export interface PrintBenchResult {
   setup: { nodeFlags: { qalam: string[]; bare: string[] }; pdfkit: string; envelopeFormat: string };
   rounds: PrintRound[];
   /** Medians over the rounds. */
-  median: { qalamPagesPerSecond: number | null; barePagesPerSecond: number | null; ratio: number | null };
+  median: { qalamPagesPerSecond: number | null; barePagesPerSecond: number | null; ratio: number | null; cpuRatio: number | null };
   /** The highest peak RSS of each kind of child over the rounds, MB, and the bench's own. */
   peakRssMb: { qalam: number | null; bare: number | null; bench: number | null };
   checks: PrintCheck[];
@@ -67,12 +72,13 @@ export function summariseRounds(rounds: readonly PrintRound[]): Pick<PrintBenchR
       qalamPagesPerSecond: median(qalam.map((run) => run.pagesPerSecond)),
       barePagesPerSecond: median(bare.map((run) => run.pagesPerSecond)),
       ratio: median(rounds.flatMap((round) => (round.ratio === null ? [] : [round.ratio]))),
+      cpuRatio: median(rounds.flatMap((round) => (round.cpuRatio === null ? [] : [round.cpuRatio]))),
     },
     peakRssMb: { qalam: highest(qalam.map((run) => run.peakRssMb)), bare: highest(bare.map((run) => run.peakRssMb)) },
   };
 }
 
-export function assessPrintTargets(result: Pick<PrintBenchResult, 'median' | 'peakRssMb'>): PrintBenchResult['targets'] {
+export function assessPrintTargets(result: { median: PrintBenchResult['median']; peakRssMb: { qalam: number | null } }): PrintBenchResult['targets'] {
   const ratio = result.median.ratio;
   const rss = result.peakRssMb.qalam;
   return {
@@ -98,11 +104,11 @@ export function formatPrintSummary(result: PrintBenchResult): string {
   lines.push(`qalam bench --mode print: ${int(args.letters)} letters x ${args.rounds} rounds, ${args.paper}, envelopes ${result.setup.envelopeFormat}, pdfkit ${result.setup.pdfkit}`);
   lines.push(`${label('machine')}${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}`);
   for (const round of result.rounds) {
-    lines.push(`${label(`round ${round.round}`)}(${round.order.join(' then ')}) ratio ${times(round.ratio)}`);
+    lines.push(`${label(`round ${round.round}`)}(${round.order.join(' then ')}) ratio ${times(round.ratio)}, by CPU seconds ${times(round.cpuRatio)}`);
     if (round.qalam) lines.push(`${label('  qalam')}${childLine(round.qalam)}`);
     if (round.bare) lines.push(`${label('  bare')}${childLine(round.bare)}`);
   }
-  lines.push(`${label('median')}qalam ${rate(result.median.qalamPagesPerSecond)}, bare pdfkit ${rate(result.median.barePagesPerSecond)}, ratio ${times(result.median.ratio)}`);
+  lines.push(`${label('median')}qalam ${rate(result.median.qalamPagesPerSecond)}, bare pdfkit ${rate(result.median.barePagesPerSecond)}, ratio ${times(result.median.ratio)} (by CPU seconds ${times(result.median.cpuRatio)})`);
   const rss = result.peakRssMb;
   lines.push(`${label('peak RSS')}qalam ${rss.qalam === null ? '?' : `${int(rss.qalam)} MB`}, bare ${rss.bare === null ? '?' : `${int(rss.bare)} MB`} (it holds every letter's text), bench ${rss.bench === null ? '?' : `${int(rss.bench)} MB`}`);
   for (const check of result.checks) lines.push(`${label('check')}${check.name}: ${check.detail}: ${check.ok ? 'OK' : 'FAILED'}`);

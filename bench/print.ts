@@ -66,10 +66,10 @@ export class PrintRun {
       machine: describeMachine(),
       setup: { nodeFlags: { qalam: this.qalamFlags, bare: [] }, pdfkit: pdfkitVersion(), envelopeFormat: 'DL' },
       rounds: [],
-      median: { qalamPagesPerSecond: null, barePagesPerSecond: null, ratio: null },
+      median: { qalamPagesPerSecond: null, barePagesPerSecond: null, ratio: null, cpuRatio: null },
       peakRssMb: { qalam: null, bare: null, bench: null },
       checks: [],
-      targets: assessPrintTargets({ median: { qalamPagesPerSecond: null, barePagesPerSecond: null, ratio: null }, peakRssMb: { qalam: null, bare: null, bench: null } }),
+      targets: assessPrintTargets({ median: { qalamPagesPerSecond: null, barePagesPerSecond: null, ratio: null, cpuRatio: null }, peakRssMb: { qalam: null } }),
       resultsFile: null,
     };
   }
@@ -86,7 +86,7 @@ export class PrintRun {
       for (let round = 1; round <= options.rounds; round++) {
         // Alternating, so a machine that warms or gets busier over the run favours neither.
         const order: PrintChildKind[] = round % 2 === 1 ? ['qalam', 'bare'] : ['bare', 'qalam'];
-        const figures: PrintRound = { round, order, qalam: null, bare: null, ratio: null };
+        const figures: PrintRound = { round, order, qalam: null, bare: null, ratio: null, cpuRatio: null };
         result.rounds.push(figures);
         for (const kind of order) {
           this.checkInterrupted();
@@ -94,6 +94,7 @@ export class PrintRun {
         }
         if (figures.qalam && figures.bare) {
           figures.ratio = figures.qalam.pagesPerSecond / figures.bare.pagesPerSecond;
+          figures.cpuRatio = figures.qalam.pages / figures.qalam.cpuSeconds / (figures.bare.pages / figures.bare.cpuSeconds);
           this.check(`round ${round}: the bare loop drew as many pages as letters.pdf holds`, figures.bare.pages === figures.qalam.pages, `${int(figures.bare.pages)} and ${int(figures.qalam.pages)}`);
         }
         this.log(`round ${round}: ratio ${figures.ratio?.toFixed(2) ?? '-'}`);
