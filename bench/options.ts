@@ -35,6 +35,7 @@ export function smtpSinkPath(): string | null {
 const BENCH_DEFAULTS = { databaseUrl: 'postgres://postgres@127.0.0.1:5432/qalam_bench', queuePrefix: 'qalam-bench' };
 
 export const USAGE = `usage: npm run bench -- [options]
+       npm run bench -- --mode print [options]   (the print run: --mode print --help)
 
   --letters N          letters the appeal creates (default 100000)
   --officials N        officials the appeal writes to, 1 to 200 (default 1);

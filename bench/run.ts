@@ -8,6 +8,9 @@ import { DumpedMessage, kindOf, messageIdMatches, readDump } from './dump';
 import { busyShare, describeMachine, machineCpuTicks } from './machine';
 import { elapsedSince, freePort, sleep, waitFor } from './net';
 import { BenchOptions, parseBenchArgs, poolSizes, USAGE } from './options';
+import { PrintRun } from './print';
+import { BenchMode, benchMode, parsePrintArgs, PRINT_USAGE } from './print-options';
+import { formatPrintSummary } from './print-report';
 import { Campaign, createCampaign, QalamApi } from './qalam-api';
 import { MAIL_FROM, PRODUCTION_NODE_FLAGS, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
 import { assessTargets, BaselineCheck, BenchResult, ExactlyOnce, formatSummary, mb, receivedExactly, writeResult } from './report';
@@ -404,12 +407,30 @@ class BenchRun {
 }
 
 if (require.main === module) {
-  runProgram({
-    name: 'bench',
-    usage: USAGE,
-    parse: (argv) => parseBenchArgs(argv),
-    start: (options) => new BenchRun(options),
-    write: (result) => writeResult(RESULTS_DIR, String(result.letters.requested), result),
-    summary: formatSummary,
-  });
+  // `--mode print` runs the print-run bench instead; without it, the delivery bench as always.
+  let mode: BenchMode = 'delivery';
+  try {
+    mode = benchMode(process.argv.slice(2)).mode;
+  } catch {
+    // runProgram reports the bad --mode with the usage.
+  }
+  if (mode === 'print') {
+    runProgram({
+      name: 'bench',
+      usage: PRINT_USAGE,
+      parse: (argv) => parsePrintArgs(benchMode(argv).rest),
+      start: (options) => new PrintRun(options),
+      write: (result) => writeResult(RESULTS_DIR, `print-${result.arguments.letters}`, result),
+      summary: formatPrintSummary,
+    });
+  } else {
+    runProgram({
+      name: 'bench',
+      usage: USAGE,
+      parse: (argv) => parseBenchArgs(benchMode(argv).rest),
+      start: (options) => new BenchRun(options),
+      write: (result) => writeResult(RESULTS_DIR, String(result.letters.requested), result),
+      summary: formatSummary,
+    });
+  }
 }
