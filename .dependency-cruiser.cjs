@@ -17,7 +17,9 @@
  * A folder imports only folders of lower layers, plus, inside a layer, the edges named
  * here: cycles -> appeals; outcomes -> appeals (appeal statuses and their lock) and
  * operations -> auth among features; templates (the one rendering path) -> cases, officials,
- * supporters, letters -> supporters, cases (a letter's case, read with it), mailings ->
+ * supporters, printing (whether the print fonts can set a template a post appeal uses; the
+ * fonts' file imports nothing of templates, and no-circular keeps it so), letters -> supporters,
+ * cases (a letter's case, read with it), mailings ->
  * supporters, cases (the members mailed, the case a mail speaks of) and printing -> templates
  * (a printed letter's date formatted as the letter's own `date`) among records;
  * common -> config and database -> config, common in the base. No cycle of files either.
@@ -63,7 +65,7 @@ module.exports = {
     },
     ...upward,
     ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations', 'print', 'moderation'], { cycles: ['appeals'], outcomes: ['appeals'], operations: ['auth'] }),
-    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing', 'messages'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], printing: ['templates'], messages: ['supporters', 'cases'] }),
+    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing', 'messages'], { templates: ['cases', 'officials', 'supporters', 'printing'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], printing: ['templates'], messages: ['supporters', 'cases'] }),
     ...within('base', ['config', 'common', 'database'], { common: ['config'], database: ['config', 'common'] }),
   ],
   options: {
