@@ -28,6 +28,8 @@ interface Outcome {
   detail: string;
   /** The address to suppress after a permanent refusal. */
   suppress: string | null;
+  /** The server's answer, when `detail` says more (a letter gone to post): the suppression's reason. */
+  reply?: string;
   /** A transient failure (4xx, connection): starts the letter's retry window. */
   transient?: boolean;
   /** `post`: an `email-then-post` letter that email gave up on, queued again for a print run (never claimed by email again). */
@@ -288,7 +290,10 @@ export class LetterSenderService {
   private async record(outcomes: Outcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     const refused = [...new Set(outcomes.map((o) => o.suppress).filter((address): address is string => address !== null))];
-    const reasons = refused.map((address) => outcomes.find((o) => o.suppress === address)!.detail);
+    const reasons = refused.map((address) => {
+      const outcome = outcomes.find((o) => o.suppress === address)!;
+      return outcome.reply ?? outcome.detail;
+    });
     // One statement: a reader who sees the letters failed also sees their address suppressed.
     await this.db.query(
       `WITH recorded AS (
@@ -331,5 +336,5 @@ export class LetterSenderService {
 /** A letter email gave up on: failed, or on `email-then-post` queued for post (see afterEmailGaveUp). */
 function gaveUp(row: ClaimedRow, why: EmailGivenUp, detail: string, recorded: Pick<Outcome, 'suppress' | 'templateVersionId' | 'transient'>): Outcome {
   const after = afterEmailGaveUp(row.appeal_channel, why, detail);
-  return { id: row.id, ...recorded, status: after.status, detail: after.detail, channel: after.channel };
+  return { id: row.id, ...recorded, status: after.status, detail: after.detail, reply: detail, channel: after.channel };
 }
