@@ -17,11 +17,11 @@
  * A folder imports only folders of lower layers, plus, inside a layer, the edges named
  * here: cycles -> appeals; outcomes -> appeals (appeal statuses and their lock) and
  * operations -> auth among features; templates (the one rendering path) -> cases, officials,
- * supporters, letters -> supporters, cases (a letter's case, read with it), mailings ->
- * supporters, cases (the members mailed, the case a mail speaks of), printing -> templates
- * (a printed letter's date formatted as the letter's own `date`) and messages -> supporters,
- * cases, printing (a message is refused when the cards' fonts cannot print it: the fonts'
- * own check, not a copy) among records;
+ * supporters, printing (whether the print fonts can set a template a post appeal uses;
+ * printing imports no other record: its dates come from common/i18n), letters -> supporters,
+ * cases (a letter's case, read with it), mailings -> supporters, cases (the members mailed,
+ * the case a mail speaks of) and messages -> supporters, cases, printing (a message the
+ * cards' fonts cannot print is refused: the fonts' own check) among records;
  * common -> config and database -> config, common in the base. No cycle of files either.
  */
 const LAYERS = {
@@ -65,7 +65,7 @@ module.exports = {
     },
     ...upward,
     ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations', 'print', 'moderation'], { cycles: ['appeals'], outcomes: ['appeals'], operations: ['auth'] }),
-    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing', 'messages'], { templates: ['cases', 'officials', 'supporters'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], printing: ['templates'], messages: ['supporters', 'cases', 'printing'] }),
+    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing', 'messages'], { templates: ['cases', 'officials', 'supporters', 'printing'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], messages: ['supporters', 'cases', 'printing'] }),
     ...within('base', ['config', 'common', 'database'], { common: ['config'], database: ['config', 'common'] }),
   ],
   options: {

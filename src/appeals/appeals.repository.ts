@@ -46,6 +46,15 @@ export interface LaunchTemplateRow {
   translations: CaseTranslations;
 }
 
+/** An official of an appeal and the addresses that appeal's channel may use. */
+export interface AppealAddressRow {
+  appealId: string;
+  channel: AppealChannel;
+  id: string;
+  email: string | null;
+  postalAddress: string | null;
+}
+
 /** The appeals, appeal_templates and appeal_officials tables. Methods that take a manager run in the caller's transaction. */
 @Injectable()
 export class AppealsRepository {
@@ -158,12 +167,24 @@ export class AppealsRepository {
 
   /** The templates a launch of these appeals checks for translations: those not in English, with their appeal's case. */
   /** The appeal's channel and its officials' addresses, to check at launch that each can be written to. */
-  addressesOf(manager: EntityManager, id: string): Promise<{ channel: AppealChannel; id: string; email: string | null; postalAddress: string | null }[]> {
+  addressesOf(manager: EntityManager, ids: string[]): Promise<AppealAddressRow[]> {
     return manager.query(
-      `SELECT a.channel, o.id, o.email, o.postal_address AS "postalAddress"
+      `SELECT a.id AS "appealId", a.channel, o.id, o.email, o.postal_address AS "postalAddress"
          FROM appeals a JOIN appeal_officials ao ON ao.appeal_id = a.id JOIN officials o ON o.id = ao.official_id
-        WHERE a.id = $1 ORDER BY o.id`,
-      [id],
+        WHERE a.id = ANY($1::uuid[]) ORDER BY a.id, o.id`,
+      [ids],
+    );
+  }
+
+  /** The templates of those of these appeals whose letters may be printed (post, email-then-post), in the coordinator's order. */
+  printedTemplatesOf(manager: EntityManager, ids: string[]): Promise<{ appealId: string; templateId: string; templateName: string; subject: string; body: string }[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager.query(
+      `SELECT a.id AS "appealId", tp.id AS "templateId", tp.name AS "templateName", tp.subject, tp.body
+         FROM appeals a JOIN appeal_templates at ON at.appeal_id = a.id JOIN templates tp ON tp.id = at.template_id
+        WHERE a.id = ANY($1::uuid[]) AND a.channel IN ('post', 'email-then-post')
+        ORDER BY a.id, at.position`,
+      [ids],
     );
   }
 

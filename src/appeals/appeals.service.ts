@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { lockAppealShared, lockAppeals } from '../database/appeal-locks';
 import { AuditLogService } from '../database/audit-log.service';
 import { Caller } from '../common/auth/current-supporter.decorator';
@@ -15,6 +15,7 @@ import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
 import { LetterRendererService } from '../templates/letter-renderer.service';
 import { Template } from '../templates/template.entity';
+import { TemplateUnprintableError, unprintableTemplates } from '../templates/template-fonts';
 import { AppealChannel, AppealStatus, CHANNEL_NEEDS, reachableOn } from './appeal.entity';
 import { assertTranslatedForLaunch } from './appeal-languages';
 import { AppealsRepository, LetterCountRow } from './appeals.repository';
@@ -145,10 +146,8 @@ export class AppealsService {
       await lockAppeals(manager, [id]);
       if (action === 'launch' && (await this.appeals.statusOf(manager, id)) === 'draft') {
         assertTranslatedForLaunch(await this.appeals.launchTemplatesOf(manager, [id]), [id]);
-        // An official edited since the draft was made may have lost the address its channel needs.
-        const addresses = await this.appeals.addressesOf(manager, id);
-        const unreachable = addresses.length > 0 ? unreachableProblem(addresses[0].channel, addresses) : null;
-        if (unreachable) throw new DomainError('appeal_invalid', [unreachable]);
+        await this.assertReachable(manager, [id], 'appeal_invalid');
+        await this.assertPrintable(manager, [id], 'appeal_invalid');
       }
       if (!(await this.appeals.moveStatus(manager, id, from, to, action === 'launch'))) {
         const appeal = await this.appeals.findById(id, manager);
@@ -163,6 +162,27 @@ export class AppealsService {
     await this.letters.enqueue(range);
     if (action === 'resume') await this.letters.enqueueQueuedOfAppeal(id);
     return this.get(id);
+  }
+
+  /**
+   * Refuses (`code`, 400) appeals whose officials, edited since the draft was made, lost the
+   * address each appeal's channel needs: a launch, and a cycle's opening of its appeals.
+   */
+  async assertReachable(manager: EntityManager, appealIds: string[], code: 'appeal_invalid' | 'cycle_appeal_unreachable'): Promise<void> {
+    const addresses = await this.appeals.addressesOf(manager, appealIds);
+    const problems = appealIds.flatMap((appealId) => {
+      const officials = addresses.filter((row) => row.appealId === appealId);
+      const problem = officials.length > 0 ? unreachableProblem(officials[0].channel, officials) : null;
+      if (!problem) return [];
+      return [code === 'cycle_appeal_unreachable' ? `appealIds: appeal ${appealId}: ${problem.replace(/^officialIds: /, 'official ')}` : problem];
+    });
+    if (problems.length > 0) throw new DomainError(code, problems);
+  }
+
+  /** Refuses (`code`, 400) post and email-then-post appeals with a template the print fonts cannot set, naming the templates and the characters. */
+  async assertPrintable(manager: EntityManager, appealIds: string[], code: 'appeal_invalid' | 'cycle_appeal_unprintable'): Promise<void> {
+    const unprintable = unprintableTemplates(await this.appeals.printedTemplatesOf(manager, appealIds));
+    if (unprintable.length > 0) throw new TemplateUnprintableError(code, unprintable);
   }
 
   /** A member signs as itself; signing again returns the same signature and creates no letter. */

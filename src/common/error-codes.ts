@@ -13,7 +13,7 @@
 /** Shared by every module: an id that names nothing (or nothing the caller may see). */
 export const COMMON_ERROR_CODES = ['not_found'] as const;
 export const APPEAL_ERROR_CODES = ['appeal_invalid', 'case_unknown', 'appeal_status', 'appeal_not_open', 'case_untranslated'] as const;
-export const CYCLE_ERROR_CODES = ['cycle_invalid', 'cycle_status', 'cycle_appeal_status', 'cycle_not_open', 'cycle_reminded', 'cycle_reminder_early'] as const;
+export const CYCLE_ERROR_CODES = ['cycle_invalid', 'cycle_status', 'cycle_appeal_status', 'cycle_not_open', 'cycle_reminded', 'cycle_reminder_early', 'cycle_appeal_unreachable', 'cycle_appeal_unprintable'] as const;
 export const SUPPORTER_ERROR_CODES = ['supporter_exists', 'role_forbidden', 'csv_columns', 'csv_invalid', 'csv_empty', 'link_invalid', 'supporter_admin_only'] as const;
 export const MEMBER_ERROR_CODES = ['signup_invalid'] as const;
 export const OFFICIAL_ERROR_CODES = ['official_unreachable'] as const;

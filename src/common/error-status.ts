@@ -23,6 +23,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   cycle_not_open: HttpStatus.CONFLICT,
   cycle_reminded: HttpStatus.CONFLICT,
   cycle_reminder_early: HttpStatus.CONFLICT,
+  cycle_appeal_unreachable: HttpStatus.BAD_REQUEST,
+  cycle_appeal_unprintable: HttpStatus.BAD_REQUEST,
 
   // supporters
   supporter_exists: HttpStatus.CONFLICT,

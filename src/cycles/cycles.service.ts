@@ -27,7 +27,9 @@ const BUNDLED_STATUSES = ['draft', 'open'];
  *   create(input: CreateCycleDto): Promise<CycleView>
  *   get(id: string): Promise<CycleView>                               404 if unknown
  *   list(page: number, limit: number): Promise<Page<CycleView>>
- *   open(id: string): Promise<CycleView>                              409 unless draft, or if an appeal no longer takes signatures
+ *   open(id: string): Promise<CycleView>                              409 unless draft, or if an appeal no longer takes signatures;
+ *                                                                     400 if an appeal's official lost the address its channel needs,
+ *                                                                     or a draft post appeal has a template the print fonts cannot set
  *   remind(id: string): Promise<{ queued: number }>                   409 unless open, if reminded already or before reminderAfterDays
  *
  * For the signing pages (a member who arrives with the sign link of their invitation):
@@ -106,6 +108,9 @@ export class CyclesService {
       // Its draft appeals are launched here: the same refusal as a launch of each.
       const drafts = appeals.filter((appeal) => appeal.status === 'draft').map((appeal) => appeal.id);
       assertTranslatedForLaunch(await this.appealRows.launchTemplatesOf(manager, drafts), drafts);
+      await this.appeals.assertPrintable(manager, drafts, 'cycle_appeal_unprintable');
+      // Every appeal, open ones too, gets the auto-signers' letters now: each official must still be reachable on its appeal's channel.
+      await this.appeals.assertReachable(manager, appealIds, 'cycle_appeal_unreachable');
       await this.appealRows.launchDrafts(manager, appealIds);
       const letters = await this.letters.createForAutoSignersOfAppeals(manager, appealIds);
       // Staff accounts are not invited; auto-signers have signed already.

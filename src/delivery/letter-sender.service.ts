@@ -9,6 +9,7 @@ import { AppealTemplate, letterPartsOf, LetterRow, letterRowColumns, letterRowJo
 import { DeliveryProgressService } from './delivery-progress.service';
 import { LetterWithheld, MailTransportService, OutcomeKind } from './mail-transport.service';
 import { decidePace, OfficialPace } from './pacing';
+import { afterEmailGaveUp, EmailGivenUp } from './post-fallback';
 import { transientFailureIsFinal } from './retry-policy';
 import { WorkerRegistryService } from './worker-registry.service';
 
@@ -27,8 +28,12 @@ interface Outcome {
   detail: string;
   /** The address to suppress after a permanent refusal. */
   suppress: string | null;
+  /** The server's answer, when `detail` says more (a letter gone to post): the suppression's reason. */
+  reply?: string;
   /** A transient failure (4xx, connection): starts the letter's retry window. */
   transient?: boolean;
+  /** `post`: an `email-then-post` letter that email gave up on, queued again for a print run (never claimed by email again). */
+  channel?: 'post' | null;
 }
 
 /** A batch this process is running already (BullMQ handed it out again): the new run waits and tries later. */
@@ -44,6 +49,8 @@ export interface BatchResult {
   retry: number;
   failed: number;
   unknown: number;
+  /** Letters of `email-then-post` appeals that email gave up on, now waiting for post. */
+  post: number;
   /** Letters taken over from a dead worker. */
   recovered: number;
   /** Letters that wait for an official's pace, and when to look at them again. */
@@ -92,7 +99,7 @@ export class LetterSenderService {
   async sendBatch(batchId: string, letterIds: string[]): Promise<BatchResult> {
     if (!this.registry.hold(batchId)) throw new BatchBusyError(batchId);
     try {
-      const result: BatchResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0, recovered: 0, waiting: 0, retryAt: null, retryRound: 0 };
+      const result: BatchResult = { claimed: 0, sent: 0, retry: 0, failed: 0, unknown: 0, post: 0, recovered: 0, waiting: 0, retryAt: null, retryRound: 0 };
       result.recovered = await this.takeOver(batchId, letterIds);
 
       await this.progress.open(batchId, this.registry.workerId);
@@ -105,11 +112,14 @@ export class LetterSenderService {
         for (const row of rows) if (row.templates) this.templatesOfAppeal.set(row.appeal_id, row.templates);
         const outcomes = await Promise.all(rows.map((row) => this.sendOne(batchId, row)));
         await this.recordDurably(batchId, outcomes);
+        // A letter gone to post is queued but no retry: the job does not come back for it.
+        const retried = (outcome: Outcome) => outcome.status === 'queued' && outcome.channel !== 'post';
         for (const outcome of outcomes) {
-          if (outcome.status === 'queued') result.retry += 1;
+          if (outcome.channel === 'post') result.post += 1;
+          else if (outcome.status === 'queued') result.retry += 1;
           else result[outcome.status] += 1;
         }
-        result.retryRound = Math.max(0, ...rows.filter((row) => outcomes.some((o) => o.id === row.id && o.status === 'queued')).map((row) => row.attempts));
+        result.retryRound = Math.max(0, ...rows.filter((row) => outcomes.some((o) => o.id === row.id && retried(o))).map((row) => row.attempts));
       }
       // Only now is every outcome in Postgres; a Redis that is away keeps the marks until they expire.
       await this.progress.close(batchId).catch((error: Error) => this.logger.warn(`Batch ${batchId}: progress marks not deleted (${error.message.slice(0, 100)}); they expire`));
@@ -214,9 +224,9 @@ export class LetterSenderService {
   }
 
   private async sendOne(batchId: string, row: ClaimedRow): Promise<Outcome> {
-    if (!row.official_email) return { id: row.id, status: 'failed', detail: 'the official has no email address', suppress: null };
+    if (!row.official_email) return gaveUp(row, 'no-email', 'the official has no email address', { suppress: null });
     const address = row.official_email.toLowerCase();
-    if (row.suppressed || this.refused.has(address)) return { id: row.id, status: 'failed', detail: SUPPRESSED, suppress: null };
+    if (row.suppressed || this.refused.has(address)) return gaveUp(row, 'suppressed', SUPPRESSED, { suppress: null });
     let letter: { subject: string; body: string };
     let fromName: string;
     let templateVersionId: string | null;
@@ -241,14 +251,12 @@ export class LetterSenderService {
       // Best effort: if this mark is lost and the worker dies now, the letter is `unknown`, never resent.
       await this.progress.sent(batchId, row.id, outcome.detail).catch(() => undefined);
     }
-    return {
-      id: row.id,
-      templateVersionId,
-      status: this.statusAfter(outcome.kind, row),
-      detail: outcome.detail,
-      suppress: outcome.permanent ? address : null,
-      transient: outcome.kind === 'retry',
-    };
+    const recorded = { templateVersionId, suppress: outcome.permanent ? address : null, transient: outcome.kind === 'retry' };
+    const status = this.statusAfter(outcome.kind, row);
+    if (status !== 'failed') return { id: row.id, status, detail: outcome.detail, ...recorded };
+    // Withheld before its data because the address was refused meanwhile, refused for good now, or out of retries.
+    const why: EmailGivenUp = outcome.kind === 'retry' ? 'retries-exhausted' : outcome.permanent ? 'refused' : 'suppressed';
+    return gaveUp(row, why, outcome.detail, recorded);
   }
 
   /** A transient failure is final once the letter has used its attempts and its retry window. */
@@ -276,12 +284,16 @@ export class LetterSenderService {
   /**
    * Every outcome of a batch and the addresses refused with it, in one statement. A
    * letter a take-over called `unknown` while this worker was cut off is corrected to
-   * `sent` by the worker that had its 250.
+   * `sent` by the worker that had its 250. A letter going to post (`channel`) is moved
+   * only from `sending`, by the run that claimed it: once, and counted once, as `queued`.
    */
   private async record(outcomes: Outcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     const refused = [...new Set(outcomes.map((o) => o.suppress).filter((address): address is string => address !== null))];
-    const reasons = refused.map((address) => outcomes.find((o) => o.suppress === address)!.detail);
+    const reasons = refused.map((address) => {
+      const outcome = outcomes.find((o) => o.suppress === address)!;
+      return outcome.reply ?? outcome.detail;
+    });
     // One statement: a reader who sees the letters failed also sees their address suppressed.
     await this.db.query(
       `WITH recorded AS (
@@ -293,8 +305,9 @@ export class LetterSenderService {
               claimed_by = CASE WHEN u.status = 'queued' THEN NULL ELSE l.claimed_by END,
               retry_since = CASE WHEN u.transient THEN coalesce(l.retry_since, now()) ELSE l.retry_since END,
               template_version_id = coalesce(u.template_version_id, l.template_version_id),
+              channel = coalesce(u.channel, l.channel),
               updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[], $8::uuid[]) AS u(id, status, detail, transient, template_version_id)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[], $8::uuid[], $11::text[]) AS u(id, status, detail, transient, template_version_id, channel)
         WHERE l.id = u.id AND (l.status = 'sending' OR (l.status = 'unknown' AND u.status = 'sent' AND l.claimed_by = $7))
        RETURNING l.id)
        INSERT INTO suppressions (address, reason) SELECT * FROM unnest($9::text[], $10::text[]) ON CONFLICT (address) DO NOTHING`,
@@ -308,6 +321,7 @@ export class LetterSenderService {
         outcomes.map((o) => o.templateVersionId ?? null),
         refused,
         reasons,
+        outcomes.map((o) => o.channel ?? null),
       ],
     );
   }
@@ -317,4 +331,10 @@ export class LetterSenderService {
     const [prefix, suffix] = this.mail.messageIdOf('\u0000').split('\u0000');
     return [prefix, suffix];
   }
+}
+
+/** A letter email gave up on: failed, or on `email-then-post` queued for post (see afterEmailGaveUp). */
+function gaveUp(row: ClaimedRow, why: EmailGivenUp, detail: string, recorded: Pick<Outcome, 'suppress' | 'templateVersionId' | 'transient'>): Outcome {
+  const after = afterEmailGaveUp(row.appeal_channel, why, detail, row.official_postal_address !== null && row.official_postal_address.trim() !== '');
+  return { id: row.id, ...recorded, status: after.status, detail: after.detail, reply: detail, channel: after.channel };
 }

@@ -314,6 +314,27 @@ export class LettersRepository {
     ]);
     return { letters, total };
   }
+
+  /**
+   * Letters of `email-then-post` appeals that email gave up on after all (`failed`, or
+   * `bounced` once the inbound handler reads a DSN) go by post: `queued` again, channel
+   * `post`, in no print run yet; no claim, enqueue or reconcile takes them by email again
+   * (goesByEmail). Only from those statuses and only once (a letter already moved is
+   * `queued`, or further along a print run). The letter_counts trigger moves each count
+   * from its old status to `queued`, so the total stays. Returns how many moved.
+   */
+  queueForPost(manager: EntityManager, letterIds: string[]): Promise<number> {
+    if (letterIds.length === 0) return Promise.resolve(0);
+    return execute(
+      manager,
+      `UPDATE letters l SET status = 'queued', channel = 'post', claimed_by = NULL, print_run_id = NULL,
+              last_error = concat_ws('; ', l.last_error, 'waits for post'), updated_at = now()
+         FROM appeals a, officials o
+        WHERE a.id = l.appeal_id AND o.id = l.official_id AND a.channel = 'email-then-post' AND nullif(trim(o.postal_address), '') IS NOT NULL
+          AND l.id = ANY($1::uuid[]) AND l.status IN ('failed', 'bounced') AND l.channel IS NULL`,
+      [letterIds],
+    );
+  }
 }
 
 function scopeCondition(scope: PrintScope, parameter: string): string {

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { catalogueOf } from '../common/i18n/messages';
-import { formatDate } from '../templates/letter-context';
+import { formatDate } from '../common/i18n/dates';
 import { checkOrganisation, describeCharacters, unsupportedCharacters } from './fonts';
 import { fittingSize, mm, PAPER, PaperSize, textInMargin } from './pdf-output';
 import { AIR_MAIL_MARK, addressLines, countryLine, isCountryCode, OfficialAddressee, officialAddress } from './postal-address';

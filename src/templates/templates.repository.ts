@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** A default template as the installer writes it. */
 export interface DefaultTemplateRow {
@@ -47,6 +47,19 @@ export class TemplatesRepository {
       );
       return rows.length;
     });
+  }
+
+  /**
+   * The appeals that would print a template's letters: by post or email-then-post, and not
+   * over yet (a draft, open or paused appeal), in the order they were made.
+   */
+  postAppealsUsing(manager: EntityManager, templateId: string): Promise<{ id: string; title: string }[]> {
+    return manager.query(
+      `SELECT a.id, a.title FROM appeal_templates at JOIN appeals a ON a.id = at.appeal_id
+        WHERE at.template_id = $1 AND a.channel IN ('post', 'email-then-post') AND a.status IN ('draft', 'open', 'paused')
+        ORDER BY a.created_at, a.id`,
+      [templateId],
+    );
   }
 
   /** The latest saved template of a kind in each language (a handful of rows). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Case } from '../cases/case.entity';
 import { NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
@@ -19,6 +19,8 @@ import { LetterRendererService } from './letter-renderer.service';
 import { RenderedLetter, TemplateKind, TemplateRefusedError, validateTemplate } from './template-engine';
 import { TemplateVersion } from './template-version.entity';
 import { Template } from './template.entity';
+import { TemplateUnprintableError, unprintableLines } from './template-fonts';
+import { TemplatesRepository } from './templates.repository';
 
 @Injectable()
 export class TemplatesService {
@@ -30,9 +32,14 @@ export class TemplatesService {
     @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
+    @Inject(TemplatesRepository) private readonly rows: TemplatesRepository,
   ) {}
 
-  /** Templates are code written by coordinators: refused when saved unless strictly valid. */
+  /**
+   * Templates are code written by coordinators: refused when saved unless strictly valid.
+   * A new template is used by no appeal yet: the print fonts are checked when a post appeal
+   * using it is launched (or it is edited while one uses it).
+   */
   async create(input: CreateTemplateDto): Promise<TemplateView> {
     assertValid(input.kind, input.subject, input.body);
     return toTemplateView(await this.templates.save(this.templates.create(input)));
@@ -64,10 +71,23 @@ export class TemplatesService {
       const body = input.body ?? template.body;
       assertValid(template.kind, subject, body);
       const newText = subject !== template.subject || body !== template.body;
+      if (newText) await this.assertPrintable(manager, template, subject, body);
       if (!newText && (input.name === undefined || input.name === template.name)) return;
       await manager.update(Template, { id }, { name: input.name ?? template.name, subject, body, ...(newText ? { version: template.version + 1 } : {}) });
     });
     return this.get(id);
+  }
+
+  /**
+   * New text of a template that a post (or email-then-post) appeal still to run would print:
+   * refused, naming the characters and the appeals, if the print fonts cannot set it.
+   */
+  private async assertPrintable(manager: EntityManager, template: Template, subject: string, body: string): Promise<void> {
+    const lines = unprintableLines(subject, body);
+    if (lines.length === 0) return;
+    const appeals = await this.rows.postAppealsUsing(manager, template.id);
+    if (appeals.length === 0) return;
+    throw new TemplateUnprintableError('template_invalid', [{ templateId: template.id, templateName: template.name, lines }], appeals.map((appeal) => appeal.title));
   }
 
   /** The letter as the worker would render it (the one rendering path), for a case, an official and optionally a supporter. */

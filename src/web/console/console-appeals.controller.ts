@@ -24,6 +24,7 @@ import { ConsoleExceptionFilter } from './console-exception.filter';
 import { apiBodyOf, FieldProblems, problemsFor, problemSummary, refusalOf, validateForm } from './console-form';
 import { consoleLayout } from './console-layout';
 import { ConsoleRequest, seeOther, whole } from './console-page';
+import { describedCharactersOf, TemplateUnprintableError } from '../../templates/template-fonts';
 
 type StaffRequest = ConsoleRequest;
 
@@ -272,6 +273,10 @@ function countsOf(appeal: AppealView, messages: Catalogue) {
 
 /** Why a launch was refused, in the page's words; a missing translation links to the case's form, where translations are added. */
 function launchRefusalOf(refusal: DomainError, caseId: string, messages: Catalogue): { lines: string[]; caseHref: string | null } {
+  if (refusal instanceof TemplateUnprintableError) {
+    const lines = refusal.templates.map((template) => messages.t('consoleAppeals.launch.unprintable', { template: template.templateName, characters: describedCharactersOf(template) }));
+    return { lines, caseHref: null };
+  }
   if (!(refusal instanceof CaseUntranslatedError)) return { lines: [...refusal.messages], caseHref: null };
   const lines = refusal.templates.map((template) =>
     messages.t('consoleAppeals.launch.untranslated', {

@@ -11,6 +11,7 @@ import { OfficialsService } from '../../officials/officials.service';
 import { SupportersService } from '../../supporters/supporters.service';
 import { CreateTemplateDto, PreviewTemplateDto, TemplateWithVersionsView, UpdateTemplateDto } from '../../templates/dto/template.dto';
 import { allowedVariables, TEMPLATE_KINDS, TemplateKind, TemplateProblem, TemplateRefusedError } from '../../templates/template-engine';
+import { describedCharactersOf, TemplateUnprintableError } from '../../templates/template-fonts';
 import { TemplatesService } from '../../templates/templates.service';
 import { pageHeaders } from '../page-response';
 import { ViewsService } from '../views.service';
@@ -89,7 +90,7 @@ export class ConsoleTemplatesController {
       const created = await this.templates.create(checked.value);
       return seeOther(response, `/console/templates/${created.id}`);
     } catch (error) {
-      const refused = templateRefusalOf(error);
+      const refused = templateRefusalOf(error, catalogueOf(staffOf(request).language));
       if (!refused) throw error;
       return this.newPage(request, response, HttpStatus.BAD_REQUEST, kept, refused.problems, refused.lines);
     }
@@ -112,7 +113,7 @@ export class ConsoleTemplatesController {
       await this.templates.update(id, checked.value);
       return seeOther(response, `/console/templates/${id}?saved=1`);
     } catch (error) {
-      const refused = templateRefusalOf(error);
+      const refused = templateRefusalOf(error, catalogueOf(staffOf(request).language));
       if (!refused) throw error;
       return this.editorPage(request, response, HttpStatus.BAD_REQUEST, template, { values: kept, problems: refused.problems, lines: refused.lines });
     }
@@ -197,8 +198,16 @@ interface LineProblem extends TemplateProblem {
   text: string;
 }
 
-/** The engine's refusal at its lines, or the service's of a field; null for what is not the form's to show. */
-function templateRefusalOf(error: unknown): { problems: FieldProblems; lines: LineProblem[] } | null {
+/** The engine's refusal at its lines (or the print fonts'), or the service's of a field; null for what is not the form's to show. */
+function templateRefusalOf(error: unknown, messages: Catalogue): { problems: FieldProblems; lines: LineProblem[] } | null {
+  if (error instanceof TemplateUnprintableError) {
+    const appeals = error.appealTitles.map((title) => messages.t('consoleAppeals.template.quoted', { title })).join(', ');
+    const lines = error.templates.flatMap((template) => template.lines);
+    return {
+      problems: {},
+      lines: lines.map((line) => ({ field: line.field, line: line.line, message: messages.t('consoleAppeals.template.unprintable', { characters: describedCharactersOf({ lines: [line] }), appeals }), text: '' })),
+    };
+  }
   if (error instanceof TemplateRefusedError) return { problems: {}, lines: error.problems.map((problem) => ({ ...problem, text: '' })) };
   const problems = refusalOf(error, TEMPLATE_FIELDS);
   return problems ? { problems, lines: [] } : null;
