@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { LetterQueueService } from '../src/delivery/letter-queue.service';
 import { LetterSenderService } from '../src/delivery/letter-sender.service';
@@ -33,7 +36,7 @@ describe('email-then-post falls back to post', () => {
   beforeAll(async () => {
     sink = await new SmtpSink().start();
     sink.reply = (message) => (message.to[0] === 'gone@tj-gov.example' ? { code: 550, message: '550 5.1.1 Mailbox unavailable' } : { accept: true });
-    app = await startTestApp('post_fallback', { SMTP_URL: sink.url, MAIL_FROM: 'letters@qalam.example', RECONCILE_SECONDS: '1' });
+    app = await startTestApp('post_fallback', { SMTP_URL: sink.url, MAIL_FROM: 'letters@qalam.example', RECONCILE_SECONDS: '1', ORG_POSTAL_ADDRESS: '12 Rue des Lilas\\n75011 Paris', PRINT_DIR: mkdtempSync(join(tmpdir(), 'qalam-print-')) });
     const body = aSupporter({ role: 'coordinator' });
     expect((await app.api.post('/api/supporters', body, app.adminToken)).status).toBe(201);
     coordinator = await app.api.login(body.email, body.password);
@@ -123,6 +126,29 @@ describe('email-then-post falls back to post', () => {
     expect(sink.receptions.get(toGone.id)).toBe(1);
     expect(sink.receptions.get(toHere.id)).toBe(1);
     await expect(statsOf(appealId)).resolves.toEqual(expect.objectContaining({ total: 2, sent: 1, queued: 1, failed: 0, sending: 0 }));
+
+    // Printed exactly once: the next print run takes it, a second finds nothing, and it is never emailed again.
+    const started = await app.api.post('/api/print-runs', { appealId, kind: 'letters' }, coordinator);
+    expect(started.status).toBe(202);
+    expect(started.body.letters).toBe(1);
+    const run = await waitFor(
+      async () => {
+        const seen = (await app.api.get(`/api/print-runs/${started.body.id}`, coordinator)).body;
+        return seen.status === 'rendering' ? undefined : seen;
+      },
+      () => 'the print run is still rendering',
+      60_000,
+    );
+    expect(run).toMatchObject({ status: 'ready', letters: 1 });
+    expect((await app.api.post('/api/print-runs', { appealId, kind: 'letters' }, coordinator)).status).toBe(409);
+    const { rows: printed } = await app.db.query(`SELECT id, status, print_run_id FROM letters WHERE appeal_id = $1 AND status = 'printed'`, [appealId]);
+    expect(printed).toEqual([{ id: toGone.id, status: 'printed', print_run_id: run.id }]);
+    const manifest = await fetch(`${app.api.baseUrl}${run.files[2].url}`, { headers: { authorization: `Bearer ${coordinator}` } });
+    const manifestRows = (await manifest.text()).trim().split('\n').slice(1);
+    expect(manifestRows).toHaveLength(1);
+    expect(manifestRows[0].startsWith(`${toGone.id},`)).toBe(true);
+    await driveEveryRoad(letters);
+    expect(sink.receptions.get(toGone.id)).toBe(1);
   });
 
   it('sends a later letter to the suppressed address straight to post, in this appeal and in another, without touching SMTP', async () => {
