@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
@@ -7,6 +10,7 @@ import { STAFF_PAGE_KEY } from '../src/common/auth/staff-page.decorator';
 import { Browserish } from './helpers/console';
 import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
 import { ADMIN, ApiResponse, startTestApp, TestApp } from './helpers/test-app';
+import { waitFor } from './helpers/wait';
 
 /**
  * Walks every route the HTTP server serves (its Express router, not a list kept by hand) as
@@ -89,7 +93,8 @@ describe('access matrix: every served route, every kind of caller', () => {
   const records: Record<string, string> = {};
 
   beforeAll(async () => {
-    app = await startTestApp('access_matrix');
+    // A print run of letters by post, so that its pages and files have a record to open.
+    app = await startTestApp('access_matrix', { PRINT_DIR: mkdtempSync(join(tmpdir(), 'qalam-access-print-')), ORG_POSTAL_ADDRESS: '12 Rue des Lilas\\n75011 Paris' });
     const { api, adminToken } = app;
     tokens.admin = adminToken;
     const coordinatorBody = aSupporter({ role: 'coordinator' });
@@ -119,6 +124,14 @@ describe('access matrix: every served route, every kind of caller', () => {
     // And a message of solidarity, held: the moderation routes act on a real one.
     const message = await api.post(`/api/cases/${record.body.id}/messages`, { text: 'A message only Alice wrote' }, tokens.member);
     expect(message.status).toBe(201);
+    const postal = await api.post('/api/officials', anOfficial({ email: undefined, postalAddress: 'Rudaki Avenue 25\nDushanbe 734025' }), tokens.coordinator);
+    const byPost = await api.post('/api/appeals', { caseId: record.body.id, title: 'Free Rukhshona by post', templateIds: [template.body.id], officialIds: [postal.body.id], channel: 'post' }, tokens.coordinator);
+    expect((await api.post(`/api/appeals/${byPost.body.id}/launch`, undefined, tokens.coordinator)).status).toBe(200);
+    expect((await api.post(`/api/appeals/${byPost.body.id}/signatures`, {}, tokens.member)).status).toBe(201);
+    const run = await api.post('/api/print-runs', { appealId: byPost.body.id, kind: 'letters' }, tokens.coordinator);
+    expect(run.status).toBe(202);
+    await waitFor(async () => ((await api.get(`/api/print-runs/${run.body.id}`, tokens.coordinator)).body.status === 'ready' ? true : undefined), () => `print run ${run.body.id} ready`, 60_000);
+    records['print-runs'] = run.body.id;
     // The console names supporters "members" (/console/members/:id).
     Object.assign(records, { cases: record.body.id, officials: official.body.id, templates: template.body.id, appeals: appeal.body.id, cycles: cycle.body.id, supporters: member.id, members: member.id, messages: message.body.id });
   });
@@ -136,6 +149,7 @@ describe('access matrix: every served route, every kind of caller', () => {
         if (!segment.startsWith(':')) return segment;
         if (segment === ':token') return 'not-a-real-token';
         if (segment === ':file') return 'no-such-file.css';
+        if (segment === ':name' && segments[index - 1] === 'files') return 'letters.pdf';
         return records[segments[index - 1]] ?? UNKNOWN_ID;
       })
       .join('/');

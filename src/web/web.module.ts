@@ -12,6 +12,7 @@ import { CasesModule } from '../cases/cases.module';
 import { OfficialsModule } from '../officials/officials.module';
 import { ModerationModule } from '../moderation/moderation.module';
 import { OutcomesModule } from '../outcomes/outcomes.module';
+import { PrintModule } from '../print/print.module';
 import { RenderingModule } from '../templates/rendering.module';
 import { AssetsController } from './assets.controller';
 import { DashboardController } from './dashboard.controller';
@@ -41,12 +42,13 @@ import { ConsoleCyclesController } from './console/cycles.controller';
 import { ConsoleMembersImportController, MEMBERS_UPLOAD } from './console/members-import.controller';
 import { multipartForm } from './console/multipart-form';
 import { ConsoleMembersController } from './console/members.controller';
+import { ConsolePrintRunsController } from './console/print-runs.controller';
 
 /** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule, PrintModule],
   controllers: [
     SigningController,
     JoiningController,
@@ -64,6 +66,7 @@ import { ConsoleMembersController } from './console/members.controller';
     ConsoleMembersImportController,
     ConsoleMembersController,
     ConsoleCyclesController,
+    ConsolePrintRunsController,
     ConsoleAuditController,
   ],
   providers: [ViewsService, SigningService, MemberLinksService, MembershipPagesService, WebExceptionFilter, SupportersRepository, ConsoleHomeService, ConsoleExceptionFilter],

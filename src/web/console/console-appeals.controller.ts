@@ -14,6 +14,7 @@ import { Catalogue, catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
 import { LETTER_STATUSES } from '../../letters/letter.entity';
 import { OfficialsService } from '../../officials/officials.service';
+import { PrintRunsService } from '../../print/print-runs.service';
 import { TemplatesService } from '../../templates/templates.service';
 import { pageHeaders } from '../page-response';
 import { dayLabel } from '../view-format';
@@ -25,6 +26,7 @@ import { apiBodyOf, FieldProblems, problemsFor, problemSummary, refusalOf, valid
 import { consoleLayout } from './console-layout';
 import { ConsoleRequest, seeOther, whole } from './console-page';
 import { describedCharactersOf, TemplateUnprintableError } from '../../templates/template-fonts';
+import { printStartOf } from './print-start';
 
 type StaffRequest = ConsoleRequest;
 
@@ -53,6 +55,7 @@ export class ConsoleAppealsController {
     @Inject(CasesService) private readonly cases: CasesService,
     @Inject(TemplatesService) private readonly templates: TemplatesService,
     @Inject(OfficialsService) private readonly officials: OfficialsService,
+    @Inject(PrintRunsService) private readonly printRuns: PrintRunsService,
     @Inject(CsrfService) private readonly csrf: CsrfService,
     @Inject(ViewsService) private readonly views: ViewsService,
   ) {}
@@ -108,12 +111,17 @@ export class ConsoleAppealsController {
   }
 
   @Get(':id')
-  async appeal(@Param('id', UuidParam) id: string, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async appeal(@Param('id', UuidParam) id: string, @Query('printProblem') printProblem: unknown, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
     const startedAt = performance.now();
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
     const appeal = await this.appeals.get(id);
-    const [record, letters, templates] = await Promise.all([this.cases.get(appeal.caseId), this.appeals.previewLetters(id), Promise.all(appeal.templateIds.map((templateId) => this.templates.get(templateId)))]);
+    const [record, letters, templates, print] = await Promise.all([
+      this.cases.get(appeal.caseId),
+      this.appeals.previewLetters(id),
+      Promise.all(appeal.templateIds.map((templateId) => this.templates.get(templateId))),
+      printStartOf(this.printRuns, { appealId: id }, printProblem, messages, appeal.channel !== 'email'),
+    ]);
     const model = {
       csrf: this.csrf.tokenFor(request, response),
       ...this.summary(appeal, staff.language, messages),
@@ -122,6 +130,7 @@ export class ConsoleAppealsController {
       templates: templates.map((template, index) => ({ id: template.id, name: template.name, language: template.language, fallback: index === 0 })),
       letters: letters.map((letter, index) => ({ ...letter, open: index === 0, headingId: `letter-${index + 1}` })),
       counts: countsOf(appeal, messages),
+      print,
       canLaunch: transitionAllowed('launch', appeal.status),
       actions: ACTIONS.filter((action) => transitionAllowed(action, appeal.status)).map((action) => ({
         action,

@@ -10,6 +10,7 @@ const SECTIONS: { key: string; href: string; admin?: boolean; label?: string }[]
   { key: 'templates', href: '/console/templates' },
   { key: 'appeals', href: '/console/appeals' },
   { key: 'cycles', href: '/console/cycles' },
+  { key: 'printRuns', href: '/console/print-runs', label: 'consolePrint.nav' },
   { key: 'members', href: '/console/members' },
   { key: 'dashboard', href: '/admin' },
   { key: 'queues', href: '/admin/queues', admin: true },

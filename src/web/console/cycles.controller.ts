@@ -9,11 +9,13 @@ import { catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
 import { CyclesService } from '../../cycles/cycles.service';
 import { CreateCycleDto, CycleView } from '../../cycles/dto/cycle.dto';
+import { PrintRunsService } from '../../print/print-runs.service';
 import { StatsService } from '../../stats/stats.service';
 import { ViewsService } from '../views.service';
 import { staffOf } from './console.controller';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleRequest, fieldOf, fieldsOf, formProblems, renderConsole, seeOther } from './console-page';
+import { printStartOf } from './print-start';
 
 /** Cycles listed per page; appeals offered in the new-cycle form. */
 const CYCLES_SHOWN = 50;
@@ -34,6 +36,7 @@ export class ConsoleCyclesController {
     @Inject(CyclesService) private readonly cycles: CyclesService,
     @Inject(AppealsService) private readonly appeals: AppealsService,
     @Inject(StatsService) private readonly stats: StatsService,
+    @Inject(PrintRunsService) private readonly printRuns: PrintRunsService,
     @Inject(CsrfService) private readonly csrf: CsrfService,
     @Inject(ViewsService) private readonly views: ViewsService,
   ) {}
@@ -76,13 +79,14 @@ export class ConsoleCyclesController {
   }
 
   @Get(':id')
-  async cycle(@Param('id', UuidParam) id: string, @Query('problem') problem: unknown, @Req() request: ConsoleRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async cycle(@Param('id', UuidParam) id: string, @Query('problem') problem: unknown, @Query('printProblem') printProblem: unknown, @Req() request: ConsoleRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
     const startedAt = performance.now();
     const staff = staffOf(request);
     const cycle = await this.cycles.get(id);
     const messages = catalogueOf(staff.language);
     const signed = await this.signedOf([cycle]);
     const appeals = (await this.stats.appealSupporters(cycle.appealIds)).map((appeal) => ({ id: appeal.id, title: appeal.title, signed: appeal.supporters }));
+    const print = await printStartOf(this.printRuns, { cycleId: id }, printProblem, messages, false);
     const problemKey = typeof problem === 'string' && /^[a-z_]{1,40}$/.test(problem) ? `consoleMembers.cycle.problem.${problem}` : null;
     return renderConsole(this.views, response, staff, this.csrf.tokenFor(request, response), {
       view: 'console-cycle',
@@ -95,6 +99,7 @@ export class ConsoleCyclesController {
         mayOpen: cycle.status === 'draft',
         mayRemind: cycle.status === 'open' && !cycle.remindedAt,
         problem: problemKey && messages.has(problemKey) ? messages.t(problemKey) : null,
+        print,
       },
     });
   }
