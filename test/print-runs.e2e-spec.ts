@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDefaultTemplates } from '../src/templates/default-templates';
+import { Browserish, csrfOf } from './helpers/console';
 import { aCase, anOfficial, aSupporter } from './helpers/factories';
 import { flat, pdfFonts, pdfInfo, pdfPagePng, pdfPageTexts } from './helpers/poppler';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -26,6 +27,7 @@ describe('print runs: letters on paper, queued -> printed -> posted', () => {
   let member: string;
   let printDir: string;
   let templateIds: string[];
+  let staffLogin: { email: string; password: string };
 
   beforeAll(async () => {
     printDir = mkdtempSync(join(tmpdir(), 'qalam-print-'));
@@ -34,6 +36,7 @@ describe('print runs: letters on paper, queued -> printed -> posted', () => {
     const staff = aSupporter({ role: 'coordinator' });
     expect((await app.api.post('/api/supporters', staff, app.adminToken)).status).toBe(201);
     coordinator = await app.api.login(staff.email, staff.password);
+    staffLogin = { email: staff.email, password: staff.password };
     const plain = aSupporter();
     expect((await app.api.post('/api/supporters', plain, coordinator)).status).toBe(201);
     member = await app.api.login(plain.email, plain.password);
@@ -314,9 +317,18 @@ describe('print runs: letters on paper, queued -> printed -> posted', () => {
     expect(unaddressed.body.message).toMatch(/no messageAddress: Rukhshona Khakimova/);
     expect((await app.api.request('PATCH', `/api/cases/${caseId}`, { token: coordinator, body: { messageAddress: address } })).status).toBe(200);
 
-    const started = await app.api.post('/api/print-runs', { appealId, kind: 'cards' }, coordinator);
-    expect(started.status).toBe(202);
-    const run = await settled(started.body.id);
+    // Started from the appeal's console page, which says how many approved messages wait.
+    const browser = new Browserish(app.api.baseUrl);
+    expect((await browser.signIn(staffLogin.email, staffLogin.password)).status).toBe(303);
+    const page = await browser.get(`/console/appeals/${appealId}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('2 approved messages of solidarity wait for cards.');
+    const form = page.body.slice(page.body.indexOf('id="print-cards-start"'));
+    const posted = await browser.post('/console/print-runs', { _csrf: csrfOf(form), appealId, kind: 'cards' });
+    expect(posted.status).toBe(303);
+    const runId = /^\/console\/print-runs\/([0-9a-f-]{36})$/.exec(posted.location ?? '')?.[1];
+    expect(runId).toBeDefined();
+    const run = await settled(runId!);
     expect(run).toMatchObject({ status: 'ready', kind: 'cards', letters: 2 });
     expect(run.files.map((file: { name: string }) => file.name)).toEqual(['cards.pdf', 'envelopes.pdf']);
     const cards = await download(run.files[0].url, 'cards.pdf');
@@ -338,8 +350,8 @@ describe('print runs: letters on paper, queued -> printed -> posted', () => {
     const statuses = async () => Object.fromEntries((await app.db.query(`SELECT id, status FROM messages WHERE case_id = $1`, [caseId])).rows.map((row: { id: string; status: string }) => [row.id, row.status]));
     expect(await statuses()).toEqual({ [ids[0]]: 'printed', [ids[1]]: 'printed', [ids[2]]: 'held', [ids[3]]: 'rejected' });
 
-    const posted = await app.api.post(`/api/print-runs/${run.id}/posted`, { postedOn: new Date().toISOString().slice(0, 10) }, coordinator);
-    expect(posted.status).toBe(200);
+    const markedPosted = await app.api.post(`/api/print-runs/${run.id}/posted`, { postedOn: new Date().toISOString().slice(0, 10) }, coordinator);
+    expect(markedPosted.status).toBe(200);
     expect(await statuses()).toEqual({ [ids[0]]: 'posted', [ids[1]]: 'posted', [ids[2]]: 'held', [ids[3]]: 'rejected' });
     // A member never sees where the cards go.
     const seen = await app.api.get(`/api/cases/${caseId}`, writers[0].token);

@@ -71,9 +71,9 @@ export class ConsolePrintRunsController {
   /** Starts a run from an appeal's or a cycle's page; a refusal (nothing waiting, no return address) goes back there, saying why. */
   @Post()
   async start(@CurrentCaller() caller: Caller, @Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const values = apiBodyOf(body, { optional: ['appealId', 'cycleId', 'envelopes'] });
+    const values = apiBodyOf(body, { optional: ['appealId', 'cycleId', 'envelopes', 'kind'] });
     const back = this.backOf(textOf(values, 'appealId'), textOf(values, 'cycleId'));
-    const checked = await validateForm(StartPrintRunDto, { kind: 'letters', ...values }, ['appealId', 'cycleId', 'kind', 'envelopes']);
+    const checked = await validateForm(StartPrintRunDto, { ...values, kind: textOf(values, 'kind') || 'letters' }, ['appealId', 'cycleId', 'kind', 'envelopes']);
     if (checked.problems) {
       if (!back) throw new NotFoundError('Appeal');
       return seeOther(response, `${back}?printProblem=print_invalid#print`);

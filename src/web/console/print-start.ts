@@ -20,15 +20,17 @@ export function printProblemOf(problem: unknown, messages: Catalogue): string | 
  * latest runs. `shown` is false when nothing of it says anything (an email appeal never printed).
  */
 export async function printStartOf(runs: PrintRunsService, scope: PrintScope, problem: unknown, messages: Catalogue, byPost: boolean) {
-  const [awaiting, latest] = await Promise.all([runs.awaiting(scope), runs.list(scope, 1, RUNS_SHOWN)]);
+  const [awaiting, cards, latest] = await Promise.all([runs.awaiting(scope), runs.awaitingCards(scope), runs.list(scope, 1, RUNS_SHOWN)]);
   const field = 'appealId' in scope ? 'appealId' : 'cycleId';
   const refusal = printProblemOf(problem, messages);
   return {
-    shown: byPost || awaiting > 0 || latest.total > 0 || refusal !== null,
+    shown: byPost || awaiting > 0 || cards > 0 || latest.total > 0 || refusal !== null,
     field,
     scopeId: 'appealId' in scope ? scope.appealId : scope.cycleId,
     awaiting,
     awaitingLine: messages.t('consolePrint.start.awaiting', { count: awaiting }),
+    cards,
+    cardsLine: messages.t('consolePrint.start.cardsAwaiting', { count: cards }),
     envelopes: ENVELOPE_FORMATS.map((format, index) => ({ value: format, inputId: `print-envelopes-${format}`, label: messages.t(`consolePrint.envelopes.${format}`), checked: index === 0 })),
     problem: refusal,
     runs: latest.items.map((run) => ({
