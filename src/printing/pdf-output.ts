@@ -111,3 +111,21 @@ export function fittingSize(doc: PDFKit.PDFDocument, lines: readonly string[], w
   }
   return null;
 }
+
+/**
+ * Measures kept by their text, for what a run measures again and again (a run writes to few
+ * distinct addresses): emptied when it holds `limit`, so it never grows with the run.
+ */
+export class MeasureCache<T> {
+  private readonly measured = new Map<string, T>();
+
+  constructor(private readonly limit = 1_000) {}
+
+  get(key: string, measure: () => T): T {
+    if (this.measured.has(key)) return this.measured.get(key) as T;
+    const value = measure();
+    if (this.measured.size >= this.limit) this.measured.clear();
+    this.measured.set(key, value);
+    return value;
+  }
+}
