@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { elapsedSince } from './net';
-import { BareLetter, BarePreparation, writeBarePdf } from './print-bare';
+import { BareLetter, BarePreparation, writeBarePdfs } from './print-bare';
 import { defaultAppealTemplates, renderedLetters } from './print-letters';
 import { loadQalam } from './print-qalam';
 import { ROOT } from './qalam-processes';
@@ -21,10 +21,12 @@ export const ORG = { orgName: 'Qalam Letter-Writing Group', orgPostalAddress: '1
 export interface PrintChildResult {
   kind: PrintChildKind;
   letters: number;
-  /** Pages of letters.pdf (qalam) or of the bare PDF, as the writer counted them. */
+  /** Every page written: letter pages + envelope pages, as the writer counted them. */
   pages: number;
-  /** qalam only: envelopes.pdf's pages and manifest.csv's rows. */
-  envelopePages: number | null;
+  /** Pages of letters.pdf (qalam) or of the bare letters PDF. */
+  letterPages: number;
+  /** Pages of envelopes.pdf (qalam) or of the bare envelopes PDF: one DL envelope per letter. */
+  envelopePages: number;
   /** Seconds before the clock: loading, templates; for the bare loop, every text made ready. */
   setupSeconds: number;
   /** The timed part: from the first letter to the last byte handed to the files. */
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   const renderer = new qalam.renderer.LetterRendererService(new qalam.templateCache.TemplateCacheService());
   const templates = defaultAppealTemplates(qalam, join(ROOT, 'templates'));
 
-  let figures: Pick<PrintChildResult, 'pages' | 'envelopePages' | 'files'>;
+  let figures: Pick<PrintChildResult, 'pages' | 'letterPages' | 'envelopePages' | 'files'>;
   let setupSeconds: number;
   let started: bigint;
   let cpuBefore: NodeJS.CpuUsage;
@@ -72,23 +74,24 @@ async function main(): Promise<void> {
     cpuBefore = process.cpuUsage();
     started = process.hrtime.bigint();
     const counts = await qalam.printRun.writeLetterRun(
-      renderedLetters(letters, renderer, templates),
+      renderedLetters(letters, qalam, renderer, templates, ORG.orgName),
       { letters: createWriteStream(files.letters), envelopes: createWriteStream(files.envelopes), manifest: createWriteStream(files.manifest) },
       { ...ORG, paperSize: paperArg, envelopeFormat: 'DL' },
     );
     if (counts.letters !== letters) throw new Error(`writeLetterRun printed ${counts.letters} letters of ${letters}`);
-    figures = { pages: counts.pages, envelopePages: counts.envelopePages, files };
+    figures = { pages: counts.pages + counts.envelopePages, letterPages: counts.pages, envelopePages: counts.envelopePages, files };
   } else {
     // Every text is made before the clock starts, by the same road as qalam's, so the loop draws the same letters.
     const preparation = new BarePreparation(qalam);
     const layout = preparation.layout(paperArg, ORG.orgName, ORG.orgPostalAddress);
     const ready: BareLetter[] = [];
-    for await (const letter of renderedLetters(letters, renderer, templates)) ready.push(preparation.letter(letter));
-    const files = { bare: join(dir, 'bare.pdf') };
+    for await (const letter of renderedLetters(letters, qalam, renderer, templates, ORG.orgName)) ready.push(preparation.letter(letter, layout));
+    const files = { letters: join(dir, 'bare-letters.pdf'), envelopes: join(dir, 'bare-envelopes.pdf') };
     setupSeconds = elapsedSince(setupStarted);
     cpuBefore = process.cpuUsage();
     started = process.hrtime.bigint();
-    figures = { pages: await writeBarePdf(ready, files.bare, layout), envelopePages: null, files };
+    const drawn = await writeBarePdfs(ready, files, layout);
+    figures = { pages: drawn.letterPages + drawn.envelopePages, ...drawn, files };
   }
   const seconds = elapsedSince(started);
   const cpuSeconds = cpuSecondsOf(process.cpuUsage(cpuBefore));

@@ -147,22 +147,35 @@ export function defaultAppealTemplates(qalam: Qalam, dir: string): RenderableTem
 
 /**
  * The run's letters one at a time, each rendered through qalam's one road (the template for
- * the official's language). The note is the template's (`{{note}}`): the text is the letter
- * as the member previewed it, so the print layout gets no second copy of it.
+ * the official's language) and made a PrintedLetter as PrintRunRenderer makes it: what the
+ * template writes itself (`{{date}}`, `{{note}}`, `{{supporter.signature}}`) from its
+ * variables, once per template; the note passed as the letter's; the letterhead's sender
+ * named from the signature.
  */
-export async function* renderedLetters(count: number, renderer: LetterRendererService, templates: readonly RenderableTemplate[]): AsyncGenerator<PrintedLetter> {
+export async function* renderedLetters(count: number, qalam: Qalam, renderer: LetterRendererService, templates: readonly RenderableTemplate[], orgName: string): AsyncGenerator<PrintedLetter> {
+  const writtenOf = new Map<string, PrintedLetter['written']>();
   for (let index = 0; index < count; index++) {
     const { official, parts, date } = letterInputs(index);
     const rendered = renderer.renderFor(templates, official.language, parts);
     if (!rendered) throw new Error(`no template for letter ${index}`);
+    const key = `${rendered.template.id}/${rendered.template.version}`;
+    let written = writtenOf.get(key);
+    if (!written) {
+      const variables = qalam.templateEngine.templateVariables(rendered.template.kind, rendered.template.subject, rendered.template.body);
+      written = { date: variables.has('date'), note: variables.has('note'), signature: variables.has('supporter.signature') };
+      writtenOf.set(key, written);
+    }
+    const signature = rendered.context.supporter.signature;
     yield {
       id: letterId(index),
       date,
       language: rendered.language,
       subject: rendered.subject,
       body: rendered.body,
-      signature: rendered.context.supporter.signature,
-      note: null,
+      signature,
+      note: parts.note,
+      sender: qalam.letterContext.senderName(rendered.language, signature, orgName),
+      written,
       official: { name: official.name, title: official.title, organisation: official.organisation, postalAddress: official.postalAddress, country: official.country },
     };
   }

@@ -8,6 +8,7 @@ import type * as PdfOutput from '../src/printing/pdf-output';
 import type * as PostalAddressModule from '../src/printing/postal-address';
 import type * as PrintRun from '../src/printing/print-run';
 import type * as TemplateCache from '../src/templates/template-cache.service';
+import type * as TemplateEngine from '../src/templates/template-engine';
 import { ROOT } from './qalam-processes';
 
 /**
@@ -28,6 +29,7 @@ export function loadQalam() {
     templateCache: fromBuild('./templates/template-cache.service.js') as typeof TemplateCache,
     defaultTemplates: fromBuild('./templates/default-templates.js') as typeof DefaultTemplates,
     letterContext: fromBuild('./templates/letter-context.js') as typeof LetterContextModule,
+    templateEngine: fromBuild('./templates/template-engine.js') as typeof TemplateEngine,
     messages: fromBuild('./common/i18n/messages.js') as typeof Messages,
   };
 }

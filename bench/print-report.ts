@@ -9,10 +9,11 @@ export const TARGET_PRINT_RSS_MB = 300;
 
 /** One child of a round as the bench saw it: what it reported, and what pdfinfo counted. */
 export interface PrintChildRun extends PrintChildResult {
-  /** Pages of its PDF (letters.pdf for qalam) by poppler's pdfinfo. */
+  /** Pages of its letters PDF by poppler's pdfinfo. */
   pdfinfoPages: number;
-  /** qalam only: envelopes.pdf by pdfinfo, and manifest.csv's rows (lines less the header). */
-  pdfinfoEnvelopePages: number | null;
+  /** Pages of its envelopes PDF by pdfinfo. */
+  pdfinfoEnvelopePages: number;
+  /** qalam only: manifest.csv's rows (lines less the header). */
   manifestRows: number | null;
   /** Wall seconds from spawn to exit, loading and setup included. */
   processSeconds: number;
@@ -26,7 +27,7 @@ export interface PrintRound {
   order: ('qalam' | 'bare')[];
   qalam: PrintChildRun | null;
   bare: PrintChildRun | null;
-  /** qalam's letters.pdf pages/s over the bare loop's pages/s. */
+  /** qalam's pages/s (letter and envelope pages) over the bare loop's. */
   ratio: number | null;
   /**
    * The same ratio by CPU seconds (pages per CPU second of each child): steadier than wall
@@ -92,8 +93,8 @@ const times = (value: number | null) => (value === null ? '-' : `${value.toFixed
 const busy = (share: number | null) => (share === null ? '?' : `${Math.round(share * 100)} %`);
 
 function childLine(run: PrintChildRun): string {
-  const extra = run.kind === 'qalam' ? ` + ${int(run.envelopePages ?? 0)} envelope pages + manifest` : '';
-  return `${int(run.pages)} pages${extra} in ${run.seconds.toFixed(1)} s = ${rate(run.pagesPerSecond)}, CPU ${run.cpuSeconds.toFixed(1)} s, peak RSS ${int(run.peakRssMb)} MB, machine ${busy(run.machineBusy)} busy`;
+  const extra = run.kind === 'qalam' ? ' + manifest' : '';
+  return `${int(run.letterPages)} letter + ${int(run.envelopePages)} envelope pages${extra} in ${run.seconds.toFixed(1)} s = ${rate(run.pagesPerSecond)}, CPU ${run.cpuSeconds.toFixed(1)} s, peak RSS ${int(run.peakRssMb)} MB, machine ${busy(run.machineBusy)} busy`;
 }
 
 /** The human summary printed at the end of a run. */

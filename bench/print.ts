@@ -95,7 +95,8 @@ export class PrintRun {
         if (figures.qalam && figures.bare) {
           figures.ratio = figures.qalam.pagesPerSecond / figures.bare.pagesPerSecond;
           figures.cpuRatio = figures.qalam.pages / figures.qalam.cpuSeconds / (figures.bare.pages / figures.bare.cpuSeconds);
-          this.check(`round ${round}: the bare loop drew as many pages as letters.pdf holds`, figures.bare.pages === figures.qalam.pages, `${int(figures.bare.pages)} and ${int(figures.qalam.pages)}`);
+          this.check(`round ${round}: the bare loop drew as many letter pages as letters.pdf holds`, figures.bare.letterPages === figures.qalam.letterPages, `${int(figures.bare.letterPages)} and ${int(figures.qalam.letterPages)}`);
+          this.check(`round ${round}: the bare loop drew as many envelope pages as envelopes.pdf holds`, figures.bare.envelopePages === figures.qalam.envelopePages, `${int(figures.bare.envelopePages)} and ${int(figures.qalam.envelopePages)}`);
         }
         this.log(`round ${round}: ratio ${figures.ratio?.toFixed(2) ?? '-'}`);
       }
@@ -140,17 +141,16 @@ export class PrintRun {
     if (exit.code !== 0) throw new Error(`the ${kind} child ${child.describeExit()}; last lines of ${child.logFile}:\n${child.logTail()}`);
     const reported = JSON.parse(await readFile(resultFile, 'utf8')) as PrintChildResult;
 
-    const pages = await pdfinfoPages(kind === 'qalam' ? reported.files.letters : reported.files.bare);
-    let envelopes: number | null = null;
+    // Both children write a letters PDF and an envelopes PDF: every page counted is read back.
+    const pages = await pdfinfoPages(reported.files.letters);
+    const envelopes = await pdfinfoPages(reported.files.envelopes);
+    const writer = kind === 'qalam' ? "writeLetterRun's" : "pdfkit's";
+    this.check(`round ${round}: ${kind} letters PDF pages by pdfinfo = ${writer} count`, pages === reported.letterPages, `${int(pages)} and ${int(reported.letterPages)}`);
+    this.check(`round ${round}: ${kind} envelopes PDF pages by pdfinfo = ${writer} count, one per letter`, envelopes === reported.envelopePages && envelopes === reported.letters, `${int(envelopes)}, ${int(reported.envelopePages)} and ${int(reported.letters)} letters`);
     let manifestRows: number | null = null;
     if (kind === 'qalam') {
-      this.check(`round ${round}: letters.pdf pages by pdfinfo = writeLetterRun's count`, pages === reported.pages, `${int(pages)} and ${int(reported.pages)}`);
-      envelopes = await pdfinfoPages(reported.files.envelopes);
-      this.check(`round ${round}: envelopes.pdf pages by pdfinfo = writeLetterRun's count`, envelopes === reported.envelopePages, `${int(envelopes)} and ${int(reported.envelopePages ?? 0)}`);
       manifestRows = await csvRows(reported.files.manifest);
       this.check(`round ${round}: manifest.csv has a row per letter`, manifestRows === reported.letters, `${int(manifestRows)} rows, ${int(reported.letters)} letters`);
-    } else {
-      this.check(`round ${round}: bare PDF pages by pdfinfo = pdfkit's count`, pages === reported.pages, `${int(pages)} and ${int(reported.pages)}`);
     }
     await rm(dir, { recursive: true, force: true });
     const figures: PrintChildRun = { ...reported, pdfinfoPages: pages, pdfinfoEnvelopePages: envelopes, manifestRows, processSeconds, machineBusy };

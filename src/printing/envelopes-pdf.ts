@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { checkOrganisation, describeCharacters, unsupportedCharacters } from './fonts';
-import { fittingSize, mm, PAPER, PaperSize } from './pdf-output';
+import { fittingSize, MeasureCache, mm, PAPER, PaperSize } from './pdf-output';
 import { AIR_MAIL_MARK, addressLines, addressProblem, countryLine, officialAddress, OfficialAddressee, PostalAddress } from './postal-address';
 import { PrintRenderError } from './print-render-error';
 import { StreamedPdf, writeAll } from './streamed-pdf';
@@ -87,6 +87,10 @@ export function cardAddressee(card: { id: string; messageAddress: string | null 
 /** envelopes.pdf, written as items are added (see EnvelopeFormat). */
 export class EnvelopesPdf extends StreamedPdf {
   private readonly orgLines: string[];
+  /** The address block's size (null: it fits nowhere) by its lines: one format per document. */
+  private readonly addressSizes = new MeasureCache<number | null>();
+  /** The air-mail mark's width by its size: measured once. */
+  private readonly markWidths = new MeasureCache<number>();
 
   constructor(
     out: Writable,
@@ -119,7 +123,7 @@ export class EnvelopesPdf extends StreamedPdf {
     const { left, top, width: blockWidth, bottom } = geometry.address;
     const lines = [...addressee.address.lines, countryLine(addressee.address.country)];
     // Measured before the page exists, so a refusal leaves no empty envelope behind.
-    const size = fittingSize(this.doc, lines, blockWidth, bottom - top, geometry.sizes, 1);
+    const size = this.addressSizes.get(lines.join('\n'), () => fittingSize(this.doc, lines, blockWidth, bottom - top, geometry.sizes, 1));
     if (size === null) throw new PrintRenderError(addressee.id, `the address does not fit a ${this.options.format} envelope`, addressee.kind ?? 'letter');
 
     // Landscape: the envelope goes through the printer short edge first.
@@ -142,7 +146,7 @@ export class EnvelopesPdf extends StreamedPdf {
     const innerWidth = sheet.width - 2 * LABEL_PADDING.x;
     const markHeight = 8;
     const lines = [...addressee.address.lines, countryLine(addressee.address.country)];
-    const size = fittingSize(this.doc, lines, innerWidth, sheet.height - 2 * LABEL_PADDING.y - markHeight, LABEL_SIZES, 0);
+    const size = this.addressSizes.get(lines.join('\n'), () => fittingSize(this.doc, lines, innerWidth, sheet.height - 2 * LABEL_PADDING.y - markHeight, LABEL_SIZES, 0));
     if (size === null) throw new PrintRenderError(addressee.id, 'the address does not fit a label', addressee.kind ?? 'letter');
 
     if (index === 0) {
@@ -170,7 +174,7 @@ export class EnvelopesPdf extends StreamedPdf {
   private drawAirMailMark(x: number, y: number, size: number): void {
     const doc = this.doc;
     doc.font('bold').fontSize(size).fillColor(AIR_MAIL_BLUE);
-    const width = doc.widthOfString(AIR_MAIL_MARK);
+    const width = this.markWidths.get(String(size), () => doc.widthOfString(AIR_MAIL_MARK));
     doc.rect(x, y, width + mm(4), size + mm(3)).lineWidth(1).strokeColor(AIR_MAIL_BLUE).stroke();
     doc.text(AIR_MAIL_MARK, x + mm(2), y + mm(1.6), { lineBreak: false });
   }

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { catalogueOf } from '../common/i18n/messages';
 import { formatDate } from '../common/i18n/dates';
 import { checkOrganisation, describeCharacters, unsupportedCharacters } from './fonts';
-import { fittingSize, mm, PAPER, PaperSize, textInMargin } from './pdf-output';
+import { fittingSize, MeasureCache, mm, PAPER, PaperSize, textInMargin } from './pdf-output';
 import { AIR_MAIL_MARK, addressLines, countryLine, isCountryCode, OfficialAddressee, officialAddress } from './postal-address';
 import { PrintRenderError } from './print-render-error';
 import { StreamedPdf, writeAll } from './streamed-pdf';
@@ -111,6 +111,13 @@ function layoutText(text: string): string {
  */
 export class LettersPdf extends StreamedPdf {
   private readonly orgLines: string[];
+  private readonly returnLine: string;
+  /** The return line's size and the air-mail mark's width: the same on every letter, measured on the first. */
+  private window: { returnSize: number; markWidth: number } | null = null;
+  /** The address block's size by its lines. */
+  private readonly addressSizes = new MeasureCache<number>();
+  /** "Page 2 of 3" by language and pages: the numbers are formatted in the letter's language. */
+  private readonly pageLabels = new MeasureCache<string>();
 
   constructor(
     out: Writable,
@@ -119,6 +126,7 @@ export class LettersPdf extends StreamedPdf {
     checkOrganisation(options.orgName, options.orgPostalAddress);
     super(out, { title: `${options.orgName}: letters`, bufferPages: true });
     this.orgLines = addressLines(options.orgPostalAddress);
+    this.returnLine = [options.orgName, ...this.orgLines].join(' · ');
   }
 
   /** Lays out one letter; a letter that cannot be printed throws a PrintRenderError naming it. */
@@ -171,7 +179,8 @@ export class LettersPdf extends StreamedPdf {
       for (let index = 0; index < range.count; index++) {
         doc.switchToPage(range.start + index);
         doc.font('regular').fontSize(8).fillColor(GREY);
-        textInMargin(doc, messages.t('print.page', { page: index + 1, pages: range.count }), MARGIN.left, height - mm(15), { width: textWidth, align: 'center' });
+        const label = this.pageLabels.get(`${letter.language}/${index + 1}/${range.count}`, () => messages.t('print.page', { page: index + 1, pages: range.count }));
+        textInMargin(doc, label, MARGIN.left, height - mm(15), { width: textWidth, align: 'center' });
       }
     }
     doc.flushPages();
@@ -210,21 +219,24 @@ export class LettersPdf extends StreamedPdf {
   /** The window field: return line, air-mail mark, the address and its country; returns the block's bottom. */
   private drawWindow(letter: PrintedLetter): number {
     const doc = this.doc;
-    const returnLine = [this.options.orgName, ...this.orgLines].join(' · ');
     doc.font('regular').fillColor(GREY);
-    const returnSize = [7, 6.5, 6, 5.5].find((size) => doc.fontSize(size).widthOfString(returnLine) <= WINDOW.width) ?? 5.5;
-    doc.fontSize(returnSize).text(returnLine, MARGIN.left, WINDOW.top + mm(2), { width: WINDOW.width, underline: true });
+    // Measured where the first letter first needs them, so the document's fonts are set up in the same order as ever.
+    this.window ??= {
+      returnSize: [7, 6.5, 6, 5.5].find((size) => doc.fontSize(size).widthOfString(this.returnLine) <= WINDOW.width) ?? 5.5,
+      markWidth: doc.font('bold').fontSize(7.5).widthOfString(AIR_MAIL_MARK),
+    };
+    const { returnSize, markWidth } = this.window;
+    doc.font('regular').fontSize(returnSize).text(this.returnLine, MARGIN.left, WINDOW.top + mm(2), { width: WINDOW.width, underline: true });
 
     doc.font('bold').fontSize(7.5).fillColor(AIR_MAIL_BLUE);
     const markTop = Math.max(doc.y + mm(2), WINDOW.top + mm(8));
-    const markWidth = doc.widthOfString(AIR_MAIL_MARK);
     doc.rect(MARGIN.left, markTop, markWidth + mm(3), mm(5)).lineWidth(0.8).strokeColor(AIR_MAIL_BLUE).stroke();
     doc.text(AIR_MAIL_MARK, MARGIN.left + mm(1.5), markTop + mm(1.3), { lineBreak: false });
 
     const address = officialAddress(letter.official);
     const country = countryLine(address.country);
     const lines = [...address.lines, country];
-    const size = fittingSize(doc, lines, WINDOW.width, WINDOW.bottom - WINDOW.addressTop, ADDRESS_SIZES, 0.5) ?? ADDRESS_SIZES[ADDRESS_SIZES.length - 1];
+    const size = this.addressSizes.get(lines.join('\n'), () => fittingSize(doc, lines, WINDOW.width, WINDOW.bottom - WINDOW.addressTop, ADDRESS_SIZES, 0.5) ?? ADDRESS_SIZES[ADDRESS_SIZES.length - 1]);
     doc.fillColor('black').fontSize(size);
     doc.font('regular');
     let y = WINDOW.addressTop;

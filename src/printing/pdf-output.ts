@@ -85,6 +85,32 @@ export class PdfStream {
   }
 }
 
+/** The parts of pdfkit 0.20's document that `releaseWrittenPages` reads: not in its types. */
+interface PageTree {
+  _root: { data: { Pages: { data: { Kids: object[] } } } };
+  /** Pages ended and written so far (flushPages ends them: every page before the current one when pages are not buffered). */
+  _pageBufferStart: number;
+}
+
+/**
+ * pdfkit keeps each page's dictionary in the document's page tree until the end (with its
+ * resources' and content's objects, ~2 kB a page), though the tree writes no more of a
+ * page that is already written than its reference ("12 0 R"). Swaps the written pages'
+ * entries, from `from` on, for bare references to the same objects; returns where to start
+ * next time. The PDF is the same, byte for byte.
+ */
+export function releaseWrittenPages(doc: PDFKit.PDFDocument, from: number): number {
+  const tree = doc as unknown as PageTree;
+  const kids = tree._root.data.Pages.data.Kids;
+  const written = Math.min(tree._pageBufferStart, kids.length);
+  for (let index = from; index < written; index++) {
+    const page = kids[index] as { id: number; gen: number };
+    // Its own class (PDFReference), so pdfkit still writes it as a reference: only the id and generation kept.
+    kids[index] = Object.create(Object.getPrototypeOf(page) as object, { id: { value: page.id }, gen: { value: page.gen } }) as object;
+  }
+  return Math.max(from, written);
+}
+
 /**
  * Writes `text` where it would overflow the page's bottom margin (a footer) without pdfkit
  * starting a new page for it.
@@ -110,4 +136,22 @@ export function fittingSize(doc: PDFKit.PDFDocument, lines: readonly string[], w
     if (total <= height) return size;
   }
   return null;
+}
+
+/**
+ * Measures kept by their text, for what a run measures again and again (a run writes to few
+ * distinct addresses): emptied when it holds `limit`, so it never grows with the run.
+ */
+export class MeasureCache<T> {
+  private readonly measured = new Map<string, T>();
+
+  constructor(private readonly limit = 1_000) {}
+
+  get(key: string, measure: () => T): T {
+    if (this.measured.has(key)) return this.measured.get(key) as T;
+    const value = measure();
+    if (this.measured.size >= this.limit) this.measured.clear();
+    this.measured.set(key, value);
+    return value;
+  }
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { DocumentOptions, PdfStream, printDocument } from './pdf-output';
+import { DocumentOptions, PdfStream, printDocument, releaseWrittenPages } from './pdf-output';
 import { renderingItem } from './print-render-error';
 
 /**
@@ -13,6 +13,8 @@ export abstract class StreamedPdf {
   /** Items placed so far (the one being drawn not yet counted). */
   protected placed = 0;
   protected pages = 0;
+  /** Pages whose entries in the page tree are already bare references. */
+  private released = 0;
 
   protected constructor(out: Writable, options: DocumentOptions) {
     this.doc = printDocument(options);
@@ -23,6 +25,8 @@ export abstract class StreamedPdf {
   protected async place<T>(id: string, kind: 'letter' | 'card', draw: () => T): Promise<T> {
     const placement = await renderingItem(id, kind, draw);
     this.placed += 1;
+    // What pdfkit would hold of every written page until the end: a run's memory no longer grows with its pages.
+    this.released = releaseWrittenPages(this.doc, this.released);
     await this.stream.drain();
     return placement;
   }
