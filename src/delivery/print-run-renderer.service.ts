@@ -81,7 +81,7 @@ export class PrintRunRenderer {
           envelopes: createWriteStream(join(folder, 'envelopes.pdf')),
           manifest: createWriteStream(join(folder, 'manifest.csv')),
         },
-        { paperSize: run.paperSize === 'letter' ? 'LETTER' : 'A4', orgName: this.config.orgName, orgPostalAddress: this.config.orgPostalAddress ?? '', envelopeFormat: run.envelopes },
+        { ...this.pageOptions(run), envelopeFormat: run.envelopes },
       );
       const files: PrintRunFile[] = [];
       for (const name of LETTER_RUN_FILES) files.push({ name, bytes: (await stat(join(folder, name))).size });
@@ -108,12 +108,17 @@ export class PrintRunRenderer {
     }
   }
 
+  /** The paper (PAPER_SIZE's `letter` is the writers' `LETTER`) and the return address of a run's files. */
+  private pageOptions(run: PrintRun): { paperSize: 'A4' | 'LETTER'; orgName: string; orgPostalAddress: string } {
+    return { paperSize: run.paperSize === 'letter' ? 'LETTER' : 'A4', orgName: this.config.orgName, orgPostalAddress: this.config.orgPostalAddress ?? '' };
+  }
+
   private async renderCards(run: PrintRun, folder: string, started: number): Promise<RenderOutcome> {
     const counts = await writeCardRun(
       this.cards(run),
       { cards: createWriteStream(join(folder, 'cards.pdf')), envelopes: createWriteStream(join(folder, 'envelopes.pdf')) },
       // Four A6 cards on an A4 sheet halve exactly; on US Letter each card is its own A6 page, for card stock.
-      { layout: run.paperSize === 'A4' ? 'A4-4up' : 'A6', envelopeFormat: run.envelopes, paperSize: run.paperSize === 'letter' ? 'LETTER' : 'A4', orgName: this.config.orgName, orgPostalAddress: this.config.orgPostalAddress ?? '' },
+      { ...this.pageOptions(run), layout: run.paperSize === 'A4' ? 'A4-4up' : 'A6', envelopeFormat: run.envelopes },
     );
     const files: PrintRunFile[] = [];
     for (const name of CARD_RUN_FILES) files.push({ name, bytes: (await stat(join(folder, name))).size });
