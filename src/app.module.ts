@@ -30,8 +30,8 @@ import { WebModule } from './web/web.module';
 @Module({})
 export class AppModule {
   static forConfig(config: QalamConfig): DynamicModule {
-    const serves = config.role !== 'worker';
-    const sends = config.role !== 'api';
+    const serves = config.role === 'all' || config.role === 'api';
+    const sends = config.role === 'all' || config.role === 'worker';
     return {
       module: AppModule,
       imports: [

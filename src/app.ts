@@ -22,12 +22,12 @@ function oneAtATime<T>(build: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** Builds qalam for its role: an HTTP app (api or all) or a worker without HTTP. */
+/** Builds qalam for its role: an HTTP app (api or all), or a worker or inbound listener without HTTP. */
 export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   await ensureDatabase(config.databaseUrl);
   // Every role logs JSON lines to stdout at LOG_LEVEL.
   const logger = new JsonLogger(levelsFrom(config.logLevel));
-  if (config.role === 'worker') {
+  if (config.role === 'worker' || config.role === 'inbound') {
     const app = await oneAtATime(() => NestFactory.createApplicationContext(AppModule.forConfig(config), { logger }));
     app.enableShutdownHooks();
     return { kind: 'worker', app };

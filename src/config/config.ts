@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateIf, validateSync } from 'class-validator';
 
-export type QalamRole = 'all' | 'api' | 'worker';
+export type QalamRole = 'all' | 'api' | 'worker' | 'inbound';
 
 /** The environment as qalam reads it; every key is checked once at boot. */
 export class EnvSchema {
@@ -40,8 +40,32 @@ export class EnvSchema {
   @IsOptional() @Matches(/^\d+$/, { message: 'PORT must be a number' })
   PORT?: string;
 
-  @IsOptional() @IsIn(['all', 'api', 'worker'], { message: 'QALAM_ROLE must be all, api or worker' })
+  @IsOptional() @IsIn(['all', 'api', 'worker', 'inbound'], { message: 'QALAM_ROLE must be all, api, worker or inbound' })
   QALAM_ROLE?: string;
+
+  /** The domain DKIM signatures speak for (d=); with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, every outgoing mail is signed. */
+  @IsOptional() @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, { message: 'DKIM_DOMAIN must be a domain name' })
+  DKIM_DOMAIN?: string;
+
+  @IsOptional() @Matches(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, { message: 'DKIM_SELECTOR must be a DNS label' })
+  DKIM_SELECTOR?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  DKIM_PRIVATE_KEY_FILE?: string;
+
+  /** The domain of bounce and reply addresses (`bounce+<tag>@`, `reply+<tag>@`) and of the inbound listener. */
+  @IsOptional() @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, { message: 'INBOUND_DOMAIN must be a domain name' })
+  INBOUND_DOMAIN?: string;
+
+  @IsOptional() @Matches(/^\d+$/, { message: 'INBOUND_SMTP_PORT must be a number' })
+  INBOUND_SMTP_PORT?: string;
+
+  /** Largest inbound message accepted, in bytes (default 1 MiB): a bounce or a reply is small. */
+  @IsOptional() @Matches(/^[1-9]\d*$/, { message: 'INBOUND_MAX_BYTES must be a positive number' })
+  INBOUND_MAX_BYTES?: string;
+
+  @IsOptional() @Matches(/^[1-9]\d*$/, { message: 'RETENTION_DAYS must be a positive number of days' })
+  RETENTION_DAYS?: string;
 
   @IsOptional() @IsEmail({ require_tld: false }, { message: 'ADMIN_EMAIL must be an email address' })
   ADMIN_EMAIL?: string;
@@ -145,6 +169,15 @@ export interface QalamConfig {
   retryWindowMs: number;
   /** Socket timeout of an SMTP exchange: well below the lease, so a hung server ends a batch. */
   smtpTimeoutSeconds: number;
+  /** DKIM signing of every outgoing mail; null: mail goes unsigned. The key file is read at boot. */
+  dkim: { domain: string; selector: string; privateKeyFile: string } | null;
+  /** Bounce and reply addresses' domain; null: letters go with MAIL_FROM as envelope sender and no Reply-To. */
+  inboundDomain: string | null;
+  /** The inbound SMTP listener's port: it runs in role `inbound`, or in `all` when this is set. */
+  inboundSmtpPort: number | null;
+  inboundMaxBytes: number;
+  /** Notes, messages and supporter links of letters older than this many days are scrubbed; null: kept. */
+  retentionDays: number | null;
   /** Requests per minute: logins per email (hashed) and per IP, signups (API and /join) and signings (API and /sign) per IP. */
   rateLimits: { loginPerEmailPerMinute: number; loginPerIpPerMinute: number; signupPerMinute: number; signingPerMinute: number };
 }
@@ -163,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
   if (errors.length > 0) {
     throw new ConfigError(errors.flatMap((error) => Object.values(error.constraints ?? {}).slice(0, 1).map((message) => `${error.property}: ${message}`)));
   }
+  const dkimKeys = [schema.DKIM_DOMAIN, schema.DKIM_SELECTOR, schema.DKIM_PRIVATE_KEY_FILE].filter((value) => value !== undefined).length;
+  if (dkimKeys > 0 && dkimKeys < 3) throw new ConfigError(['DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set all three to sign mail, or none']);
   const production = schema.NODE_ENV === 'production';
   const config: QalamConfig = {
     databaseUrl: schema.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/qalam',
@@ -192,6 +227,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): QalamConfig {
     retryMaxDelayMs: Number(schema.RETRY_MAX_DELAY_MS ?? 300_000),
     retryWindowMs: Math.round(Number(schema.RETRY_WINDOW_MINUTES ?? 60) * 60_000),
     smtpTimeoutSeconds: Math.max(1, Number(schema.SMTP_TIMEOUT_SECONDS ?? 20)),
+    dkim: schema.DKIM_DOMAIN && schema.DKIM_SELECTOR && schema.DKIM_PRIVATE_KEY_FILE
+      ? { domain: schema.DKIM_DOMAIN.toLowerCase(), selector: schema.DKIM_SELECTOR.toLowerCase(), privateKeyFile: schema.DKIM_PRIVATE_KEY_FILE }
+      : null,
+    inboundDomain: schema.INBOUND_DOMAIN?.toLowerCase() ?? null,
+    inboundSmtpPort: schema.INBOUND_SMTP_PORT ? Number(schema.INBOUND_SMTP_PORT) : null,
+    inboundMaxBytes: Number(schema.INBOUND_MAX_BYTES ?? 1024 * 1024),
+    retentionDays: schema.RETENTION_DAYS ? Number(schema.RETENTION_DAYS) : null,
     rateLimits: {
       loginPerEmailPerMinute: Number(schema.RATE_LIMIT_LOGIN_PER_MINUTE ?? 10),
       loginPerIpPerMinute: Number(schema.RATE_LIMIT_LOGIN_IP_PER_MINUTE ?? 120),
@@ -210,6 +252,8 @@ export const QALAM_CONFIG = Symbol('QALAM_CONFIG');
 /** Checks that belong to more than one key. */
 export function crossCheck(config: QalamConfig): string[] {
   const problems: string[] = [];
+  if (config.role === 'inbound' && config.inboundSmtpPort === null) problems.push('INBOUND_SMTP_PORT is required when QALAM_ROLE=inbound');
+  if (config.inboundSmtpPort !== null && config.inboundDomain === null) problems.push('INBOUND_DOMAIN is required with INBOUND_SMTP_PORT: the listener accepts mail for that domain only');
   if (config.smtpTimeoutSeconds * 2 >= config.deliveryLeaseSeconds) {
     problems.push('SMTP_TIMEOUT_SECONDS must be less than half of DELIVERY_LEASE_SECONDS, so a hung SMTP server cannot outlive a batch lease');
   }
