@@ -31,9 +31,15 @@ export class SuppressionsRepository {
     return { rows, total };
   }
 
-  /** Letters may go to the address again; the lifted row, or null if it was not suppressed. */
-  async lift(manager: EntityManager, address: string): Promise<SuppressionRow | null> {
-    const [row] = await manager.query<SuppressionRow[]>(`DELETE FROM suppressions WHERE address = lower($1) RETURNING address, reason, created_at AS "createdAt"`, [address]);
+  /** Letters may go to the address again; the lifted row and the officials who have that address, or null if it was not suppressed. */
+  async lift(manager: EntityManager, address: string): Promise<(SuppressionRow & { officialIds: string[] }) | null> {
+    const [row] = await manager.query<(SuppressionRow & { officialIds: string[] })[]>(
+      `WITH lifted AS (DELETE FROM suppressions WHERE address = lower($1) RETURNING address, reason, created_at)
+       SELECT address, reason, created_at AS "createdAt",
+              ARRAY(SELECT o.id FROM officials o WHERE lower(o.email) = lifted.address ORDER BY o.id)::text[] AS "officialIds"
+         FROM lifted`,
+      [address],
+    );
     return row ?? null;
   }
 
