@@ -223,6 +223,11 @@ describe('access matrix: every served route, every kind of caller', () => {
         'GET /api/suppressions',
         'DELETE /api/suppressions/:address',
         'POST /api/officials/:id/unflag',
+        'GET /console/cases/:id/replies',
+        'POST /console/cases/:id/replies',
+        'GET /console/deliverability',
+        'POST /console/deliverability/lift',
+        'POST /console/deliverability/unflag',
       ]),
     );
     expect(routes.length).toBeGreaterThanOrEqual(40);

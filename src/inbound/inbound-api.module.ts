@@ -13,5 +13,7 @@ import { SuppressionsService } from './suppressions.service';
   imports: [InboundMailModule, LettersModule],
   controllers: [RepliesController, SuppressionsController],
   providers: [RepliesService, SuppressionsService, CasesRepository, AuditLogService],
+  // The console's replies and deliverability pages call the same services as these routes.
+  exports: [RepliesService, SuppressionsService],
 })
 export class InboundApiModule {}

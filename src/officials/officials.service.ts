@@ -51,6 +51,18 @@ export class OfficialsService {
     return toOfficialView(official);
   }
 
+  /** Officials flagged by a bounce or a complaint, the earliest flag first: what the console's deliverability page lists. */
+  async flagged(limit: number): Promise<{ items: OfficialView[]; total: number }> {
+    const [rows, total] = await this.officials
+      .createQueryBuilder('o')
+      .where('o.flaggedAt IS NOT NULL')
+      .orderBy('o.flaggedAt', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .take(limit)
+      .getManyAndCount();
+    return { items: rows.map(toOfficialView), total };
+  }
+
   /**
    * Flags an official for a coordinator (a bounce, a complaint about a letter to them), in the
    * caller's transaction; the first flag's time stays, the reason is the latest.
