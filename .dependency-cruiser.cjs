@@ -5,13 +5,15 @@
  *   top       main.ts, app.ts, app.module.ts, openapi.ts, cli/, demo/   boots and wires the roles
  *   pages     web/                                                      server-rendered pages
  *   features  appeals, auth, cycles, members, outcomes, stats, operations, print (print runs),
- *             moderation (solidarity messages): rules + controllers
+ *             moderation (solidarity messages), inbound (the inbound mail listener, replies,
+ *             suppressions): rules + controllers
  *   delivery  delivery/          the worker side, and the queue producers features call
  *   records   letters, templates, cases, officials, supporters, mailings, printing: entities, their
  *             services, repositories, pure helpers (mailings: member mail's tables, cycle_invitations and
  *             case_outcome_mails, below delivery so that the worker and the features share them;
  *             printing: the print_runs table and the pure PDF and CSV writers of print runs,
- *             called by the print-run job above it; messages: members' messages of solidarity)
+ *             called by the print-run job above it; messages: members' messages of solidarity;
+ *             inbound-mail: the inbound_mail table, what the inbound listener received)
  *   base      config/, common/, database/
  *
  * A folder imports only folders of lower layers, plus, inside a layer, the edges named
@@ -27,9 +29,9 @@
 const LAYERS = {
   top: '^src/(main|app|app\\.module|openapi)\\.ts$|^src/(cli|demo)/',
   pages: '^src/web/',
-  features: '^src/(appeals|auth|cycles|members|outcomes|stats|operations|print|moderation)/',
+  features: '^src/(appeals|auth|cycles|members|outcomes|stats|operations|print|moderation|inbound)/',
   delivery: '^src/delivery/',
-  records: '^src/(letters|templates|cases|officials|supporters|mailings|printing|messages)/',
+  records: '^src/(letters|templates|cases|officials|supporters|mailings|printing|messages|inbound-mail)/',
   base: '^src/(config|common|database)/',
 };
 const ORDER = ['top', 'pages', 'features', 'delivery', 'records', 'base'];
@@ -64,8 +66,8 @@ module.exports = {
       to: { circular: true },
     },
     ...upward,
-    ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations', 'print', 'moderation'], { cycles: ['appeals'], outcomes: ['appeals'], operations: ['auth'] }),
-    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing', 'messages'], { templates: ['cases', 'officials', 'supporters', 'printing'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], messages: ['supporters', 'cases', 'printing'] }),
+    ...within('feature', ['appeals', 'auth', 'cycles', 'members', 'outcomes', 'stats', 'operations', 'print', 'moderation', 'inbound'], { cycles: ['appeals'], outcomes: ['appeals'], operations: ['auth'] }),
+    ...within('record', ['letters', 'templates', 'cases', 'officials', 'supporters', 'mailings', 'printing', 'messages', 'inbound-mail'], { templates: ['cases', 'officials', 'supporters', 'printing'], letters: ['supporters', 'cases'], mailings: ['supporters', 'cases'], messages: ['supporters', 'cases', 'printing'] }),
     ...within('base', ['config', 'common', 'database'], { common: ['config'], database: ['config', 'common'] }),
   ],
   options: {

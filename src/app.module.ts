@@ -14,6 +14,9 @@ import { CyclesModule } from './cycles/cycles.module';
 import { dataSourceOptions } from './database/data-source';
 import { DeliveryModule } from './delivery/delivery.module';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
+import { InboundApiModule } from './inbound/inbound-api.module';
+import { InboundListenerModule } from './inbound/inbound-listener.module';
+import { listensForInbound } from './inbound/inbound-listener.service';
 import { redisConnection } from './common/redis-connection';
 import { MembersModule } from './members/members.module';
 import { ModerationModule } from './moderation/moderation.module';
@@ -26,12 +29,16 @@ import { SupportersModule } from './supporters/supporters.module';
 import { TemplatesModule } from './templates/templates.module';
 import { WebModule } from './web/web.module';
 
-/** The API modules serve HTTP; the worker needs only configuration, the database, delivery and the cycles' reminder timer. */
+/**
+ * The API modules serve HTTP; the worker needs only configuration, the database, delivery and the cycles' reminder timer;
+ * the inbound listener (role inbound, or all with INBOUND_SMTP_PORT) the database and its records.
+ */
 @Module({})
 export class AppModule {
   static forConfig(config: QalamConfig): DynamicModule {
     const serves = config.role === 'all' || config.role === 'api';
     const sends = config.role === 'all' || config.role === 'worker';
+    const receives = listensForInbound(config);
     return {
       module: AppModule,
       imports: [
@@ -41,8 +48,9 @@ export class AppModule {
         // enqueues later) instead of waiting for it; the worker builds its own blocking connection.
         BullModule.forRoot({ connection: { ...redisConnection(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.queuePrefix }),
         DeliveryModule,
-        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, WebModule, OperationsModule] : []),
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, InboundApiModule, WebModule, OperationsModule] : []),
         ...(sends ? [DeliveryWorkerModule, CycleRemindersModule] : []),
+        ...(receives ? [InboundListenerModule] : []),
       ],
       providers: serves
         ? [

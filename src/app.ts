@@ -61,7 +61,7 @@ export async function startQalam(config: QalamConfig): Promise<QalamApp> {
     new Logger('qalam').log(`Listening on port ${config.port} as role ${config.role}`);
   } else {
     await qalam.app.init();
-    new Logger('qalam').log('Worker started');
+    new Logger('qalam').log(config.role === 'inbound' ? `Inbound SMTP listener on port ${config.inboundSmtpPort}` : 'Worker started');
   }
   return qalam;
 }

@@ -218,6 +218,16 @@ describe('access matrix: every served route, every kind of caller', () => {
         'POST /api/messages/:id/reject',
         'GET /console/cases/:id/messages',
         'POST /console/cases/:id/messages',
+        'GET /api/cases/:id/replies',
+        'POST /api/cases/:id/replies/:replyId/event',
+        'GET /api/suppressions',
+        'DELETE /api/suppressions/:address',
+        'POST /api/officials/:id/unflag',
+        'GET /console/cases/:id/replies',
+        'POST /console/cases/:id/replies',
+        'GET /console/deliverability',
+        'POST /console/deliverability/lift',
+        'POST /console/deliverability/unflag',
       ]),
     );
     expect(routes.length).toBeGreaterThanOrEqual(40);

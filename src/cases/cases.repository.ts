@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { CaseEvent } from './case-event.entity';
 import type { CaseGender, CaseStatus, CaseTranslations } from './case.entity';
 
 /** A case as a member's mail about it (an invitation, a thank-you) needs it. */
@@ -19,6 +20,16 @@ export interface CaseMailRow {
 @Injectable()
 export class CasesRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /** Adds an event to a case's timeline in the caller's transaction (an official's reply made an event). */
+  async insertEvent(manager: EntityManager, caseId: string, event: { occurredOn: string; kind: string; description: string; sourceUrl: string | null }): Promise<CaseEvent> {
+    const [row] = await manager.query<CaseEvent[]>(
+      `INSERT INTO case_events (case_id, occurred_on, kind, description, source_url) VALUES ($1, $2, $3, $4, $5)
+       RETURNING id, case_id AS "caseId", occurred_on::text AS "occurredOn", kind, description, source_url AS "sourceUrl", created_at AS "createdAt"`,
+      [caseId, event.occurredOn, event.kind, event.description, event.sourceUrl],
+    );
+    return row;
+  }
 
   async exists(id: string): Promise<boolean> {
     const rows = await this.db.query<unknown[]>(`SELECT 1 FROM cases WHERE id = $1`, [id]);

@@ -56,6 +56,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   messages_not_accepted: HttpStatus.BAD_REQUEST,
   message_pending: HttpStatus.CONFLICT,
   message_decided: HttpStatus.CONFLICT,
+  reply_event_exists: HttpStatus.CONFLICT,
+  suppression_invalid: HttpStatus.BAD_REQUEST,
 
   // member pages
   link_expired: HttpStatus.GONE,

@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'print.start',
   'print.posted',
   'print.discard',
+  'suppression.lift',
+  'official.unflag',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -26,6 +26,9 @@ export class Letter {
   @Column({ name: 'claimed_by', type: 'text', nullable: true }) claimedBy: string | null;
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true }) claimedAt: Date | null;
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
+  /** A 4.x.x delivery status notification: the receiving side still tries (the letter stays `sent`). */
+  @Column({ name: 'delayed_at', type: 'timestamptz', nullable: true }) delayedAt: Date | null;
+  @Column({ name: 'delay_status', type: 'text', nullable: true }) delayStatus: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -53,6 +53,17 @@ export interface MemberHistoryLetterRow {
   language: string;
 }
 
+/** A letter as the inbound listener reads it. */
+export interface InboundLetterRow {
+  id: string;
+  status: LetterStatus;
+  officialId: string;
+  appealId: string;
+  caseId: string;
+  appealChannel: string;
+  officialEmail: string | null;
+}
+
 /**
  * Every statement that writes the letters table, apart from the worker's claim and record
  * statements (delivery/letter-sender.service.ts). Letters are created set-based: one
@@ -313,6 +324,43 @@ export class LettersRepository {
       this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM letters WHERE supporter_id = $1`, [supporterId]),
     ]);
     return { letters, total };
+  }
+
+  /**
+   * What the inbound listener needs of a letter a bounce, a delay or a reply names, locked
+   * until the transaction ends (two reports at once apply in turn). Null if there is none.
+   */
+  async lockForInbound(manager: EntityManager, letterId: string): Promise<InboundLetterRow | null> {
+    const [row] = await manager.query<InboundLetterRow[]>(
+      `SELECT l.id, l.status, l.official_id AS "officialId", l.appeal_id AS "appealId", a.case_id AS "caseId", a.channel AS "appealChannel",
+              o.email AS "officialEmail"
+         FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN officials o ON o.id = l.official_id
+        WHERE l.id = $1 FOR UPDATE OF l`,
+      [letterId],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * A 5.x.x delivery status notification: `sent -> bounced` (or from `unknown`: the letter
+   * did arrive somewhere). Only from those statuses, so a second report changes nothing.
+   * The letter_counts trigger moves the count. Returns how many moved (0 or 1).
+   */
+  markBounced(manager: EntityManager, letterId: string, reason: string): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE letters SET status = 'bounced', last_error = $2, updated_at = now() WHERE id = $1 AND status IN ('sent', 'unknown')`,
+      [letterId, reason],
+    );
+  }
+
+  /** A 4.x.x delivery status notification: the delay is recorded (its first time kept), the letter stays `sent`. */
+  recordDelay(manager: EntityManager, letterId: string, statusCode: string): Promise<number> {
+    return execute(
+      manager,
+      `UPDATE letters SET delayed_at = coalesce(delayed_at, now()), delay_status = $2, updated_at = now() WHERE id = $1 AND status = 'sent'`,
+      [letterId, statusCode],
+    );
   }
 
   /**

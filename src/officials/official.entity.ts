@@ -18,6 +18,9 @@ export class Official {
   @Column({ name: 'office_hours_end', type: 'time', nullable: true }) officeHoursEnd: string | null;
   /** ISO weekdays (1 = Monday) the office is open; null means every day. */
   @Column({ name: 'office_days', type: 'smallint', array: true, nullable: true }) officeDays: number[] | null;
+  /** Set by the inbound listener (a bounce, a complaint) for a coordinator to look at; cleared by POST /api/officials/:id/unflag. */
+  @Column({ name: 'flagged_at', type: 'timestamptz', nullable: true }) flaggedAt: Date | null;
+  @Column({ name: 'flag_reason', type: 'text', nullable: true }) flagReason: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,5 +1,5 @@
 import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
-import { BadRequestException, Body, Controller, Get, Headers, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/auth/roles.decorator';
 import { PageOf, PageQuery } from '../common/pagination';
@@ -49,6 +49,14 @@ export class OfficialsController {
   @ApiOkResponse({ type: OfficialView })
   get(@Param('id', UuidParam) id: string): Promise<OfficialView> {
     return this.officials.get(id);
+  }
+
+  @Post(':id/unflag')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Clear an official's flag (set by a bounce or a complaint); recorded in the audit log" })
+  @ApiOkResponse({ type: OfficialView })
+  unflag(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string): Promise<OfficialView> {
+    return this.officials.unflag(id, caller.id);
   }
 
   @Patch(':id')

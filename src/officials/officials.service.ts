@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { DomainError, isDomainError, NotFoundError } from '../common/errors';
 import { isUUID } from 'class-validator';
 import { Page } from '../common/pagination';
@@ -49,6 +49,40 @@ export class OfficialsService {
     const official = await this.officials.findOne({ where: { id } });
     if (!official) throw new NotFoundError('Official');
     return toOfficialView(official);
+  }
+
+  /** Officials flagged by a bounce or a complaint, the earliest flag first: what the console's deliverability page lists. */
+  async flagged(limit: number): Promise<{ items: OfficialView[]; total: number }> {
+    const [rows, total] = await this.officials
+      .createQueryBuilder('o')
+      .where('o.flaggedAt IS NOT NULL')
+      .orderBy('o.flaggedAt', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .take(limit)
+      .getManyAndCount();
+    return { items: rows.map(toOfficialView), total };
+  }
+
+  /**
+   * Flags an official for a coordinator (a bounce, a complaint about a letter to them), in the
+   * caller's transaction; the first flag's time stays, the reason is the latest.
+   */
+  async flag(manager: EntityManager, id: string, reason: string): Promise<void> {
+    await manager.query(`UPDATE officials SET flagged_at = coalesce(flagged_at, now()), flag_reason = $2 WHERE id = $1`, [id, reason.slice(0, 500)]);
+  }
+
+  /** A coordinator looked at the flag: cleared, in the audit log. */
+  async unflag(id: string, actorId: string): Promise<OfficialView> {
+    const updated = await this.officials.manager.transaction(async (manager) => {
+      const official = await manager.findOne(Official, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!official) throw new NotFoundError('Official');
+      if (official.flaggedAt) {
+        await manager.update(Official, { id }, { flaggedAt: null, flagReason: null });
+        await this.audit.record({ actorId, action: 'official.unflag', subjectType: 'official', subjectId: id, detail: { reason: official.flagReason } }, manager);
+      }
+      return manager.findOneOrFail(Official, { where: { id } });
+    });
+    return toOfficialView(updated);
   }
 
   /**

@@ -4,6 +4,7 @@ import { NotFoundError } from '../common/errors';
 import { LetterCountsView } from '../delivery/dto/letter-counts.dto';
 import { LETTER_STATUSES, LetterStatus } from '../letters/letter.entity';
 import { DashboardLetterRow, LettersRepository } from '../letters/letters.repository';
+import { InboundMailRepository } from '../inbound-mail/inbound-mail.repository';
 import { SupportersRepository } from '../supporters/supporters.repository';
 import { DeliveryOverview, DeliveryStats, SupporterStats } from './dto/stats.dto';
 import { OfficialPacingRow, StatsRepository, StatsScope } from './stats.repository';
@@ -29,6 +30,7 @@ export class StatsService {
     @Inject(StatsRepository) private readonly rollups: StatsRepository,
     @Inject(LettersRepository) private readonly letters: LettersRepository,
     @Inject(SupportersRepository) private readonly supporters: SupportersRepository,
+    @Inject(InboundMailRepository) private readonly inbound: InboundMailRepository,
   ) {}
 
   async forScope(scope: StatsScope, id: string): Promise<DeliveryStats> {
@@ -49,7 +51,7 @@ export class StatsService {
 
   /** Every letter at a glance, from the trigger-kept rollups (letter_counts, letter_minutes, letter_failures). */
   async overview(): Promise<DeliveryOverview> {
-    const [byStatus, perMinute, failures] = await Promise.all([this.rollups.statusCounts(), this.rollups.sentPerMinuteLastHour(), this.rollups.topFailures()]);
+    const [byStatus, perMinute, failures, inbound] = await Promise.all([this.rollups.statusCounts(), this.rollups.sentPerMinuteLastHour(), this.rollups.topFailures(), this.inbound.countsByKind()]);
     return {
       letters: countsOf(byStatus),
       throughput: {
@@ -60,6 +62,7 @@ export class StatsService {
         const smtp = /^([2-5]\d\d)[ -](.*)$/s.exec(reason);
         return { status, code: smtp ? Number(smtp[1]) : null, text: smtp ? smtp[2] : reason, count };
       }),
+      inbound: { bounces: inbound.bounce, complaints: inbound.complaint, replies: inbound.reply, delays: inbound.delay, unreadable: inbound.unreadable, ignored: inbound.ignored },
     };
   }
 

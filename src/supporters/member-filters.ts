@@ -2,11 +2,12 @@ import type { SignatureStyle } from './supporter.entity';
 
 /**
  * Who may receive member mail or have letters written in their name: a member who is
- * active, confirmed their signup, and has not unsubscribed. Every query that selects
+ * active, confirmed their signup, has not unsubscribed, and whose address did not bounce
+ * (email_undeliverable_at, cleared when the email changes). Every query that selects
  * members for a cycle (auto-sign, invitations, reminders) applies it to the alias given.
  */
 export function reachableMember(alias: string): string {
-  return `${alias}.active AND ${alias}.confirmed_at IS NOT NULL AND ${alias}.unsubscribed_at IS NULL`;
+  return `${alias}.active AND ${alias}.confirmed_at IS NOT NULL AND ${alias}.unsubscribed_at IS NULL AND ${alias}.email_undeliverable_at IS NULL`;
 }
 
 /** A member as their mail needs them, read when the job runs (never carried in it). */

@@ -23,6 +23,8 @@ export class Supporter {
   /** Null until a public signup clicks its confirmation: no letter goes in their name before. */
   @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true }) confirmedAt: Date | null;
   @Column({ name: 'unsubscribed_at', type: 'timestamptz', nullable: true }) unsubscribedAt: Date | null;
+  /** A 5.x.x bounce of member mail: no more mail to this address; a trigger clears it when the email changes. */
+  @Column({ name: 'email_undeliverable_at', type: 'timestamptz', nullable: true }) emailUndeliverableAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

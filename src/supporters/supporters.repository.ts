@@ -114,6 +114,12 @@ export class SupportersRepository {
   }
 
   /** Idempotent: the first unsubscription's time stands. */
+  /** A 5.x.x bounce of member mail: no more mail to this address (reachableMember) until it changes (a trigger clears the mark). True if newly marked. */
+  async markEmailUndeliverable(manager: EntityManager, id: string): Promise<boolean> {
+    const rows = await manager.query<{ id: string }[]>(`UPDATE supporters SET email_undeliverable_at = now(), updated_at = now() WHERE id = $1 AND email_undeliverable_at IS NULL RETURNING id`, [id]);
+    return rows.length > 0;
+  }
+
   async unsubscribe(manager: EntityManager, id: string): Promise<void> {
     await manager.query(`UPDATE supporters SET unsubscribed_at = coalesce(unsubscribed_at, now()), active = false, updated_at = now() WHERE id = $1`, [id]);
   }

@@ -43,12 +43,15 @@ import { ConsoleMembersImportController, MEMBERS_UPLOAD } from './console/member
 import { multipartForm } from './console/multipart-form';
 import { ConsoleMembersController } from './console/members.controller';
 import { ConsolePrintRunsController } from './console/print-runs.controller';
+import { InboundApiModule } from '../inbound/inbound-api.module';
+import { ConsoleRepliesController } from './console/console-replies.controller';
+import { ConsoleDeliverabilityController } from './console/console-deliverability.controller';
 
 /** Server-rendered pages: members sign the month's letters, join and leave; staff sign in to the console (console/) and read the delivery dashboard. */
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule, PrintModule],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule, PrintModule, InboundApiModule],
   controllers: [
     SigningController,
     JoiningController,
@@ -59,6 +62,8 @@ import { ConsolePrintRunsController } from './console/print-runs.controller';
     ConsoleController,
     ConsoleCasesController,
     ConsoleMessagesController,
+    ConsoleRepliesController,
+    ConsoleDeliverabilityController,
     ConsoleOfficialsController,
     ConsoleTemplatesController,
     ConsoleAppealsController,

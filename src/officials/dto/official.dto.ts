@@ -74,11 +74,15 @@ export class OfficialView {
   @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, nullable: true, description: 'ISO weekdays the office is open (1 = Monday); null: every day' }) officeDays: number[] | null;
   @ApiTimestamp() createdAt: Date;
   @ApiTimestamp() updatedAt: Date;
+  @ApiTimestamp({ nullable: true, description: 'Set when a bounce or a complaint about a letter to this official arrived, for a coordinator to look at; cleared by POST /api/officials/:id/unflag' }) flaggedAt: Date | null;
+  @ApiNullable({ example: 'bounce 5.1.1' }) flagReason: string | null;
 }
 
 export function toOfficialView(official: Official): OfficialView {
   const { id, name, title, salutation, organisation, country, email, postalAddress, language, timezone, maxLettersPerHour, officeHoursStart, officeHoursEnd, officeDays, createdAt, updatedAt } = official;
-  return { id, name, title, salutation, organisation, country, email, postalAddress, language, timezone, maxLettersPerHour, officeHoursStart, officeHoursEnd, officeDays, createdAt, updatedAt };
+  const flaggedAt = official.flaggedAt ?? null;
+  const flagReason = official.flagReason ?? null;
+  return { id, name, title, salutation, organisation, country, email, postalAddress, language, timezone, maxLettersPerHour, officeHoursStart, officeHoursEnd, officeDays, createdAt, updatedAt, flaggedAt, flagReason };
 }
 
 export class OfficialImportProblem {

@@ -42,8 +42,18 @@ export class FailureReason {
   @ApiCount() count: number;
 }
 
+export class InboundCounts {
+  @ApiCount({ description: 'Delivery status notifications with a 5.x.x status about our mail' }) bounces: number;
+  @ApiCount({ description: 'Abuse reports (ARF) about our mail' }) complaints: number;
+  @ApiCount({ description: "Officials' replies to letters" }) replies: number;
+  @ApiCount({ description: 'Delivery status notifications with a 4.x.x status (still being retried)' }) delays: number;
+  @ApiCount({ description: 'Messages that could not be read, kept for review' }) unreadable: number;
+  @ApiCount({ description: 'Readable messages naming nothing we sent (a forged or unknown tag), kept for review' }) ignored: number;
+}
+
 export class DeliveryOverview {
   @ApiProperty({ type: LetterCountsView }) letters: LetterCountsView;
   @ApiProperty({ type: Throughput }) throughput: Throughput;
   @ApiProperty({ type: [FailureReason], description: 'The 20 most frequent reasons letters failed or ended unknown' }) failures: FailureReason[];
+  @ApiProperty({ type: InboundCounts, description: 'What the inbound mail listener received' }) inbound: InboundCounts;
 }

@@ -9,6 +9,7 @@ import { StaffPage } from '../../common/auth/staff-page.decorator';
 import { Catalogue, catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
 import { ModerationService } from '../../moderation/moderation.service';
+import { RepliesService } from '../../inbound/replies.service';
 import { OUTCOMES, OutcomesService, type Outcome } from '../../outcomes/outcomes.service';
 import { pageHeaders } from '../page-response';
 import { ViewsService } from '../views.service';
@@ -41,6 +42,7 @@ export class ConsoleCasesController {
     @Inject(CasesService) private readonly cases: CasesService,
     @Inject(OutcomesService) private readonly outcomes: OutcomesService,
     @Inject(ModerationService) private readonly moderation: ModerationService,
+    @Inject(RepliesService) private readonly replies: RepliesService,
     @Inject(CsrfService) private readonly csrf: CsrfService,
     @Inject(ViewsService) private readonly views: ViewsService,
   ) {}
@@ -178,7 +180,7 @@ export class ConsoleCasesController {
   ): Promise<string> {
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
-    const [record, messageCounts] = await Promise.all([this.cases.get(id, 'staff'), this.moderation.counts(id)]);
+    const [record, messageCounts, replies] = await Promise.all([this.cases.get(id, 'staff'), this.moderation.counts(id), this.replies.list(id, 1, 1)]);
     const fields = caseFields(state.edit, state.editProblems, messages, true);
     const eventFields = eventFormFields(state.event, state.eventProblems, messages);
     const csrf = this.csrf.tokenFor(request, response);
@@ -199,6 +201,8 @@ export class ConsoleCasesController {
       eventProblems: problemSummary(eventFields, state.eventProblems[''] ?? []),
       messagesHref: `/console/cases/${id}/messages`,
       messagesLink: messages.t('consoleCases.case.messagesLink', { count: messageCounts.held }),
+      repliesHref: `/console/cases/${id}/replies`,
+      repliesLink: messages.t('consoleCases.case.repliesLink', { count: replies.total }),
       outcomeDone: OUTCOME_STATUSES.includes(record.status),
       outcomeOptions: OUTCOME_STATUSES.map((outcome, index) => ({ value: outcome, id: `outcome-${outcome}`, label: messages.t(`consoleCases.case.outcomeOption.${outcome}`), checked: index === 0 })),
       csrf,

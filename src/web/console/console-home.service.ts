@@ -5,6 +5,8 @@ import { CyclesService } from '../../cycles/cycles.service';
 import { LETTER_STATUSES } from '../../letters/letter.entity';
 import { ModerationService } from '../../moderation/moderation.service';
 import { StatsService } from '../../stats/stats.service';
+import { SuppressionsService } from '../../inbound/suppressions.service';
+import { OfficialsService } from '../../officials/officials.service';
 
 /** Open appeals shown on the home page; the rest are counted. */
 const OPEN_APPEALS_SHOWN = 20;
@@ -23,16 +25,20 @@ export class ConsoleHomeService {
     @Inject(CyclesService) private readonly cycles: CyclesService,
     @Inject(StatsService) private readonly stats: StatsService,
     @Inject(ModerationService) private readonly moderation: ModerationService,
+    @Inject(OfficialsService) private readonly officials: OfficialsService,
+    @Inject(SuppressionsService) private readonly suppressions: SuppressionsService,
   ) {}
 
   async model(language: string, role: string): Promise<object> {
     const messages = catalogueOf(language);
-    const [open, recentCycles, overview, pacing, heldMessages] = await Promise.all([
+    const [open, recentCycles, overview, pacing, heldMessages, flagged, suppressed] = await Promise.all([
       this.appeals.list({ status: 'open', page: 1, limit: OPEN_APPEALS_SHOWN }),
       this.cycles.list(1, 12),
       this.stats.overview(),
       this.stats.officialsPacing(),
       this.moderation.heldByCase(CASES_WITH_MESSAGES_SHOWN),
+      this.officials.flagged(1),
+      this.suppressions.list(1, 1),
     ]);
     // The current cycle: the latest open one, else the latest of any status.
     const current = recentCycles.items.find((cycle) => cycle.status === 'open') ?? recentCycles.items[0];
@@ -66,6 +72,11 @@ export class ConsoleHomeService {
       },
       cycle,
       messages: heldMessages.map((row) => ({ ...row, href: `/console/cases/${row.caseId}/messages?status=held`, label: messages.t('console.homePage.messagesWaiting', { count: row.held }) })),
+      // Bounces and complaints flag officials; suppressed addresses get no letter until lifted.
+      deliverability:
+        flagged.total + suppressed.total > 0
+          ? messages.t('console.homePage.deliverability', { flagged: flagged.total, suppressed: suppressed.total })
+          : '',
       failures: overview.failures.map((failure) => ({ ...failure, code: failure.code ?? '—' })),
       pacing: pacing
         .filter((official) => official.waiting > 0 && (official.maxLettersPerHour !== null || official.officeHours !== null))

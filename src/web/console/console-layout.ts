@@ -12,6 +12,7 @@ const SECTIONS: { key: string; href: string; admin?: boolean; label?: string }[]
   { key: 'cycles', href: '/console/cycles' },
   { key: 'printRuns', href: '/console/print-runs', label: 'consolePrint.nav' },
   { key: 'members', href: '/console/members' },
+  { key: 'deliverability', href: '/console/deliverability' },
   { key: 'dashboard', href: '/admin' },
   { key: 'queues', href: '/admin/queues', admin: true },
   { key: 'audit', href: '/console/audit', admin: true, label: 'consoleMembers.nav.audit' },

@@ -150,7 +150,7 @@ export class ConsoleOfficialsController {
   async show(@Param('id', UuidParam) id: string, @Query('done') done: unknown, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
     const official = await this.officials.get(id);
     const messages = catalogueOf(staffOf(request).language);
-    return this.formPage(request, response, HttpStatus.OK, { id, name: official.name }, officialFormOf(official), {}, queryText(done) === 'saved' ? messages.t('consoleCases.officials.saved') : '');
+    return this.formPage(request, response, HttpStatus.OK, { id, name: official.name, flagReason: official.flaggedAt ? (official.flagReason ?? '') : null }, officialFormOf(official), {}, queryText(done) === 'saved' ? messages.t('consoleCases.officials.saved') : '');
   }
 
   /** The edit form: PATCH /api/officials/:id's semantics (an emptied optional field is cleared). */
@@ -159,18 +159,18 @@ export class ConsoleOfficialsController {
     const official = await this.officials.get(id);
     const form = officialFormFromBody(body);
     const checked = await validateForm(UpdateOfficialDto, officialUpdateBody(form), OFFICIAL_FIELD_NAMES);
-    if (checked.problems) return this.formPage(request, response, HttpStatus.BAD_REQUEST, { id, name: official.name }, form, checked.problems, '');
+    if (checked.problems) return this.formPage(request, response, HttpStatus.BAD_REQUEST, { id, name: official.name, flagReason: official.flaggedAt ? (official.flagReason ?? '') : null }, form, checked.problems, '');
     try {
       await this.officials.update(id, checked.value);
     } catch (error) {
       const refused = refusalOf(error, OFFICIAL_FIELD_NAMES);
       if (!refused) throw error;
-      return this.formPage(request, response, HttpStatus.BAD_REQUEST, { id, name: official.name }, form, refused, '');
+      return this.formPage(request, response, HttpStatus.BAD_REQUEST, { id, name: official.name, flagReason: official.flaggedAt ? (official.flagReason ?? '') : null }, form, refused, '');
     }
     return seeOther(response, `/console/officials/${id}?done=saved`);
   }
 
-  private formPage(request: StaffRequest, response: Response, status: number, official: { id: string; name: string } | null, form: OfficialForm, problems: FieldProblems, notice: string): string {
+  private formPage(request: StaffRequest, response: Response, status: number, official: { id: string; name: string; flagReason: string | null } | null, form: OfficialForm, problems: FieldProblems, notice: string): string {
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
     const fields = officialFields(form, problems, messages);
@@ -179,6 +179,8 @@ export class ConsoleOfficialsController {
     const model = {
       heading,
       notice,
+      // Set by a bounce or a complaint; cleared on the deliverability page.
+      flag: official && official.flagReason !== null ? messages.t('consoleDeliverability.officialFlag', { reason: official.flagReason }) : '',
       action: official ? `/console/officials/${official.id}` : '/console/officials',
       button: messages.t(official ? 'consoleCases.officials.saveButton' : 'consoleCases.officials.createButton'),
       fields,

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { InboundMailKind } from './inbound-mail.entity';
+
+/** A received message as the listener records it. */
+export interface NewInboundMail {
+  kind: InboundMailKind;
+  letterId?: string | null;
+  supporterId?: string | null;
+  caseId?: string | null;
+  officialId?: string | null;
+  statusCode?: string | null;
+  diagnostic?: string | null;
+  fromAddress?: string | null;
+  subject?: string | null;
+  bodyText?: string | null;
+  raw?: Buffer | null;
+  effectKey?: string | null;
+}
+
+/** A reply as coordinators read it on its case. */
+export interface ReplyRow {
+  id: string;
+  receivedAt: Date;
+  officialId: string | null;
+  officialName: string | null;
+  letterId: string | null;
+  appealId: string | null;
+  from: string | null;
+  subject: string | null;
+  text: string | null;
+  caseEventId: string | null;
+}
+
+/** How many of each kind were received. */
+export type InboundCounts = Record<InboundMailKind, number>;
+
+const REPLY_COLUMNS = `m.id, m.received_at AS "receivedAt", m.official_id AS "officialId", o.name AS "officialName", m.letter_id AS "letterId",
+  l.appeal_id AS "appealId", m.from_address AS "from", m.subject, m.body_text AS "text", m.case_event_id AS "caseEventId"`;
+const REPLY_JOINS = `LEFT JOIN officials o ON o.id = m.official_id LEFT JOIN letters l ON l.id = m.letter_id`;
+
+/** Every statement of the inbound_mail table. */
+@Injectable()
+export class InboundMailRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /**
+   * Records one received message; null (and nothing written) when its effect key is taken:
+   * the same report came before, and its effects are not applied twice.
+   */
+  async insert(manager: EntityManager, mail: NewInboundMail): Promise<string | null> {
+    const rows = await manager.query<{ id: string }[]>(
+      `INSERT INTO inbound_mail (kind, letter_id, supporter_id, case_id, official_id, status_code, diagnostic, from_address, subject, body_text, raw, effect_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (effect_key) WHERE effect_key IS NOT NULL DO NOTHING RETURNING id`,
+      [
+        mail.kind,
+        mail.letterId ?? null,
+        mail.supporterId ?? null,
+        mail.caseId ?? null,
+        mail.officialId ?? null,
+        mail.statusCode ?? null,
+        mail.diagnostic ?? null,
+        mail.fromAddress ?? null,
+        mail.subject ?? null,
+        mail.bodyText ?? null,
+        mail.raw ?? null,
+        mail.effectKey ?? null,
+      ],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** A case's replies, newest first. */
+  async pageOfCaseReplies(caseId: string, page: number, limit: number): Promise<{ rows: ReplyRow[]; total: number }> {
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<ReplyRow[]>(
+        `SELECT ${REPLY_COLUMNS} FROM inbound_mail m ${REPLY_JOINS} WHERE m.kind = 'reply' AND m.case_id = $1 ORDER BY m.received_at DESC, m.id LIMIT $2 OFFSET $3`,
+        [caseId, limit, (page - 1) * limit],
+      ),
+      this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM inbound_mail WHERE kind = 'reply' AND case_id = $1`, [caseId]),
+    ]);
+    return { rows, total };
+  }
+
+  /** One reply of a case, locked until the transaction ends (two coordinators adding it at once make one event). */
+  async lockReplyOfCase(manager: EntityManager, caseId: string, replyId: string): Promise<ReplyRow | null> {
+    const [row] = await manager.query<ReplyRow[]>(
+      `SELECT ${REPLY_COLUMNS} FROM inbound_mail m ${REPLY_JOINS} WHERE m.kind = 'reply' AND m.case_id = $1 AND m.id = $2 FOR UPDATE OF m`,
+      [caseId, replyId],
+    );
+    return row ?? null;
+  }
+
+  async setCaseEvent(manager: EntityManager, id: string, caseEventId: string): Promise<void> {
+    await manager.query(`UPDATE inbound_mail SET case_event_id = $2, reviewed_at = coalesce(reviewed_at, now()) WHERE id = $1`, [id, caseEventId]);
+  }
+
+  async countsByKind(): Promise<InboundCounts> {
+    const rows = await this.db.query<{ kind: InboundMailKind; count: number }[]>(`SELECT kind, count(*)::int AS count FROM inbound_mail GROUP BY kind`);
+    const counts: InboundCounts = { bounce: 0, delay: 0, complaint: 0, reply: 0, unreadable: 0, ignored: 0 };
+    for (const row of rows) counts[row.kind] = row.count;
+    return counts;
+  }
+}
