@@ -16,6 +16,7 @@ import { MembersSearch1765152060000 } from './migrations/1765152060000-MembersSe
 import { PostalChannel1765238400000 } from './migrations/1765238400000-PostalChannel';
 import { PrintRuns1765324800000 } from './migrations/1765324800000-PrintRuns';
 import { OneHeldMessage1765411200000 } from './migrations/1765411200000-OneHeldMessage';
+import { NoteModeration1765510000000 } from './migrations/1765510000000-NoteModeration';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   PostalChannel1765238400000,
   PrintRuns1765324800000,
   OneHeldMessage1765411200000,
+  NoteModeration1765510000000,
 ];
 
 /**

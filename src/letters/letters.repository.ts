@@ -127,17 +127,20 @@ export class LettersRepository {
     return { letters: row.members * row.officials, members: row.members, officials: row.officials };
   }
 
-  /** The letters of one signature, one per official of its appeal; none in an unconfirmed member's name. Returns how many were created. */
-  writeForSignature(manager: EntityManager, signatureId: string, batches: BatchNumbering): Promise<number> {
+  /**
+   * The letters of one signature, one per official of its appeal; none in an unconfirmed
+   * member's name. `held` when the signature's note waits for a coordinator. Returns how many were created.
+   */
+  writeForSignature(manager: EntityManager, signatureId: string, batches: BatchNumbering, status: 'queued' | 'held' = 'queued'): Promise<number> {
     return execute(
       manager,
-      `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id)
-       SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $2::bigint + (row_number() OVER () - 1) / $3
+      `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id, status)
+       SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $2::bigint + (row_number() OVER () - 1) / $3, $4
          FROM signatures s JOIN appeal_officials ao ON ao.appeal_id = s.appeal_id
          JOIN supporters sp ON sp.id = s.supporter_id AND sp.confirmed_at IS NOT NULL
         WHERE s.id = $1
        ON CONFLICT (supporter_id, appeal_id, official_id) DO NOTHING`,
-      [signatureId, batches.base, batches.size],
+      [signatureId, batches.base, batches.size, status],
     );
   }
 
@@ -151,11 +154,11 @@ export class LettersRepository {
     );
   }
 
-  /** An appeal cancelled: its letters still queued are never sent. */
+  /** An appeal cancelled: its letters still queued (or held for moderation) are never sent. */
   cancelQueuedOfAppeal(manager: EntityManager, appealId: string): Promise<number> {
     return execute(
       manager,
-      `UPDATE letters SET status = 'cancelled', last_error = 'appeal cancelled', updated_at = now() WHERE appeal_id = $1 AND status = 'queued'`,
+      `UPDATE letters SET status = 'cancelled', last_error = 'appeal cancelled', updated_at = now() WHERE appeal_id = $1 AND status IN ('queued', 'held')`,
       [appealId],
     );
   }
@@ -164,18 +167,18 @@ export class LettersRepository {
   /** How many letters cancelQueuedOfCase would cancel now: the console's outcome confirmation says so before. */
   async countQueuedOfCase(caseId: string): Promise<number> {
     const [{ count }] = await this.db.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 AND l.status IN ('queued', 'printed')`,
+      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 AND l.status IN ('queued', 'held', 'printed')`,
       [caseId],
     );
     return count;
   }
 
-  /** Letters not yet gone: queued ones (by email or waiting for post) and printed ones not posted yet. */
+  /** Letters not yet gone: queued ones (by email or waiting for post), held ones (waiting for moderation) and printed ones not posted yet. */
   cancelQueuedOfCase(manager: EntityManager, caseId: string, status: string): Promise<number> {
     return execute(
       manager,
       `UPDATE letters l SET status = 'cancelled', last_error = 'case ' || $2, updated_at = now()
-         FROM appeals a WHERE a.id = l.appeal_id AND a.case_id = $1 AND l.status IN ('queued', 'printed')`,
+         FROM appeals a WHERE a.id = l.appeal_id AND a.case_id = $1 AND l.status IN ('queued', 'held', 'printed')`,
       [caseId, status],
     );
   }
@@ -249,6 +252,18 @@ export class LettersRepository {
   /** Their letters stay, with no supporter; the status stays as it is, so the counters (by appeal and official) do not move. */
   detachSupporter(manager: EntityManager, supporterId: string): Promise<number> {
     return execute(manager, `UPDATE letters SET supporter_id = NULL WHERE supporter_id = $1`, [supporterId]);
+  }
+
+  /**
+   * A held note decided: the signature's held letters are `queued` and go (with the note, or
+   * without it once rejected). Returns their batches, to enqueue after the commit.
+   */
+  async releaseHeldOfSignature(manager: EntityManager, signatureId: string): Promise<string[]> {
+    const rows = await manager.query<[{ batch_id: string }[], number]>(
+      `UPDATE letters SET status = 'queued', updated_at = now() WHERE signature_id = $1 AND status = 'held' RETURNING batch_id`,
+      [signatureId],
+    );
+    return [...new Set(rows[0].map((row) => row.batch_id))];
   }
 
   /** The batches that hold an appeal's queued letters (to enqueue them again after a pause). */
