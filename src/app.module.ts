@@ -17,6 +17,7 @@ import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { redisConnection } from './common/redis-connection';
 import { MembersModule } from './members/members.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { NoteModerationModule } from './note-moderation/note-moderation.module';
 import { OfficialsModule } from './officials/officials.module';
 import { OperationsModule } from './operations/operations.module';
 import { OutcomesModule } from './outcomes/outcomes.module';
@@ -41,7 +42,7 @@ export class AppModule {
         // enqueues later) instead of waiting for it; the worker builds its own blocking connection.
         BullModule.forRoot({ connection: { ...redisConnection(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.queuePrefix }),
         DeliveryModule,
-        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, WebModule, OperationsModule] : []),
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, ModerationModule, NoteModerationModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, WebModule, OperationsModule] : []),
         ...(sends ? [DeliveryWorkerModule, CycleRemindersModule] : []),
       ],
       providers: serves

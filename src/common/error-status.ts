@@ -56,6 +56,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   messages_not_accepted: HttpStatus.BAD_REQUEST,
   message_pending: HttpStatus.CONFLICT,
   message_decided: HttpStatus.CONFLICT,
+  note_decided: HttpStatus.CONFLICT,
 
   // member pages
   link_expired: HttpStatus.GONE,

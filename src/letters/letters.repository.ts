@@ -45,6 +45,8 @@ export interface MemberHistoryLetterRow {
   case_translations: CaseTranslations;
   appeal_title: string;
   status: LetterStatus;
+  /** The signature's note moderation (held, approved, rejected), null when not moderated. */
+  note_status: 'held' | 'approved' | 'rejected' | null;
   sent_at: Date | null;
   created_at: Date;
   name: string;
@@ -255,15 +257,12 @@ export class LettersRepository {
   }
 
   /**
-   * A held note decided: the signature's held letters are `queued` and go (with the note, or
-   * without it once rejected). Returns their batches, to enqueue after the commit.
+   * Held notes decided: their signatures' held letters are `queued` and go (with the note, or
+   * without it once rejected); the caller enqueues them after the commit. Returns how many.
    */
-  async releaseHeldOfSignature(manager: EntityManager, signatureId: string): Promise<string[]> {
-    const rows = await manager.query<[{ batch_id: string }[], number]>(
-      `UPDATE letters SET status = 'queued', updated_at = now() WHERE signature_id = $1 AND status = 'held' RETURNING batch_id`,
-      [signatureId],
-    );
-    return [...new Set(rows[0].map((row) => row.batch_id))];
+  async releaseHeldOfSignatures(manager: EntityManager, signatureIds: readonly string[]): Promise<number> {
+    if (signatureIds.length === 0) return 0;
+    return execute(manager, `UPDATE letters SET status = 'queued', updated_at = now() WHERE signature_id = ANY($1::uuid[]) AND status = 'held'`, [signatureIds]);
   }
 
   /** The batches that hold an appeal's queued letters (to enqueue them again after a pause). */
@@ -319,9 +318,10 @@ export class LettersRepository {
   async historyOfMember(supporterId: string, limit: number): Promise<{ letters: MemberHistoryLetterRow[]; total: number }> {
     const [letters, [{ total }]] = await Promise.all([
       this.db.query<MemberHistoryLetterRow[]>(
-        `SELECT k.id AS case_id, k.name AS case_name, k.translations AS case_translations, a.title AS appeal_title, l.status, l.sent_at, l.created_at,
+        `SELECT k.id AS case_id, k.name AS case_name, k.translations AS case_translations, a.title AS appeal_title, l.status, sg.note_status, l.sent_at, l.created_at,
                 o.name, o.title, o.organisation, o.language
            FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases k ON k.id = a.case_id JOIN officials o ON o.id = l.official_id
+           JOIN signatures sg ON sg.id = l.signature_id
           WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2`,
         [supporterId, limit],
       ),
