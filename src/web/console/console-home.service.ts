@@ -4,6 +4,7 @@ import { catalogueOf } from '../../common/i18n/messages';
 import { CyclesService } from '../../cycles/cycles.service';
 import { LETTER_STATUSES } from '../../letters/letter.entity';
 import { ModerationService } from '../../moderation/moderation.service';
+import { NoteModerationService } from '../../note-moderation/note-moderation.service';
 import { StatsService } from '../../stats/stats.service';
 
 /** Open appeals shown on the home page; the rest are counted. */
@@ -14,7 +15,7 @@ const CASES_WITH_MESSAGES_SHOWN = 20;
 /**
  * The console's home, "what needs attention": every number comes from the services behind
  * the API (GET /api/appeals?status=open, GET /api/cycles, GET /api/stats/appeals/:id,
- * /api/stats/overview, the dashboard's pacing table and the messages held for moderation), so the page has no SQL of its own.
+ * /api/stats/overview, the dashboard's pacing table, the messages and the notes held for moderation), so the page has no SQL of its own.
  */
 @Injectable()
 export class ConsoleHomeService {
@@ -23,16 +24,18 @@ export class ConsoleHomeService {
     @Inject(CyclesService) private readonly cycles: CyclesService,
     @Inject(StatsService) private readonly stats: StatsService,
     @Inject(ModerationService) private readonly moderation: ModerationService,
+    @Inject(NoteModerationService) private readonly notes: NoteModerationService,
   ) {}
 
   async model(language: string, role: string): Promise<object> {
     const messages = catalogueOf(language);
-    const [open, recentCycles, overview, pacing, heldMessages] = await Promise.all([
+    const [open, recentCycles, overview, pacing, heldMessages, heldNotes] = await Promise.all([
       this.appeals.list({ status: 'open', page: 1, limit: OPEN_APPEALS_SHOWN }),
       this.cycles.list(1, 12),
       this.stats.overview(),
       this.stats.officialsPacing(),
       this.moderation.heldByCase(CASES_WITH_MESSAGES_SHOWN),
+      this.notes.heldByAppeal(CASES_WITH_MESSAGES_SHOWN),
     ]);
     // The current cycle: the latest open one, else the latest of any status.
     const current = recentCycles.items.find((cycle) => cycle.status === 'open') ?? recentCycles.items[0];
@@ -66,6 +69,7 @@ export class ConsoleHomeService {
       },
       cycle,
       messages: heldMessages.map((row) => ({ ...row, href: `/console/cases/${row.caseId}/messages?status=held`, label: messages.t('console.homePage.messagesWaiting', { count: row.held }) })),
+      notes: heldNotes.map((row) => ({ ...row, href: `/console/appeals/${row.appealId}/held`, label: messages.t('console.homePage.notesWaiting', { count: row.held }) })),
       failures: overview.failures.map((failure) => ({ ...failure, code: failure.code ?? '—' })),
       pacing: pacing
         .filter((official) => official.waiting > 0 && (official.maxLettersPerHour !== null || official.officeHours !== null))
