@@ -1,4 +1,5 @@
 import { ReconcilerService } from '../src/delivery/reconciler.service';
+import { memberTokens } from './browser/helpers/month';
 import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
 import { SmtpSink } from './helpers/smtp-sink';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -50,8 +51,8 @@ describe('moderation of notes', () => {
     return created.body.id;
   }
 
-  async function aMember(): Promise<Member> {
-    const body = aSupporter();
+  async function aMember(overrides: Record<string, unknown> = {}): Promise<Member> {
+    const body = aSupporter(overrides);
     const created = await app.api.post('/api/supporters', body, coordinator);
     expect(created.status).toBe(201);
     return { id: created.body.id, token: await app.api.login(body.email, body.password) };
@@ -189,6 +190,41 @@ describe('moderation of notes', () => {
     expect((await lettersOfSignature(held.body.signature.id)).map((letter) => letter.status)).toEqual(['cancelled', 'cancelled']);
     const mine = await app.api.get('/api/me/letters', noted.token);
     expect(mine.body.items.map((letter: { noteStatus: string }) => letter.noteStatus)).toEqual(['held', 'held']);
+  });
+
+  it('cancels held letters when the case is released', async () => {
+    const record = await app.api.post('/api/cases', aCase({ name: 'Daler Imomali' }), coordinator);
+    const created = await app.api.post('/api/appeals', { caseId: record.body.id, title: 'Free him', templateIds: [templateId], officialIds, moderation: 'all' }, coordinator);
+    expect((await app.api.post(`/api/appeals/${created.body.id}/launch`, undefined, coordinator)).status).toBe(200);
+    const member = await aMember();
+    const held = await app.api.post(`/api/appeals/${created.body.id}/signatures`, { note: 'Stay strong.' }, member.token);
+    expect(held.body.letters.map((letter: { status: string }) => letter.status)).toEqual(['held', 'held']);
+    expect((await app.api.patch(`/api/cases/${record.body.id}`, { status: 'released' }, coordinator)).status).toBe(200);
+    expect((await lettersOfSignature(held.body.signature.id)).map((letter) => letter.status)).toEqual(['cancelled', 'cancelled']);
+    expect((await app.api.get(`/api/stats/cases/${record.body.id}`, coordinator)).body.letters).toEqual(expect.objectContaining({ held: 0, cancelled: 2, total: 2 }));
+  });
+
+  it("says on the member's letters page, in English and Russian, that a note waits or was not sent", async () => {
+    const appealId = await anOpenAppeal('links');
+    const english = await aMember({ language: 'en' });
+    const russian = await aMember({ language: 'ru' });
+    const signed = await app.api.post(`/api/appeals/${appealId}/signatures`, { note: 'See example.com/news' }, english.token);
+    const rejected = await app.api.post(`/api/appeals/${appealId}/signatures`, { note: 'Смотрите свобода.рф' }, russian.token);
+    expect([signed.body.signature.noteStatus, rejected.body.signature.noteStatus]).toEqual(['held', 'held']);
+    expect((await app.api.post(`/api/signatures/${rejected.body.signature.id}/reject`, undefined, coordinator)).status).toBe(200);
+    const cycle = await app.api.post('/api/cycles', { month: '2026-11', title: 'November', appealIds: [appealId] }, coordinator);
+    expect((await app.api.post(`/api/cycles/${cycle.body.id}/open`, undefined, coordinator)).status).toBe(200);
+    const pageOf = async (member: Member) => {
+      const token = memberTokens(app.config.appSecret).issue('sign', { supporterId: member.id, cycleId: cycle.body.id });
+      const response = await fetch(`${app.api.baseUrl}/sign/${token}/letters`);
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const englishPage = await pageOf(english);
+    expect(englishPage.match(/Your note waits for a coordinator to read it/g)).toHaveLength(2);
+    const russianPage = await pageOf(russian);
+    expect(russianPage.match(/Ваша заметка не была отправлена; письмо ушло без неё\./g)).toHaveLength(2);
+    expect(russianPage).not.toContain('свобода.рф');
   });
 
   it('sends every note on `none`, links too', async () => {
