@@ -20,6 +20,7 @@ import { listensForInbound } from './inbound/inbound-listener.service';
 import { redisConnection } from './common/redis-connection';
 import { MembersModule } from './members/members.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { NoteModerationModule } from './note-moderation/note-moderation.module';
 import { OfficialsModule } from './officials/officials.module';
 import { OperationsModule } from './operations/operations.module';
 import { OutcomesModule } from './outcomes/outcomes.module';
@@ -48,7 +49,7 @@ export class AppModule {
         // enqueues later) instead of waiting for it; the worker builds its own blocking connection.
         BullModule.forRoot({ connection: { ...redisConnection(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.queuePrefix }),
         DeliveryModule,
-        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, InboundApiModule, WebModule, OperationsModule] : []),
+        ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, ModerationModule, NoteModerationModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, InboundApiModule, WebModule, OperationsModule] : []),
         ...(sends ? [DeliveryWorkerModule, CycleRemindersModule] : []),
         ...(receives ? [InboundListenerModule] : []),
       ],

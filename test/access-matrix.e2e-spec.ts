@@ -120,7 +120,8 @@ describe('access matrix: every served route, every kind of caller', () => {
     expect([record.status, official.status, template.status, appeal.status, cycle.status]).toEqual([201, 201, 201, 201, 201]);
     expect((await api.post(`/api/appeals/${appeal.body.id}/launch`, undefined, tokens.coordinator)).status).toBe(200);
     // The member has a signature and letters: what another member must never see.
-    expect((await api.post(`/api/appeals/${appeal.body.id}/signatures`, { note: 'A note only Alice wrote' }, tokens.member)).status).toBe(201);
+    const signature = await api.post(`/api/appeals/${appeal.body.id}/signatures`, { note: 'A note only Alice wrote' }, tokens.member);
+    expect(signature.status).toBe(201);
     // And a message of solidarity, held: the moderation routes act on a real one.
     const message = await api.post(`/api/cases/${record.body.id}/messages`, { text: 'A message only Alice wrote' }, tokens.member);
     expect(message.status).toBe(201);
@@ -133,7 +134,7 @@ describe('access matrix: every served route, every kind of caller', () => {
     await waitFor(async () => ((await api.get(`/api/print-runs/${run.body.id}`, tokens.coordinator)).body.status === 'ready' ? true : undefined), () => `print run ${run.body.id} ready`, 60_000);
     records['print-runs'] = run.body.id;
     // The console names supporters "members" (/console/members/:id).
-    Object.assign(records, { cases: record.body.id, officials: official.body.id, templates: template.body.id, appeals: appeal.body.id, cycles: cycle.body.id, supporters: member.id, members: member.id, messages: message.body.id });
+    Object.assign(records, { cases: record.body.id, officials: official.body.id, templates: template.body.id, appeals: appeal.body.id, cycles: cycle.body.id, supporters: member.id, members: member.id, messages: message.body.id, signatures: signature.body.signature.id });
   });
 
   afterAll(async () => {
@@ -228,6 +229,11 @@ describe('access matrix: every served route, every kind of caller', () => {
         'GET /console/deliverability',
         'POST /console/deliverability/lift',
         'POST /console/deliverability/unflag',
+        'GET /api/appeals/:id/held',
+        'POST /api/signatures/:id/approve',
+        'POST /api/signatures/:id/reject',
+        'GET /console/appeals/:id/held',
+        'POST /console/appeals/:id/held',
       ]),
     );
     expect(routes.length).toBeGreaterThanOrEqual(40);

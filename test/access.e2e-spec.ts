@@ -211,7 +211,7 @@ describe('access: who may reach what', () => {
       expect(JSON.stringify(record.body)).not.toMatch(/password|scrypt/i);
       const stats = await app.api.get(`/api/stats/supporters/${member.id}`, member.token);
       expect(stats.status).toBe(200);
-      expect(stats.body).toEqual({ letters: { total: 0, queued: 0, sending: 0, sent: 0, failed: 0, unknown: 0, cancelled: 0, bounced: 0, printed: 0, posted: 0 }, cases: [] });
+      expect(stats.body).toEqual({ letters: { total: 0, queued: 0, held: 0, sending: 0, sent: 0, failed: 0, unknown: 0, cancelled: 0, bounced: 0, printed: 0, posted: 0 }, cases: [] });
     });
 
     it('may read cases and appeals', async () => {

@@ -5,7 +5,7 @@ import { startTestApp, TestApp } from './helpers/test-app';
 import { waitFor } from './helpers/wait';
 
 const UNKNOWN_ID = '5b0c3f1e-8a7d-4c2b-9e6f-0a1b2c3d4e5f';
-const NO_LETTERS = { total: 0, queued: 0, sending: 0, sent: 0, failed: 0, unknown: 0, cancelled: 0, bounced: 0, printed: 0, posted: 0 };
+const NO_LETTERS = { total: 0, queued: 0, held: 0, sending: 0, sent: 0, failed: 0, unknown: 0, cancelled: 0, bounced: 0, printed: 0, posted: 0 };
 
 const FIRST_IMPORT = [
   'email,name,country,city,language,autoSign,signatureStyle', // line 1

@@ -138,7 +138,7 @@ describe('the letter pipeline, end to end', () => {
     const caseStats = await api.get(`/api/stats/cases/${caseId}`, coordinator);
     expect(caseStats.status).toBe(200);
     expect(caseStats.body).toEqual({
-      letters: { total: expected, queued: 0, sending: 0, sent: expected, failed: 0, unknown: 0, cancelled: 0, bounced: 0, printed: 0, posted: 0 },
+      letters: { total: expected, queued: 0, held: 0, sending: 0, sent: expected, failed: 0, unknown: 0, cancelled: 0, bounced: 0, printed: 0, posted: 0 },
       supporters: MEMBERS,
       byDay: [{ date: today, sent: expected }],
     });

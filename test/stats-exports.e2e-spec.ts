@@ -105,7 +105,7 @@ describe('stats exports: the letters of a case as CSV, the admin overview', () =
       const response = await app.api.get('/api/stats/overview', app.adminToken);
       expect(response.status).toBe(200);
       const { rows: byStatus } = await app.db.query<{ status: string; count: number }>(`SELECT status, count(*)::int AS count FROM letters GROUP BY status`);
-      const expected: Record<string, number> = { total: 0, queued: 0, sending: 0, sent: 0, failed: 0, unknown: 0, cancelled: 0, bounced: 0, printed: 0, posted: 0 };
+      const expected: Record<string, number> = { total: 0, queued: 0, held: 0, sending: 0, sent: 0, failed: 0, unknown: 0, cancelled: 0, bounced: 0, printed: 0, posted: 0 };
       for (const { status, count } of byStatus) {
         expected[status] = count;
         expected.total += count;

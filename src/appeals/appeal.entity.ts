@@ -22,6 +22,10 @@ export const CHANNEL_NEEDS: Record<AppealChannel, string> = {
   'email-then-post': 'neither an email nor a postal address for the email-then-post channel',
 };
 
+/** Which signers' notes wait for a coordinator before their letters go: none, those with a link, or all. */
+export const APPEAL_MODERATIONS = ['none', 'links', 'all'] as const;
+export type AppealModeration = (typeof APPEAL_MODERATIONS)[number];
+
 @Entity('appeals')
 export class Appeal {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -29,6 +33,7 @@ export class Appeal {
   @Column({ type: 'text' }) title: string;
   @Column({ type: 'text', default: 'email' }) channel: AppealChannel;
   @Column({ type: 'text', default: 'draft' }) status: AppealStatus;
+  @Column({ type: 'text', default: 'none' }) moderation: AppealModeration;
   @ManyToMany('Template') @JoinTable({ name: 'appeal_templates', joinColumn: { name: 'appeal_id' }, inverseJoinColumn: { name: 'template_id' } })
   templates?: Template[];
   @ManyToMany('Official') @JoinTable({ name: 'appeal_officials', joinColumn: { name: 'appeal_id' }, inverseJoinColumn: { name: 'official_id' } })

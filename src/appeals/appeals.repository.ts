@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { CaseTranslations } from '../cases/case.entity';
 import type { LetterStatus } from '../letters/letter.entity';
 import type { TemplateKind } from '../templates/template-engine';
-import { Appeal, AppealChannel, AppealStatus } from './appeal.entity';
+import { Appeal, AppealChannel, AppealModeration, AppealStatus } from './appeal.entity';
 
 /** Appeals a filter selects; a field left null does not filter. */
 export interface AppealFilter {
@@ -22,6 +22,7 @@ export interface AppealRow {
   caseId: string;
   title: string;
   channel: AppealChannel;
+  moderation: AppealModeration;
   status: AppealStatus;
   deadline: string | null;
   launchedAt: Date | null;
@@ -61,8 +62,8 @@ export class AppealsRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   /** A new draft appeal with its templates and officials, in the order given. */
-  async insertDraft(manager: EntityManager, draft: { caseId: string; title: string; channel: AppealChannel; deadline: string | null; templateIds: string[]; officialIds: string[] }): Promise<string> {
-    const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: draft.caseId, title: draft.title, channel: draft.channel, deadline: draft.deadline, status: 'draft' }));
+  async insertDraft(manager: EntityManager, draft: { caseId: string; title: string; channel: AppealChannel; moderation: AppealModeration; deadline: string | null; templateIds: string[]; officialIds: string[] }): Promise<string> {
+    const saved = await manager.save(Appeal, manager.create(Appeal, { caseId: draft.caseId, title: draft.title, channel: draft.channel, moderation: draft.moderation, deadline: draft.deadline, status: 'draft' }));
     // The coordinator's order is stored: the first template is the fallback language.
     await manager.query(`INSERT INTO appeal_templates (appeal_id, template_id, position) SELECT $1, t.id, t.position - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, position)`, [
       saved.id,
@@ -113,7 +114,7 @@ export class AppealsRepository {
     const where = `($1::text IS NULL OR a.status = $1) AND ($2::uuid IS NULL OR a.case_id = $2)`;
     const [rows, [{ total }]] = await Promise.all([
       this.db.query<AppealRow[]>(
-        `SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.status, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
+        `SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.moderation, a.status, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
                 (SELECT coalesce(array_agg(t.template_id ORDER BY t.position), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
                 (SELECT coalesce(array_agg(o.official_id ORDER BY o.official_id), '{}') FROM appeal_officials o WHERE o.appeal_id = a.id) AS "officialIds",
                 (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')

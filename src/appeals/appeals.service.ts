@@ -11,12 +11,13 @@ import { LETTER_STATUSES, LetterStatus } from '../letters/letter.entity';
 import { LettersService } from '../delivery/letters.service';
 import { LettersRepository } from '../letters/letters.repository';
 import { SignaturesRepository } from '../letters/signatures.repository';
+import { noteHasLink } from '../letters/note-links';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
 import { LetterRendererService } from '../templates/letter-renderer.service';
 import { Template } from '../templates/template.entity';
 import { TemplateUnprintableError, unprintableTemplates } from '../templates/template-fonts';
-import { AppealChannel, AppealStatus, CHANNEL_NEEDS, reachableOn } from './appeal.entity';
+import { AppealChannel, AppealModeration, AppealStatus, CHANNEL_NEEDS, reachableOn } from './appeal.entity';
 import { assertTranslatedForLaunch } from './appeal-languages';
 import { AppealsRepository, LetterCountRow } from './appeals.repository';
 import { AppealListQuery, AppealView, CreateAppealDto, SignAppealDto, SignatureResult } from './dto/appeal.dto';
@@ -73,7 +74,7 @@ export class AppealsService {
 
     // Keep the coordinator's order of templates: the first is the fallback language.
     const id = await this.db.transaction((manager) =>
-      this.appeals.insertDraft(manager, { caseId: input.caseId, title: input.title, channel: input.channel ?? 'email', deadline: input.deadline ?? null, templateIds: input.templateIds, officialIds: input.officialIds }),
+      this.appeals.insertDraft(manager, { caseId: input.caseId, title: input.title, channel: input.channel ?? 'email', moderation: input.moderation ?? 'none', deadline: input.deadline ?? null, templateIds: input.templateIds, officialIds: input.officialIds }),
     );
     return this.get(id);
   }
@@ -88,6 +89,7 @@ export class AppealsService {
       caseId: appeal.caseId,
       title: appeal.title,
       channel: appeal.channel,
+      moderation: appeal.moderation,
       status: appeal.status,
       deadline: appeal.deadline,
       templateIds: links.templateIds,
@@ -194,21 +196,35 @@ export class AppealsService {
       // Shared with other signers, exclusive to a status change, held until commit: a cancel
       // waits for signatures in flight, so no letter is left queued in a cancelled appeal.
       await lockAppealShared(manager, appealId);
-      const status = await this.appeals.statusOf(manager, appealId);
-      if (!status) throw new NotFoundError('Appeal');
+      const appeal = await this.appeals.findById(appealId, manager);
+      if (!appeal) throw new NotFoundError('Appeal');
+      const status = appeal.status;
       if (status !== 'open' && status !== 'paused') {
         throw new DomainError('appeal_not_open', `This appeal is ${status}: it takes no signatures`);
       }
-      const signatureId = await this.signatures.insertUnlessSigned(manager, { appealId, supporterId: caller.id, note, signatureStyle: input.signatureStyle ?? supporter.signatureStyle });
-      return { range: signatureId ? await this.letters.createForSignature(manager, signatureId) : null, status };
+      const held = noteHeld(appeal.moderation, note);
+      const signatureId = await this.signatures.insertUnlessSigned(manager, {
+        appealId,
+        supporterId: caller.id,
+        note,
+        signatureStyle: input.signatureStyle ?? supporter.signatureStyle,
+        noteStatus: held ? 'held' : null,
+      });
+      return { range: signatureId ? await this.letters.createForSignature(manager, signatureId, held ? 'held' : 'queued') : null, status };
     });
     // A paused appeal keeps the letters queued; resuming enqueues them.
     if (status === 'open') await this.letters.enqueue(range);
     const signature = await this.signatures.findOfSigner(appealId, caller.id);
     const letters = await this.letterRows.ofSignerInAppeal(caller.id, appealId);
-    const { id, note: savedNote, signatureStyle, createdAt } = signature;
-    return { signature: { id, appealId, supporterId: caller.id, note: savedNote, signatureStyle, createdAt }, letters };
+    const { id, note: savedNote, noteStatus, signatureStyle, createdAt } = signature;
+    return { signature: { id, appealId, supporterId: caller.id, note: savedNote, noteStatus, signatureStyle, createdAt }, letters };
   }
+}
+
+/** Whether an appeal's moderation holds this note (a signature without a note is never held). */
+export function noteHeld(moderation: AppealModeration, note: string | null): boolean {
+  if (!note) return false;
+  return moderation === 'all' || (moderation === 'links' && noteHasLink(note));
 }
 
 /** The problem naming the officials who cannot be written to on the channel, or null when all can. */

@@ -24,6 +24,8 @@ export const PRINT_ERROR_CODES = ['print_invalid', 'print_nothing', 'print_statu
 export const MESSAGE_ERROR_CODES = ['message_invalid', 'messages_not_accepted', 'message_pending', 'message_decided'] as const;
 /** Inbound mail: a reply already on its case's timeline, an address that is not suppressed. */
 export const INBOUND_ERROR_CODES = ['reply_event_exists', 'suppression_invalid'] as const;
+/** Moderation of signers' notes: a note decided already. */
+export const NOTE_ERROR_CODES = ['note_decided'] as const;
 /** The member pages' own: a link that is expired or unreadable, a form posted from another site. */
 export const PAGE_ERROR_CODES = ['link_expired', 'link_unknown', 'cross_site'] as const;
 
@@ -38,6 +40,7 @@ export const DOMAIN_ERROR_CODES = [
   ...PRINT_ERROR_CODES,
   ...MESSAGE_ERROR_CODES,
   ...INBOUND_ERROR_CODES,
+  ...NOTE_ERROR_CODES,
   ...PAGE_ERROR_CODES,
 ] as const;
 
@@ -61,6 +64,7 @@ export type OfficialErrorCode = (typeof OFFICIAL_ERROR_CODES)[number];
 export type TemplateErrorCode = (typeof TEMPLATE_ERROR_CODES)[number];
 export type MessageErrorCode = (typeof MESSAGE_ERROR_CODES)[number];
 export type InboundErrorCode = (typeof INBOUND_ERROR_CODES)[number];
+export type NoteErrorCode = (typeof NOTE_ERROR_CODES)[number];
 export type PageErrorCode = (typeof PAGE_ERROR_CODES)[number];
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 export type SystemErrorCode = (typeof SYSTEM_ERROR_CODES)[number];

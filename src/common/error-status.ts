@@ -58,6 +58,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   message_decided: HttpStatus.CONFLICT,
   reply_event_exists: HttpStatus.CONFLICT,
   suppression_invalid: HttpStatus.BAD_REQUEST,
+  note_decided: HttpStatus.CONFLICT,
 
   // member pages
   link_expired: HttpStatus.GONE,

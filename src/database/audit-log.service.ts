@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   'case.outcome',
   'message.approve',
   'message.reject',
+  'note.approve',
+  'note.reject',
   'supporter.role',
   'supporter.deactivate',
   'supporter.activate',

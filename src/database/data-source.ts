@@ -17,6 +17,7 @@ import { PostalChannel1765238400000 } from './migrations/1765238400000-PostalCha
 import { PrintRuns1765324800000 } from './migrations/1765324800000-PrintRuns';
 import { OneHeldMessage1765411200000 } from './migrations/1765411200000-OneHeldMessage';
 import { InboundMail1765500000000 } from './migrations/1765500000000-InboundMail';
+import { NoteModeration1765510000000 } from './migrations/1765510000000-NoteModeration';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   PrintRuns1765324800000,
   OneHeldMessage1765411200000,
   InboundMail1765500000000,
+  NoteModeration1765510000000,
 ];
 
 /**

@@ -39,10 +39,15 @@ export class LettersService {
     return created > 0 && lastBatch ? { from: batches.base, to: (BigInt(lastBatch) + 1n).toString() } : null;
   }
 
-  /** The letters of one new signature, one per official of its appeal: a batch of their own. No letter goes in an unconfirmed member's name. */
-  async createForSignature(manager: EntityManager, signatureId: string): Promise<BatchRange | null> {
+  /**
+   * The letters of one new signature, one per official of its appeal: a batch of their own.
+   * No letter goes in an unconfirmed member's name. `held` letters (a note waiting for
+   * moderation) get no range: nothing is enqueued until the note is decided.
+   */
+  async createForSignature(manager: EntityManager, signatureId: string, status: 'queued' | 'held' = 'queued'): Promise<BatchRange | null> {
     const batches = await this.numbering(manager);
-    return rangeOf(batches.base, await this.letters.writeForSignature(manager, signatureId, batches));
+    const created = await this.letters.writeForSignature(manager, signatureId, batches, status);
+    return status === 'held' ? null : rangeOf(batches.base, created);
   }
 
   /**

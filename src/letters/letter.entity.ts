@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
-export const LETTER_STATUSES = ['queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled', 'bounced', 'printed', 'posted'] as const;
+export const LETTER_STATUSES = ['queued', 'held', 'sending', 'sent', 'failed', 'unknown', 'cancelled', 'bounced', 'printed', 'posted'] as const;
 export type LetterStatus = (typeof LETTER_STATUSES)[number];
 
 @Entity('letters')

@@ -45,6 +45,8 @@ export interface MemberHistoryLetterRow {
   case_translations: CaseTranslations;
   appeal_title: string;
   status: LetterStatus;
+  /** The signature's note moderation (held, approved, rejected), null when not moderated. */
+  note_status: 'held' | 'approved' | 'rejected' | null;
   sent_at: Date | null;
   created_at: Date;
   name: string;
@@ -138,17 +140,20 @@ export class LettersRepository {
     return { letters: row.members * row.officials, members: row.members, officials: row.officials };
   }
 
-  /** The letters of one signature, one per official of its appeal; none in an unconfirmed member's name. Returns how many were created. */
-  writeForSignature(manager: EntityManager, signatureId: string, batches: BatchNumbering): Promise<number> {
+  /**
+   * The letters of one signature, one per official of its appeal; none in an unconfirmed
+   * member's name. `held` when the signature's note waits for a coordinator. Returns how many were created.
+   */
+  writeForSignature(manager: EntityManager, signatureId: string, batches: BatchNumbering, status: 'queued' | 'held' = 'queued'): Promise<number> {
     return execute(
       manager,
-      `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id)
-       SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $2::bigint + (row_number() OVER () - 1) / $3
+      `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id, status)
+       SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $2::bigint + (row_number() OVER () - 1) / $3, $4
          FROM signatures s JOIN appeal_officials ao ON ao.appeal_id = s.appeal_id
          JOIN supporters sp ON sp.id = s.supporter_id AND sp.confirmed_at IS NOT NULL
         WHERE s.id = $1
        ON CONFLICT (supporter_id, appeal_id, official_id) DO NOTHING`,
-      [signatureId, batches.base, batches.size],
+      [signatureId, batches.base, batches.size, status],
     );
   }
 
@@ -162,11 +167,11 @@ export class LettersRepository {
     );
   }
 
-  /** An appeal cancelled: its letters still queued are never sent. */
+  /** An appeal cancelled: its letters still queued (or held for moderation) are never sent. */
   cancelQueuedOfAppeal(manager: EntityManager, appealId: string): Promise<number> {
     return execute(
       manager,
-      `UPDATE letters SET status = 'cancelled', last_error = 'appeal cancelled', updated_at = now() WHERE appeal_id = $1 AND status = 'queued'`,
+      `UPDATE letters SET status = 'cancelled', last_error = 'appeal cancelled', updated_at = now() WHERE appeal_id = $1 AND status IN ('queued', 'held')`,
       [appealId],
     );
   }
@@ -175,18 +180,18 @@ export class LettersRepository {
   /** How many letters cancelQueuedOfCase would cancel now: the console's outcome confirmation says so before. */
   async countQueuedOfCase(caseId: string): Promise<number> {
     const [{ count }] = await this.db.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 AND l.status IN ('queued', 'printed')`,
+      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 AND l.status IN ('queued', 'held', 'printed')`,
       [caseId],
     );
     return count;
   }
 
-  /** Letters not yet gone: queued ones (by email or waiting for post) and printed ones not posted yet. */
+  /** Letters not yet gone: queued ones (by email or waiting for post), held ones (waiting for moderation) and printed ones not posted yet. */
   cancelQueuedOfCase(manager: EntityManager, caseId: string, status: string): Promise<number> {
     return execute(
       manager,
       `UPDATE letters l SET status = 'cancelled', last_error = 'case ' || $2, updated_at = now()
-         FROM appeals a WHERE a.id = l.appeal_id AND a.case_id = $1 AND l.status IN ('queued', 'printed')`,
+         FROM appeals a WHERE a.id = l.appeal_id AND a.case_id = $1 AND l.status IN ('queued', 'held', 'printed')`,
       [caseId, status],
     );
   }
@@ -262,6 +267,15 @@ export class LettersRepository {
     return execute(manager, `UPDATE letters SET supporter_id = NULL WHERE supporter_id = $1`, [supporterId]);
   }
 
+  /**
+   * Held notes decided: their signatures' held letters are `queued` and go (with the note, or
+   * without it once rejected); the caller enqueues them after the commit. Returns how many.
+   */
+  async releaseHeldOfSignatures(manager: EntityManager, signatureIds: readonly string[]): Promise<number> {
+    if (signatureIds.length === 0) return 0;
+    return execute(manager, `UPDATE letters SET status = 'queued', updated_at = now() WHERE signature_id = ANY($1::uuid[]) AND status = 'held'`, [signatureIds]);
+  }
+
   /** The batches that hold an appeal's queued letters (to enqueue them again after a pause). */
   async queuedBatchesOfAppeal(appealId: string): Promise<string[]> {
     const rows = await this.db.query<{ batch_id: string }[]>(`SELECT DISTINCT batch_id FROM letters WHERE appeal_id = $1 AND status = 'queued'`, [appealId]);
@@ -315,9 +329,10 @@ export class LettersRepository {
   async historyOfMember(supporterId: string, limit: number): Promise<{ letters: MemberHistoryLetterRow[]; total: number }> {
     const [letters, [{ total }]] = await Promise.all([
       this.db.query<MemberHistoryLetterRow[]>(
-        `SELECT k.id AS case_id, k.name AS case_name, k.translations AS case_translations, a.title AS appeal_title, l.status, l.sent_at, l.created_at,
+        `SELECT k.id AS case_id, k.name AS case_name, k.translations AS case_translations, a.title AS appeal_title, l.status, sg.note_status, l.sent_at, l.created_at,
                 o.name, o.title, o.organisation, o.language
            FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases k ON k.id = a.case_id JOIN officials o ON o.id = l.official_id
+           JOIN signatures sg ON sg.id = l.signature_id
           WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2`,
         [supporterId, limit],
       ),

@@ -129,8 +129,10 @@ export class SupportersRepository {
     const [items, [{ total }]] = await Promise.all([
       this.db.query<MyLetterView[]>(
         `SELECT l.id, l.status, a.id AS "appealId", a.title AS "appealTitle", c.id AS "caseId", c.name AS "caseName",
-                o.id AS "officialId", o.name AS "officialName", o.title AS "officialTitle", l.sent_at AS "sentAt", l.created_at AS "createdAt"
+                o.id AS "officialId", o.name AS "officialName", o.title AS "officialTitle", l.sent_at AS "sentAt", l.created_at AS "createdAt",
+                sg.note_status AS "noteStatus"
            FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases c ON c.id = a.case_id JOIN officials o ON o.id = l.official_id
+           JOIN signatures sg ON sg.id = l.signature_id
           WHERE l.supporter_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2 OFFSET $3`,
         [supporterId, limit, (page - 1) * limit],
       ),

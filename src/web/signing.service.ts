@@ -140,7 +140,7 @@ export interface HistoryPage {
   summary: string;
   /** Said when older letters are left out. */
   truncated: string | null;
-  cases: { name: string; letters: { appealTitle: string; to: string; organisation: string | null; languageName: string; status: LetterStatus; statusLabel: string; dayLabel: string }[] }[];
+  cases: { name: string; letters: { appealTitle: string; to: string; organisation: string | null; languageName: string; status: LetterStatus; statusLabel: string; noteLabel: string | null; dayLabel: string }[] }[];
 }
 
 /** A sign link that opens no page: its member or cycle is gone. */
@@ -418,6 +418,8 @@ export class SigningService {
         languageName: languageName(letter.language, language),
         status: letter.status,
         statusLabel: letterStatusLabel(letter.status, language),
+        // A held note keeps the letter waiting; a rejected one was taken out of it.
+        noteLabel: letter.note_status === 'held' || letter.note_status === 'rejected' ? messages.t(`letters.note.${letter.note_status}`) : null,
         dayLabel: dayOf(letter.sent_at ?? letter.created_at, language),
       });
     }

@@ -30,6 +30,8 @@ import { HomeController } from './console/home.controller';
 import { LoginController } from './console/login.controller';
 import { ConsoleCasesController } from './console/console-cases.controller';
 import { ConsoleMessagesController } from './console/console-messages.controller';
+import { ConsoleHeldNotesController } from './console/console-held-notes.controller';
+import { NoteModerationModule } from '../note-moderation/note-moderation.module';
 import { ConsoleOfficialsController, OFFICIALS_UPLOAD } from './console/console-officials.controller';
 import { SupportersModule } from '../supporters/supporters.module';
 import { TemplatesModule } from '../templates/templates.module';
@@ -51,7 +53,7 @@ import { ConsoleDeliverabilityController } from './console/console-deliverabilit
 @Module({
   // CyclesModule: who may use a sign link, and signing; MembersModule: joining and leaving
   // (and the member links); RenderingModule: the letters as the worker renders them; LettersModule and SupportersRepository: a member's letters and row, for their pages; AuthModule for its JwtService, which tells an expired link from a forged one.
-  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, ModerationModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule, PrintModule, InboundApiModule],
+  imports: [ConfigModule, CyclesModule, MembersModule, AuthModule, StatsModule, RateLimitModule, RenderingModule, LettersModule, AppealsModule, CasesModule, OutcomesModule, ModerationModule, NoteModerationModule, OfficialsModule, SupportersModule, TemplatesModule, StaffAccountsModule, PrintModule, InboundApiModule],
   controllers: [
     SigningController,
     JoiningController,
@@ -64,6 +66,7 @@ import { ConsoleDeliverabilityController } from './console/console-deliverabilit
     ConsoleMessagesController,
     ConsoleRepliesController,
     ConsoleDeliverabilityController,
+    ConsoleHeldNotesController,
     ConsoleOfficialsController,
     ConsoleTemplatesController,
     ConsoleAppealsController,

@@ -5,8 +5,9 @@ import { PageQuery } from '../../common/pagination';
 import { OneLine, Trim } from '../../common/validation';
 import { LetterCountsView } from '../../delivery/dto/letter-counts.dto';
 import { LETTER_STATUSES, LetterStatus } from '../../letters/letter.entity';
+import { NOTE_STATUSES, NoteStatus } from '../../letters/signature.entity';
 import { SIGNATURE_STYLES, SignatureStyle } from '../../supporters/supporter.entity';
-import { APPEAL_CHANNELS, APPEAL_STATUSES, AppealChannel, AppealStatus } from '../appeal.entity';
+import { APPEAL_CHANNELS, APPEAL_MODERATIONS, APPEAL_STATUSES, AppealChannel, AppealModeration, AppealStatus } from '../appeal.entity';
 
 export class CreateAppealDto {
   @IsUUID('all', { message: 'caseId must be a UUID' }) caseId: string;
@@ -15,6 +16,8 @@ export class CreateAppealDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true, message: 'officialIds must hold UUIDs' }) officialIds: string[];
   @ApiPropertyOptional({ enum: APPEAL_CHANNELS, default: 'email' })
   @IsOptional() @IsIn(APPEAL_CHANNELS, { message: `channel must be one of ${APPEAL_CHANNELS.join(', ')}` }) channel?: AppealChannel;
+  @ApiPropertyOptional({ enum: APPEAL_MODERATIONS, default: 'none', description: "Which signers' notes wait for a coordinator before their letters go: none, those containing a link, or all" })
+  @IsOptional() @IsIn(APPEAL_MODERATIONS, { message: `moderation must be one of ${APPEAL_MODERATIONS.join(', ')}` }) moderation?: AppealModeration;
   /** The day by which members should sign; shown to them, it closes nothing by itself. */
   @ApiPropertyOptional({ type: String, format: 'date', example: '2026-12-10', description: 'The day by which members should sign (YYYY-MM-DD)' })
   @IsOptional()
@@ -41,6 +44,7 @@ export class AppealView {
   @ApiId() caseId: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: APPEAL_CHANNELS }) channel: AppealChannel;
+  @ApiProperty({ enum: APPEAL_MODERATIONS }) moderation: AppealModeration;
   @ApiProperty({ enum: APPEAL_STATUSES }) status: AppealStatus;
   @ApiProperty({ type: [String], format: 'uuid', description: "In the coordinator's order: the first is the letters' fallback language" }) templateIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) officialIds: string[];
@@ -54,7 +58,8 @@ export class SignatureView {
   @ApiId() id: string;
   @ApiId() appealId: string;
   @ApiId() supporterId: string;
-  @ApiNullable() note: string | null;
+  @ApiNullable({ description: 'null when there was none, or once a coordinator rejected it' }) note: string | null;
+  @ApiNullable({ enum: NOTE_STATUSES, description: "The note's moderation: held (its letters wait), approved, rejected (the letters went without it); null when not moderated" }) noteStatus: NoteStatus | null;
   @ApiProperty({ enum: SIGNATURE_STYLES }) signatureStyle: string;
   @ApiTimestamp() createdAt: Date;
 }

@@ -5,6 +5,8 @@ import type { LetterStatus } from '../../letters/letter.entity';
 export class LetterCountsView {
   @ApiCount() total: number;
   @ApiCount() queued: number;
+  /** Waiting for a coordinator to approve or reject the signer's note. */
+  @ApiCount() held: number;
   @ApiCount() sending: number;
   @ApiCount() sent: number;
   @ApiCount() failed: number;

@@ -85,6 +85,8 @@ export class MyLetterView {
   @ApiProperty() officialTitle: string;
   @ApiTimestamp({ nullable: true }) sentAt: Date | null;
   @ApiTimestamp() createdAt: Date;
+  @ApiNullable({ enum: ['held', 'approved', 'rejected'], description: "The note's moderation: held (the letter waits for a coordinator), approved, rejected (the letter went without the note); null when not moderated" })
+  noteStatus: 'held' | 'approved' | 'rejected' | null;
 }
 
 /** PATCH /api/supporters/:id: deactivate (or reactivate) a supporter, or set their role (admins only). */

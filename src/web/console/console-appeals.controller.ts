@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { APPEAL_CHANNELS, APPEAL_STATUSES, AppealStatus } from '../../appeals/appeal.entity';
+import { APPEAL_CHANNELS, APPEAL_MODERATIONS, APPEAL_STATUSES, AppealStatus } from '../../appeals/appeal.entity';
+import { NoteModerationService } from '../../note-moderation/note-moderation.service';
 import { CaseUntranslatedError } from '../../appeals/appeal-languages';
 import { AppealsService, transitionAllowed } from '../../appeals/appeals.service';
 import { AppealView, CreateAppealDto } from '../../appeals/dto/appeal.dto';
@@ -31,7 +32,7 @@ import { printStartOf } from './print-start';
 type StaffRequest = ConsoleRequest;
 
 /** The builder's fields, each with its problems beside it (`appeal-<field>`). */
-const APPEAL_FIELDS = ['caseId', 'title', 'templateIds', 'officialIds', 'channel', 'deadline'] as const;
+const APPEAL_FIELDS = ['caseId', 'title', 'templateIds', 'officialIds', 'channel', 'moderation', 'deadline'] as const;
 /** How many cases, templates and officials the builder offers. */
 const CHOICES = 200;
 /** Template slots of the builder: the order of the slots is the order of `templateIds`. */
@@ -58,6 +59,7 @@ export class ConsoleAppealsController {
     @Inject(PrintRunsService) private readonly printRuns: PrintRunsService,
     @Inject(CsrfService) private readonly csrf: CsrfService,
     @Inject(ViewsService) private readonly views: ViewsService,
+    @Inject(NoteModerationService) private readonly notes: NoteModerationService,
   ) {}
 
   @Get()
@@ -91,12 +93,12 @@ export class ConsoleAppealsController {
 
   @Get('new')
   builder(@Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
-    return this.builderPage(request, response, HttpStatus.OK, { caseId: '', title: '', templateIds: [], officialIds: [], channel: 'email', deadline: '' }, {});
+    return this.builderPage(request, response, HttpStatus.OK, { caseId: '', title: '', templateIds: [], officialIds: [], channel: 'email', moderation: 'none', deadline: '' }, {});
   }
 
   @Post()
   async create(@Body() body: unknown, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const values = apiBodyOf(body, { arrays: ['templateIds', 'officialIds'], optional: ['deadline', 'channel'] });
+    const values = apiBodyOf(body, { arrays: ['templateIds', 'officialIds'], optional: ['deadline', 'channel', 'moderation'] });
     const kept = builderValues(values);
     const checked = await validateForm(CreateAppealDto, values, APPEAL_FIELDS);
     if (checked.problems) return this.builderPage(request, response, HttpStatus.BAD_REQUEST, kept, checked.problems);
@@ -116,11 +118,12 @@ export class ConsoleAppealsController {
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
     const appeal = await this.appeals.get(id);
-    const [record, letters, templates, print] = await Promise.all([
+    const [record, letters, templates, print, heldNotes] = await Promise.all([
       this.cases.get(appeal.caseId),
       this.appeals.previewLetters(id),
       Promise.all(appeal.templateIds.map((templateId) => this.templates.get(templateId))),
       printStartOf(this.printRuns, { appealId: id }, printProblem, messages, appeal.channel !== 'email'),
+      this.notes.held(id, 1, 1),
     ]);
     const model = {
       csrf: this.csrf.tokenFor(request, response),
@@ -130,6 +133,8 @@ export class ConsoleAppealsController {
       templates: templates.map((template, index) => ({ id: template.id, name: template.name, language: template.language, fallback: index === 0 })),
       letters: letters.map((letter, index) => ({ ...letter, open: index === 0, headingId: `letter-${index + 1}` })),
       counts: countsOf(appeal, messages),
+      moderationName: messages.t(`consoleAppeals.appeal.moderations.${appeal.moderation}`),
+      heldNotes: { count: heldNotes.total, href: `/console/appeals/${id}/held`, label: heldNotes.total > 0 ? messages.t('consoleAppeals.appeal.heldNotes', { count: heldNotes.total }) : messages.t('consoleAppeals.appeal.heldNone') },
       print,
       canLaunch: transitionAllowed('launch', appeal.status),
       actions: ACTIONS.filter((action) => transitionAllowed(action, appeal.status)).map((action) => ({
@@ -260,6 +265,12 @@ export class ConsoleAppealsController {
         label: messages.t(`consoleAppeals.builder.channels.${channel}`),
         checked: channel === values.channel,
       })),
+      moderations: APPEAL_MODERATIONS.map((moderation) => ({
+        value: moderation,
+        inputId: `appeal-moderation-${moderation}`,
+        label: messages.t(`consoleAppeals.builder.moderations.${moderation}`),
+        checked: moderation === values.moderation,
+      })),
     };
     pageHeaders(response, status, startedAt);
     const title = messages.t('consoleAppeals.builder.title');
@@ -306,12 +317,13 @@ interface BuilderValues {
   templateIds: string[];
   officialIds: string[];
   channel: string;
+  moderation: string;
   deadline: string;
 }
 
 function builderValues(values: Record<string, unknown>): BuilderValues {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');
   const list = (name: string) => (Array.isArray(values[name]) ? (values[name] as unknown[]).filter((one): one is string => typeof one === 'string') : []);
-  return { caseId: text('caseId'), title: text('title'), templateIds: list('templateIds'), officialIds: list('officialIds'), channel: text('channel') || 'email', deadline: text('deadline') };
+  return { caseId: text('caseId'), title: text('title'), templateIds: list('templateIds'), officialIds: list('officialIds'), channel: text('channel') || 'email', moderation: text('moderation') || 'none', deadline: text('deadline') };
 }
 

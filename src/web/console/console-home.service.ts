@@ -4,6 +4,7 @@ import { catalogueOf } from '../../common/i18n/messages';
 import { CyclesService } from '../../cycles/cycles.service';
 import { LETTER_STATUSES } from '../../letters/letter.entity';
 import { ModerationService } from '../../moderation/moderation.service';
+import { NoteModerationService } from '../../note-moderation/note-moderation.service';
 import { StatsService } from '../../stats/stats.service';
 import { SuppressionsService } from '../../inbound/suppressions.service';
 import { OfficialsService } from '../../officials/officials.service';
@@ -16,7 +17,7 @@ const CASES_WITH_MESSAGES_SHOWN = 20;
 /**
  * The console's home, "what needs attention": every number comes from the services behind
  * the API (GET /api/appeals?status=open, GET /api/cycles, GET /api/stats/appeals/:id,
- * /api/stats/overview, the dashboard's pacing table and the messages held for moderation), so the page has no SQL of its own.
+ * /api/stats/overview, the dashboard's pacing table, the messages and the notes held for moderation), so the page has no SQL of its own.
  */
 @Injectable()
 export class ConsoleHomeService {
@@ -27,16 +28,18 @@ export class ConsoleHomeService {
     @Inject(ModerationService) private readonly moderation: ModerationService,
     @Inject(OfficialsService) private readonly officials: OfficialsService,
     @Inject(SuppressionsService) private readonly suppressions: SuppressionsService,
+    @Inject(NoteModerationService) private readonly notes: NoteModerationService,
   ) {}
 
   async model(language: string, role: string): Promise<object> {
     const messages = catalogueOf(language);
-    const [open, recentCycles, overview, pacing, heldMessages, flagged, suppressed] = await Promise.all([
+    const [open, recentCycles, overview, pacing, heldMessages, heldNotes, flagged, suppressed] = await Promise.all([
       this.appeals.list({ status: 'open', page: 1, limit: OPEN_APPEALS_SHOWN }),
       this.cycles.list(1, 12),
       this.stats.overview(),
       this.stats.officialsPacing(),
       this.moderation.heldByCase(CASES_WITH_MESSAGES_SHOWN),
+      this.notes.heldByAppeal(CASES_WITH_MESSAGES_SHOWN),
       this.officials.flagged(1),
       this.suppressions.list(1, 1),
     ]);
@@ -77,6 +80,7 @@ export class ConsoleHomeService {
         flagged.total + suppressed.total > 0
           ? messages.t('console.homePage.deliverability', { flagged: flagged.total, suppressed: suppressed.total })
           : '',
+      notes: heldNotes.map((row) => ({ ...row, href: `/console/appeals/${row.appealId}/held`, label: messages.t('console.homePage.notesWaiting', { count: row.held }) })),
       failures: overview.failures.map((failure) => ({ ...failure, code: failure.code ?? '—' })),
       pacing: pacing
         .filter((official) => official.waiting > 0 && (official.maxLettersPerHour !== null || official.officeHours !== null))
