@@ -32,10 +32,12 @@ type Kept = (kind: 'unreadable' | 'ignored', why: string) => Promise<InboundOutc
 /** Messages applied in one transaction at most. */
 const MAX_BATCH = 200;
 /**
- * Transactions at once: while one commits the next is under way. Their locks are taken in one
- * order (letters, counters, suppressions and officials each by key), so they cannot deadlock.
+ * Transactions at once, per process. One: concurrent ones only wait for each other's locks on
+ * the counters, officials and suppressions (measured: 3 at once took 590 DSNs/s, 1 took 765),
+ * and one at a time lets the next batch grow while this one commits. Locks are still taken in
+ * key order, for several inbound processes at once.
  */
-const MAX_FLUSHERS = 3;
+const MAX_FLUSHERS = 1;
 const MAX_TEXT = 20_000;
 const MAX_SUBJECT = 500;
 /** How much of a report's body is searched for the original's headers. */
