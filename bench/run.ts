@@ -15,6 +15,8 @@ import { Campaign, createCampaign, QalamApi } from './qalam-api';
 import { MAIL_FROM, PRODUCTION_NODE_FLAGS, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
 import { assessTargets, BaselineCheck, BenchResult, ExactlyOnce, formatSummary, mb, receivedExactly, writeResult } from './report';
 import { BenchServices, prepareRun } from './services';
+import { formatInboundSummary, InboundRun } from './inbound';
+import { INBOUND_USAGE, parseInboundArgs } from './inbound-options';
 import { RunningSink, startSink } from './sinks';
 
 const NODE_SINK = join(__dirname, 'sink.js');
@@ -407,14 +409,23 @@ class BenchRun {
 }
 
 if (require.main === module) {
-  // `--mode print` runs the print-run bench instead; without it, the delivery bench as always.
+  // `--mode print` runs the print-run bench instead, `--mode inbound` the inbound listener's; without it, the delivery bench as always.
   let mode: BenchMode = 'delivery';
   try {
     mode = benchMode(process.argv.slice(2)).mode;
   } catch {
     // runProgram reports the bad --mode with the usage.
   }
-  if (mode === 'print') {
+  if (mode === 'inbound') {
+    runProgram({
+      name: 'bench',
+      usage: INBOUND_USAGE,
+      parse: (argv) => parseInboundArgs(benchMode(argv).rest),
+      start: (options) => new InboundRun(options),
+      write: (result) => writeResult(RESULTS_DIR, `inbound-${result.arguments.messages}`, result),
+      summary: formatInboundSummary,
+    });
+  } else if (mode === 'print') {
     runProgram({
       name: 'bench',
       usage: PRINT_USAGE,

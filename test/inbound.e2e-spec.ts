@@ -144,6 +144,21 @@ describe('inbound mail', () => {
     await expect(metric('bounce')).resolves.toBe(before + 1);
   });
 
+  it('takes reports arriving at once together (one transaction): each letter bounced and recorded once, a repeat in the same batch too', async () => {
+    const first = await sentLetter();
+    const second = await sentLetter();
+    const dsnOf = (letterId: string) => buildDsn({ to: bounceAddress('letter', letterId), status: '5.1.1' });
+    const rows = await count(`inbound_mail WHERE kind = 'bounce'`);
+    const answers = await Promise.all([first, second, first, second, first].map(({ letterId }) => send(dsnOf(letterId), [bounceAddress('letter', letterId)])));
+    expect(answers.every((answer) => answer.accepted)).toBe(true);
+    await expect(count(`inbound_mail WHERE kind = 'bounce'`)).resolves.toBe(rows + 2);
+    await expect(letterRow(first.letterId)).resolves.toMatchObject({ status: 'bounced' });
+    await expect(letterRow(second.letterId)).resolves.toMatchObject({ status: 'bounced' });
+    await expect(count('suppressions WHERE address = ANY($1)', [[first.officialEmail.toLowerCase(), second.officialEmail.toLowerCase()]])).resolves.toBe(2);
+    const stats = await app.api.get(`/api/stats/appeals/${first.appealId}`, coordinator);
+    expect(stats.body.letters).toMatchObject({ total: 1, bounced: 1 });
+  });
+
   it('queues a bounced letter of an email-then-post appeal for post, counted once', async () => {
     const { letterId, appealId } = await sentLetter('email-then-post', { postalAddress: 'Prosecutor General\n10 Rudaki Avenue\n734025 Dushanbe' });
     expect((await send(buildDsn({ to: bounceAddress('letter', letterId), status: '5.2.1' }), [bounceAddress('letter', letterId)])).accepted).toBe(true);

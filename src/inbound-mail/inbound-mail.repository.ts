@@ -71,6 +71,41 @@ export class InboundMailRepository {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * insert for many reports in one statement, each with its effect key (the raw bytes are not
+   * kept by this one: it takes readable reports); their ids in the order given, null where the
+   * key was taken (before, or by an earlier one of these).
+   */
+  async insertManyWithEffects(manager: EntityManager, mails: (Omit<NewInboundMail, 'raw' | 'effectKey'> & { effectKey: string })[]): Promise<(string | null)[]> {
+    if (mails.length === 0) return [];
+    const column = <K extends Exclude<keyof NewInboundMail, 'raw'>>(key: K) => mails.map((mail) => mail[key] ?? null);
+    const rows = await manager.query<{ id: string; effectKey: string }[]>(
+      `INSERT INTO inbound_mail (kind, letter_id, supporter_id, case_id, official_id, status_code, diagnostic, from_address, subject, body_text, effect_key)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       ON CONFLICT (effect_key) WHERE effect_key IS NOT NULL DO NOTHING
+       RETURNING id, effect_key AS "effectKey"`,
+      [
+        column('kind'),
+        column('letterId'),
+        column('supporterId'),
+        column('caseId'),
+        column('officialId'),
+        column('statusCode'),
+        column('diagnostic'),
+        column('fromAddress'),
+        column('subject'),
+        column('bodyText'),
+        column('effectKey'),
+      ],
+    );
+    const byKey = new Map(rows.map((row) => [row.effectKey, row.id]));
+    return mails.map((mail) => {
+      const id = byKey.get(mail.effectKey) ?? null;
+      byKey.delete(mail.effectKey);
+      return id;
+    });
+  }
+
   /** A case's replies, newest first. */
   async pageOfCaseReplies(caseId: string, page: number, limit: number): Promise<{ rows: ReplyRow[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([

@@ -17,22 +17,50 @@ export interface InboundOutcome {
   kind: InboundMailKind | 'duplicate';
 }
 
+/** A message read and classified, waiting for its transaction. */
+interface PendingMail {
+  decision: InboundDecision;
+  raw: Buffer;
+  read: ReadMail | null;
+  resolve(outcome: InboundOutcome): void;
+  reject(error: unknown): void;
+}
+
+type ReadMail = { message: InboundMessage; fromAddress: string | null; subject: string | null; text: string | null };
+type Kept = (kind: 'unreadable' | 'ignored', why: string) => Promise<InboundOutcome>;
+
+/** Messages applied in one transaction at most. */
+const MAX_BATCH = 200;
+/**
+ * Transactions at once, per process. One: concurrent ones only wait for each other's locks on
+ * the counters, officials and suppressions (measured: 3 at once took 590 DSNs/s, 1 took 765),
+ * and one at a time lets the next batch grow while this one commits. Locks are still taken in
+ * key order, for several inbound processes at once.
+ */
+const MAX_FLUSHERS = 1;
 const MAX_TEXT = 20_000;
 const MAX_SUBJECT = 500;
 /** How much of a report's body is searched for the original's headers. */
 const MAX_ORIGINAL = 64 * 1024;
 
 /**
- * Reads what the inbound listener received and applies it, one transaction per message:
+ * Reads what the inbound listener received and applies it, in one transaction:
  * a bounce marks the letter bounced, suppresses the official's address and flags them (on
  * email-then-post the letter goes by post); a delay is recorded on the letter; a complaint
  * unsubscribes the member (or flags the official of a letter); a reply is kept on the case.
  * Anything else is kept for review. It never throws for what a message holds: only when
  * Postgres cannot record it (the listener then answers 451 and the sender retries).
+ *
+ * Messages that arrive while transactions run wait for the next one and go in it together
+ * (group commit: one commit, and set-based statements for the bounces of letters, however
+ * many connections deliver at once); each sender is answered once its message is committed.
+ * A batch that fails is tried again message by message, so one bad message holds back none.
  */
 @Injectable()
 export class InboundMailService {
   private readonly logger = new Logger(InboundMailService.name);
+  private pending: PendingMail[] = [];
+  private flushers = 0;
 
   constructor(
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
@@ -47,13 +75,73 @@ export class InboundMailService {
   async receive(raw: Buffer, recipients: string[]): Promise<InboundOutcome> {
     const read = await this.read(raw, recipients);
     const decision: InboundDecision = read ? classifyInbound(read.message, { secret: this.config.appSecret, domain: this.config.inboundDomain ?? '' }) : { kind: 'unreadable', why: 'not a message mailparser could read' };
-    const outcome = await this.db.transaction((manager) => this.apply(manager, decision, raw, read));
+    const outcome = await new Promise<InboundOutcome>((resolve, reject) => {
+      this.pending.push({ decision, raw, read, resolve, reject });
+      void this.flush();
+    });
     this.logger.log({ msg: 'inbound mail', id: outcome.id, kind: outcome.kind });
     return outcome;
   }
 
+  private async flush(): Promise<void> {
+    if (this.flushers >= MAX_FLUSHERS) return;
+    this.flushers += 1;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        try {
+          const outcomes = await this.db.transaction((manager) => this.applyBatch(manager, batch));
+          batch.forEach((mail, index) => mail.resolve(outcomes[index]));
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0].reject(error);
+            continue;
+          }
+          for (const mail of batch) {
+            await this.db.transaction((manager) => this.applyBatch(manager, [mail])).then(([outcome]) => mail.resolve(outcome), (alone: unknown) => mail.reject(alone));
+          }
+        }
+      }
+    } finally {
+      this.flushers -= 1;
+    }
+  }
+
+  /** Bounces of letters set-based, the rest one by one, all in the caller's transaction; an outcome per message, in order. */
+  private async applyBatch(manager: EntityManager, batch: PendingMail[]): Promise<InboundOutcome[]> {
+    const outcomes: InboundOutcome[] = new Array<InboundOutcome>(batch.length);
+    const bounces = batch.flatMap((mail, index) => (mail.decision.kind === 'bounce' && mail.decision.about.kind === 'letter' ? [index] : []));
+    const alone = new Set(batch.keys());
+    if (bounces.length > 0) {
+      const letters = new Map((await this.letters.lockManyForInbound(manager, bounces.map((index) => (batch[index].decision as { about: MailTag }).about.id))).map((letter) => [letter.id, letter]));
+      const found = bounces.filter((index) => letters.has((batch[index].decision as { about: MailTag }).about.id));
+      const rows = found.map((index) => {
+        const decision = batch[index].decision as Extract<InboundDecision, { kind: 'bounce' | 'delay' }>;
+        const letter = letters.get(decision.about.id)!;
+        return { letter, statusCode: decision.statusCode, diagnostic: decision.diagnostic };
+      });
+      const ids = await this.inbound.insertManyWithEffects(
+        manager,
+        rows.map(({ letter, statusCode, diagnostic }) => ({ kind: 'bounce', letterId: letter.id, caseId: letter.caseId, officialId: letter.officialId, statusCode, diagnostic, effectKey: `bounce:letter:${letter.id}` })),
+      );
+      const applied = rows.filter((_, position) => ids[position] !== null);
+      await this.letters.markBouncedMany(manager, applied.map(({ letter, statusCode, diagnostic }) => ({ id: letter.id, reason: `bounced: ${statusCode}${diagnostic ? ` ${diagnostic.slice(0, 300)}` : ''}` })));
+      // An official whose letters bounce by the hundred is suppressed and flagged by the first: the rest write nothing more.
+      await this.suppressions.suppressMany(manager, applied.flatMap(({ letter, statusCode }) => (letter.officialEmail && !letter.officialSuppressed ? [{ address: letter.officialEmail, reason: `bounce ${statusCode}` }] : [])));
+      await this.officials.flagMany(manager, applied.filter(({ letter, statusCode }) => letter.officialFlagReason !== `bounce ${statusCode}`).map(({ letter, statusCode }) => ({ id: letter.officialId, reason: `bounce ${statusCode}` })));
+      // queueForPost takes only email-then-post letters now bounced (or failed) whose official has a postal address.
+      await this.letters.queueForPost(manager, applied.filter(({ letter }) => letter.appealChannel === 'email-then-post').map(({ letter }) => letter.id));
+      found.forEach((index, position) => {
+        outcomes[index] = { id: ids[position], kind: ids[position] ? 'bounce' : 'duplicate' };
+        alone.delete(index);
+      });
+    }
+    for (const index of alone) outcomes[index] = await this.apply(manager, batch[index].decision, batch[index].raw, batch[index].read);
+    return outcomes;
+  }
+
   /** The message as mailparser reads it; null if it cannot. */
-  private async read(raw: Buffer, recipients: string[]): Promise<{ message: InboundMessage; fromAddress: string | null; subject: string | null; text: string | null } | null> {
+  private async read(raw: Buffer, recipients: string[]): Promise<ReadMail | null> {
     try {
       const parsed = await simpleParser(raw, { keepDeliveryStatus: true, skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
       const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
@@ -124,7 +212,7 @@ export class InboundMailService {
     letterId: string,
     statusCode: string,
     diagnostic: string | null,
-    kept: (kind: 'unreadable' | 'ignored', why: string) => Promise<InboundOutcome>,
+    kept: Kept,
   ): Promise<InboundOutcome> {
     const letter = await this.letters.lockForInbound(manager, letterId);
     if (!letter) return kept('ignored', `a ${kind} about a letter that is gone`);
@@ -150,7 +238,7 @@ export class InboundMailService {
     member: MailTag,
     statusCode: string,
     diagnostic: string | null,
-    kept: (kind: 'unreadable' | 'ignored', why: string) => Promise<InboundOutcome>,
+    kept: Kept,
   ): Promise<InboundOutcome> {
     if (!(await this.supporters.leavingStateOf(member.id))) return kept('ignored', `a ${kind} about a member who is gone`);
     // A delay of member mail changes nothing; a bounce marks the address until it changes (a second one finds it marked).
@@ -158,7 +246,7 @@ export class InboundMailService {
     return this.record(manager, { kind, supporterId: member.id, statusCode, diagnostic });
   }
 
-  private async complaint(manager: EntityManager, about: MailTag, kept: (kind: 'unreadable' | 'ignored', why: string) => Promise<InboundOutcome>): Promise<InboundOutcome> {
+  private async complaint(manager: EntityManager, about: MailTag, kept: Kept): Promise<InboundOutcome> {
     if (about.kind === 'member') {
       if (!(await this.supporters.leavingStateOf(about.id))) return kept('ignored', 'a complaint about a member who is gone');
       const outcome = await this.record(manager, { kind: 'complaint', supporterId: about.id, effectKey: `complaint:member:${about.id}` });

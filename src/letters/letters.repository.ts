@@ -64,6 +64,9 @@ export interface InboundLetterRow {
   caseId: string;
   appealChannel: string;
   officialEmail: string | null;
+  /** The official's flag reason now, and whether their address is suppressed already (a second bounce need not write them). */
+  officialFlagReason: string | null;
+  officialSuppressed: boolean;
 }
 
 /**
@@ -348,12 +351,37 @@ export class LettersRepository {
   async lockForInbound(manager: EntityManager, letterId: string): Promise<InboundLetterRow | null> {
     const [row] = await manager.query<InboundLetterRow[]>(
       `SELECT l.id, l.status, l.official_id AS "officialId", l.appeal_id AS "appealId", a.case_id AS "caseId", a.channel AS "appealChannel",
-              o.email AS "officialEmail"
+              o.email AS "officialEmail", o.flag_reason AS "officialFlagReason",
+              EXISTS (SELECT 1 FROM suppressions s WHERE s.address = lower(o.email)) AS "officialSuppressed"
          FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN officials o ON o.id = l.official_id
         WHERE l.id = $1 FOR UPDATE OF l`,
       [letterId],
     );
     return row ?? null;
+  }
+
+  /** lockForInbound for many letters at once, locked in id order (two batches at once cannot deadlock); those that exist. */
+  lockManyForInbound(manager: EntityManager, letterIds: string[]): Promise<InboundLetterRow[]> {
+    if (letterIds.length === 0) return Promise.resolve([]);
+    return manager.query<InboundLetterRow[]>(
+      `SELECT l.id, l.status, l.official_id AS "officialId", l.appeal_id AS "appealId", a.case_id AS "caseId", a.channel AS "appealChannel",
+              o.email AS "officialEmail", o.flag_reason AS "officialFlagReason",
+              EXISTS (SELECT 1 FROM suppressions s WHERE s.address = lower(o.email)) AS "officialSuppressed"
+         FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN officials o ON o.id = l.official_id
+        WHERE l.id = ANY($1::uuid[]) ORDER BY l.id FOR UPDATE OF l`,
+      [letterIds],
+    );
+  }
+
+  /** markBounced for many letters in one statement (the counters' trigger runs once); each with its reason. */
+  markBouncedMany(manager: EntityManager, bounces: { id: string; reason: string }[]): Promise<number> {
+    if (bounces.length === 0) return Promise.resolve(0);
+    return execute(
+      manager,
+      `UPDATE letters l SET status = 'bounced', last_error = u.reason, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[]) AS u(id, reason) WHERE l.id = u.id AND l.status IN ('sent', 'unknown')`,
+      [bounces.map((b) => b.id), bounces.map((b) => b.reason)],
+    );
   }
 
   /**

@@ -22,6 +22,17 @@ export class SuppressionsRepository {
     return (await execute(manager, `INSERT INTO suppressions (address, reason) VALUES (lower($1), $2) ON CONFLICT (address) DO NOTHING`, [address, reason])) > 0;
   }
 
+  /** suppress for many addresses in one statement; the first reason of each stands. */
+  async suppressMany(manager: EntityManager, suppressions: { address: string; reason: string }[]): Promise<void> {
+    if (suppressions.length === 0) return;
+    await manager.query(
+      `INSERT INTO suppressions (address, reason)
+       SELECT DISTINCT ON (lower(address)) lower(address), reason FROM unnest($1::text[], $2::text[]) AS u(address, reason) ORDER BY lower(address)
+       ON CONFLICT (address) DO NOTHING`,
+      [suppressions.map((s) => s.address), suppressions.map((s) => s.reason)],
+    );
+  }
+
   /** Newest first. */
   async page(page: number, limit: number): Promise<{ rows: SuppressionRow[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([

@@ -68,7 +68,18 @@ export class OfficialsService {
    * caller's transaction; the first flag's time stays, the reason is the latest.
    */
   async flag(manager: EntityManager, id: string, reason: string): Promise<void> {
-    await manager.query(`UPDATE officials SET flagged_at = coalesce(flagged_at, now()), flag_reason = $2 WHERE id = $1`, [id, reason.slice(0, 500)]);
+    await this.flagMany(manager, [{ id, reason }]);
+  }
+
+  /** flag for many officials in one statement, in id order; an official flagged already for the same reason is not written again. */
+  async flagMany(manager: EntityManager, flags: { id: string; reason: string }[]): Promise<void> {
+    if (flags.length === 0) return;
+    await manager.query(
+      `UPDATE officials o SET flagged_at = coalesce(o.flagged_at, now()), flag_reason = u.reason
+         FROM (SELECT DISTINCT ON (id) id, left(reason, 500) AS reason FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) ORDER BY id) AS u
+        WHERE o.id = u.id AND (o.flagged_at IS NULL OR o.flag_reason IS DISTINCT FROM u.reason)`,
+      [flags.map((f) => f.id), flags.map((f) => f.reason)],
+    );
   }
 
   /** A coordinator looked at the flag: cleared, in the audit log. */
