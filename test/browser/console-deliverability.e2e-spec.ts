@@ -57,7 +57,7 @@ describe('console: deliverability and replies', () => {
         [month.appeals[0].appealId],
       );
       return rows.length === 2 ? rows.map((row) => ({ id: row.id, officialId: row.official_id, email: row.email })) : undefined;
-    }, 'both letters sent');
+    }, () => 'both letters sent');
     // The English official's letter bounces; the Russian official answers theirs.
     const [bounced, answered] = letters;
     await deliver(buildDsn({ to: tagged('bounce', bounced.id), status: '5.1.1', recipient: bounced.email }), tagged('bounce', bounced.id));
@@ -65,7 +65,7 @@ describe('console: deliverability and replies', () => {
       buildReply({ to: tagged('reply', answered.id), from: answered.email, subject: 'Re: Rukhshona Khakimova', text: 'Your letter was received.\n\nThe case is under review by the Prosecutor General.' }),
       tagged('reply', answered.id),
     );
-    await waitFor(async () => (await app.db.query(`SELECT 1 FROM inbound_mail WHERE kind = 'reply'`)).rows[0], 'the reply stored');
+    await waitFor(async () => (await app.db.query(`SELECT 1 FROM inbound_mail WHERE kind = 'reply'`)).rows[0], () => 'the reply stored');
   });
 
   afterAll(async () => {
