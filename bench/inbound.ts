@@ -25,6 +25,12 @@ export interface InboundSide {
   perSecond: number;
   /** Messages answered 250. */
   accepted: number;
+  /**
+   * qalam only: seconds from the first message until every one was applied (the queue empty:
+   * letters bounced, addresses suppressed, officials flagged), and the rate of that.
+   */
+  appliedSeconds: number | null;
+  appliedPerSecond: number | null;
   /** qalam only: bounce rows recorded for the round's letters, and letters now `bounced`. */
   recorded: number | null;
   bounced: number | null;
@@ -46,6 +52,8 @@ export interface InboundBenchResult {
   machine: Machine;
   rounds: InboundRound[];
   medianPerSecond: { qalam: number | null; bare: number | null };
+  /** qalam's median rate of applying (first message to empty queue). */
+  medianAppliedPerSecond: number | null;
   ratio: number | null;
   /** Messages sent and not kept: not answered 250, or (qalam) answered but not recorded as a bounce. */
   lost: number | null;
@@ -66,7 +74,7 @@ const median = (values: number[]) => {
  * time on each (a bounded client, as an MTA's few delivery agents to one destination);
  * returns the seconds until the last answer and how many were answered 250.
  */
-async function blast(port: number, messages: { to: string; raw: string }[], clients: number): Promise<{ seconds: number; accepted: number }> {
+async function blast(port: number, messages: { to: string; raw: string }[], clients: number): Promise<{ seconds: number; accepted: number; started: bigint }> {
   const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: clients, maxMessages: Infinity });
   let next = 0;
   let accepted = 0;
@@ -84,7 +92,7 @@ async function blast(port: number, messages: { to: string; raw: string }[], clie
   };
   try {
     await Promise.all(Array.from({ length: clients }, agent));
-    return { seconds: elapsedSince(started), accepted };
+    return { seconds: elapsedSince(started), accepted, started };
   } finally {
     transport.close();
   }
@@ -115,6 +123,7 @@ export class InboundRun {
       machine: describeMachine(),
       rounds: [],
       medianPerSecond: { qalam: null, bare: null },
+      medianAppliedPerSecond: null,
       ratio: null,
       lost: null,
       peakRssMb: { qalam: null, bare: null },
@@ -134,7 +143,7 @@ export class InboundRun {
       ({ services: this.services, workDir: this.workDir } = await prepareRun(options, result.machine, 'qalam-bench-inbound', (message) => this.log(message)));
       const qalamPort = await freePort();
       const qalam = this.spawn(
-        new BenchChild('qalam-inbound', process.execPath, [...PRODUCTION_NODE_FLAGS, QALAM_MAIN], join(this.workDir, 'qalam-inbound.log'), {
+        new BenchChild('qalam-inbound', process.execPath, [...PRODUCTION_NODE_FLAGS, ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/inprof'] : []), QALAM_MAIN], join(this.workDir, 'qalam-inbound.log'), {
           PATH: process.env.PATH ?? '',
           NODE_ENV: 'production',
           QALAM_ROLE: 'inbound',
@@ -177,10 +186,20 @@ export class InboundRun {
         const sides: Partial<InboundRound> = { round, first };
         for (const side of first === 'qalam' ? (['qalam', 'bare'] as const) : (['bare', 'qalam'] as const)) {
           this.checkInterrupted();
-          const { seconds, accepted } = await blast(side === 'qalam' ? qalamPort : barePort, messages, options.clients);
+          const { seconds, accepted, started } = await blast(side === 'qalam' ? qalamPort : barePort, messages, options.clients);
           let recorded: number | null = null;
           let bounced: number | null = null;
+          let appliedSeconds: number | null = null;
           if (side === 'qalam') {
+            // Accepted is on disk in inbound_queue; the listener applies it behind its answers.
+            const live = db;
+            await waitFor(
+              async () => ((await live.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_queue`)).rows[0].n === 0 ? true : undefined),
+              () => 'the inbound queue applied',
+              300_000,
+              20,
+            );
+            appliedSeconds = elapsedSince(started);
             const { rows } = await db.query<{ recorded: number; bounced: number }>(
               `SELECT (SELECT count(*)::int FROM inbound_mail WHERE kind = 'bounce' AND letter_id = ANY($1::uuid[])) AS recorded,
                       (SELECT count(*)::int FROM letters WHERE status = 'bounced' AND id = ANY($1::uuid[])) AS bounced`,
@@ -188,8 +207,12 @@ export class InboundRun {
             );
             ({ recorded, bounced } = rows[0]);
           }
-          sides[side] = { seconds, perSecond: messages.length / seconds, accepted, recorded, bounced };
-          this.log(`round ${round}, ${side}: ${int(messages.length)} DSNs in ${seconds.toFixed(2)} s, ${int(messages.length / seconds)}/s, ${int(accepted)} accepted${recorded === null ? '' : `, ${int(recorded)} recorded, ${int(bounced ?? 0)} letters bounced`}`);
+          const appliedPerSecond = appliedSeconds === null ? null : messages.length / appliedSeconds;
+          sides[side] = { seconds, perSecond: messages.length / seconds, accepted, appliedSeconds, appliedPerSecond, recorded, bounced };
+          this.log(
+            `round ${round}, ${side}: ${int(messages.length)} DSNs in ${seconds.toFixed(2)} s, ${int(messages.length / seconds)}/s, ${int(accepted)} accepted` +
+              (recorded === null ? '' : `, all applied after ${appliedSeconds!.toFixed(2)} s (${int(appliedPerSecond!)}/s), ${int(recorded)} recorded, ${int(bounced ?? 0)} letters bounced`),
+          );
         }
         result.rounds.push(sides as InboundRound);
       }
@@ -197,6 +220,7 @@ export class InboundRun {
       result.peakRssMb = { qalam: mb(await qalam.peakRssKb()), bare: mb(await bare.peakRssKb()) };
       const n = options.messages;
       result.medianPerSecond = { qalam: median(result.rounds.map((r) => r.qalam.perSecond)), bare: median(result.rounds.map((r) => r.bare.perSecond)) };
+      result.medianAppliedPerSecond = median(result.rounds.flatMap((r) => (r.qalam.appliedPerSecond === null ? [] : [r.qalam.appliedPerSecond])));
       result.ratio = result.medianPerSecond.qalam !== null && result.medianPerSecond.bare ? result.medianPerSecond.qalam / result.medianPerSecond.bare : null;
       result.lost = result.rounds.reduce((sum, r) => sum + (n - r.bare.accepted) + (n - Math.min(r.qalam.accepted, r.qalam.recorded ?? 0, r.qalam.bounced ?? 0)), 0);
       result.target.value = result.ratio;
@@ -260,10 +284,13 @@ export class InboundRun {
 export function formatInboundSummary(result: InboundBenchResult): string {
   const lines = [`inbound bench: ${int(result.arguments.messages)} DSNs per round, ${result.arguments.clients} client connections, ${result.rounds.length} rounds`];
   for (const round of result.rounds) {
-    lines.push(`  round ${round.round} (${round.first} first): qalam ${int(round.qalam.perSecond)}/s (${int(round.qalam.recorded ?? 0)} recorded), bare ${int(round.bare.perSecond)}/s (${int(round.bare.accepted)} accepted)`);
+    lines.push(
+      `  round ${round.round} (${round.first} first): qalam ${int(round.qalam.perSecond)}/s accepted, ${int(round.qalam.appliedPerSecond ?? 0)}/s applied (${int(round.qalam.recorded ?? 0)} recorded), bare ${int(round.bare.perSecond)}/s (${int(round.bare.accepted)} accepted)`,
+    );
   }
   const { qalam, bare } = result.medianPerSecond;
   lines.push(`  median: qalam ${qalam === null ? 'n/a' : int(qalam)}/s, bare smtp-server ${bare === null ? 'n/a' : int(bare)}/s, ratio ${result.ratio === null ? 'n/a' : result.ratio.toFixed(2)}`);
+  lines.push(`  qalam applied (first message to empty queue): median ${result.medianAppliedPerSecond === null ? 'n/a' : int(result.medianAppliedPerSecond)}/s`);
   lines.push(`  lost: ${result.lost ?? 'n/a'}; peak RSS: qalam ${result.peakRssMb.qalam ?? 'n/a'} MB, bare ${result.peakRssMb.bare ?? 'n/a'} MB`);
   lines.push(`  target (${result.target.target}): ${result.target.met === null ? 'n/a' : result.target.met ? 'met' : 'MISSED'}`);
   lines.push(...closingLines('bench', result, (name) => `  ${name}: `));

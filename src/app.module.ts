@@ -16,7 +16,7 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { InboundApiModule } from './inbound/inbound-api.module';
 import { InboundListenerModule } from './inbound/inbound-listener.module';
-import { listensForInbound } from './inbound/inbound-listener.service';
+import { listensForInbound } from './inbound/inbound-role';
 import { redisConnection } from './common/redis-connection';
 import { MembersModule } from './members/members.module';
 import { ModerationModule } from './moderation/moderation.module';

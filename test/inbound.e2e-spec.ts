@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { mailTag } from '../src/common/mail/mail-tags';
+import { InboundMailService } from '../src/inbound/inbound-mail.service';
 import { buildArf, buildDsn, buildReply } from './helpers/dsn';
 import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
 import { memberMails } from './helpers/member-mail';
@@ -63,6 +64,8 @@ describe('inbound mail', () => {
     const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, tls: { rejectUnauthorized: false } });
     try {
       const info = await transport.sendMail({ envelope: { from, to }, raw });
+      // Accepted is queued on disk; what it changes is applied behind the 250: wait for that.
+      await app.nest.get(InboundMailService).settled();
       return { accepted: true, response: info.response };
     } catch (error) {
       const failure = error as { responseCode?: number; response?: string; message: string };
@@ -244,6 +247,21 @@ describe('inbound mail', () => {
     expect(caseView.body.events.filter((e: { kind: string }) => e.kind === 'official-reply')).toHaveLength(1);
     const again = await app.api.get(`/api/cases/${caseId}/replies`, coordinator);
     expect(again.body.items.find((item: { id: string }) => item.id === reply.id).caseEventId).toBe(event.body.id);
+  });
+
+  it('applies what was accepted but not yet applied when its process stopped: the queue is drained again every few seconds', async () => {
+    const { letterId, officialEmail } = await sentLetter();
+    const replyTo = `reply+${tagOf('letter', letterId)}@${DOMAIN}`;
+    // As a process that answered 250 and stopped before applying leaves it: a row in the queue only.
+    const raw = Buffer.from(buildReply({ to: replyTo, from: officialEmail, subject: 'Re: left in the queue', text: 'Received before a restart.' }));
+    await app.db.query(`INSERT INTO inbound_queue (raw, recipients) VALUES ($1, $2)`, [raw, [replyTo]]);
+    const reply = await waitFor(
+      async () => (await app.db.query<{ subject: string; kind: string }>(`SELECT kind, subject FROM inbound_mail WHERE letter_id = $1`, [letterId])).rows[0],
+      async () => `queue: ${await count('inbound_queue')}`,
+      15_000,
+    );
+    expect(reply).toEqual({ kind: 'reply', subject: 'Re: left in the queue' });
+    await expect(count('inbound_queue')).resolves.toBe(0);
   });
 
   it('unsubscribes a member on an ARF report about their mail', async () => {

@@ -18,6 +18,7 @@ import { PrintRuns1765324800000 } from './migrations/1765324800000-PrintRuns';
 import { OneHeldMessage1765411200000 } from './migrations/1765411200000-OneHeldMessage';
 import { InboundMail1765500000000 } from './migrations/1765500000000-InboundMail';
 import { NoteModeration1765510000000 } from './migrations/1765510000000-NoteModeration';
+import { InboundQueue1765530000000 } from './migrations/1765530000000-InboundQueue';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   OneHeldMessage1765411200000,
   InboundMail1765500000000,
   NoteModeration1765510000000,
+  InboundQueue1765530000000,
 ];
 
 /**

@@ -32,6 +32,14 @@ export interface ReplyRow {
   caseEventId: string | null;
 }
 
+/** A message the listener accepted, waiting to be applied. */
+export interface QueuedInboundMail {
+  id: string;
+  raw: Buffer;
+  recipients: string[];
+  attempts: number;
+}
+
 /** How many of each kind were received. */
 export type InboundCounts = Record<InboundMailKind, number>;
 
@@ -39,7 +47,7 @@ const REPLY_COLUMNS = `m.id, m.received_at AS "receivedAt", m.official_id AS "of
   l.appeal_id AS "appealId", m.from_address AS "from", m.subject, m.body_text AS "text", m.case_event_id AS "caseEventId"`;
 const REPLY_JOINS = `LEFT JOIN officials o ON o.id = m.official_id LEFT JOIN letters l ON l.id = m.letter_id`;
 
-/** Every statement of the inbound_mail table. */
+/** Every statement of the inbound_mail and inbound_queue tables. */
 @Injectable()
 export class InboundMailRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
@@ -136,5 +144,41 @@ export class InboundMailRepository {
     const counts: InboundCounts = { bounce: 0, delay: 0, complaint: 0, reply: 0, unreadable: 0, ignored: 0 };
     for (const row of rows) counts[row.kind] = row.count;
     return counts;
+  }
+
+  // inbound_queue: what the listener accepted and has not applied yet.
+
+  /**
+   * Writes accepted messages in one statement (autocommit: once it returns, they are on disk);
+   * their queue ids, in order. Recipients travel newline-joined (no SMTP address holds one).
+   */
+  async enqueue(messages: { raw: Buffer; recipients: string[] }[]): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `INSERT INTO inbound_queue (raw, recipients)
+       SELECT raw, string_to_array(recipients, E'\n') FROM unnest($1::bytea[], $2::text[]) WITH ORDINALITY AS u(raw, recipients, n) ORDER BY n
+       RETURNING id`,
+      [messages.map((message) => message.raw), messages.map((message) => message.recipients.join('\n'))],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The oldest `limit` queued messages no other process is applying, locked until the caller's transaction ends. */
+  claimQueued(manager: EntityManager, limit: number): Promise<QueuedInboundMail[]> {
+    return manager.query<QueuedInboundMail[]>(`SELECT id, raw, recipients, attempts FROM inbound_queue ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+  }
+
+  /** Applied: gone from the queue, in the transaction that applied them. */
+  async dequeue(manager: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length > 0) await manager.query(`DELETE FROM inbound_queue WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** A batch holding these failed: counted, so a message that keeps failing is set aside. */
+  async countFailedAttempt(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.db.query(`UPDATE inbound_queue SET attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async queuedCount(): Promise<number> {
+    const [{ count }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM inbound_queue`);
+    return count;
   }
 }

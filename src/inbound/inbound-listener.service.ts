@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SMTPServer, SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { InboundMailService } from './inbound-mail.service';
+import { listensForInbound } from './inbound-role';
 
 /** At most this many SMTP clients at once; more wait for a free slot (smtp-server answers 421). */
 const MAX_CLIENTS = 64;
@@ -12,10 +13,6 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-/** Whether the listener runs in this process: role `inbound`, or `all` with INBOUND_SMTP_PORT set. */
-export function listensForInbound(config: QalamConfig): boolean {
-  return config.inboundSmtpPort !== null && (config.role === 'inbound' || config.role === 'all');
-}
 
 /**
  * The inbound SMTP listener (smtp-server): mail for INBOUND_DOMAIN only, any local part
@@ -73,9 +70,9 @@ export class InboundListenerService implements OnApplicationBootstrap, OnApplica
           }
           const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
           this.inbound.receive(Buffer.concat(chunks), recipients).then(
-            (outcome) => callback(null, `2.0.0 Accepted ${outcome.id ?? 'again'}`),
+            (queueId) => callback(null, `2.0.0 Queued as ${queueId}`),
             (error: unknown) => {
-              // Only recording can fail here (Postgres away): the sender keeps the message and retries.
+              // Only queueing can fail here (Postgres away): the sender keeps the message and retries.
               this.logger.error({ msg: 'inbound mail not recorded', error: (error as Error).name });
               callback(smtpError(451, '4.3.0 Temporary failure, try again later'));
             },

@@ -1,15 +1,16 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
 import { DataSource, EntityManager } from 'typeorm';
 import { MailTag } from '../common/mail/mail-tags';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { InboundMailKind } from '../inbound-mail/inbound-mail.entity';
-import { InboundMailRepository, NewInboundMail } from '../inbound-mail/inbound-mail.repository';
+import { InboundMailRepository, NewInboundMail, QueuedInboundMail } from '../inbound-mail/inbound-mail.repository';
 import { LettersRepository } from '../letters/letters.repository';
 import { SuppressionsRepository } from '../letters/suppressions.repository';
 import { OfficialsService } from '../officials/officials.service';
 import { SupportersRepository } from '../supporters/supporters.repository';
 import { classifyInbound, InboundDecision, InboundMessage } from './inbound-classification';
+import { listensForInbound } from './inbound-role';
 
 /** What became of one received message: its row (null when it repeated a report already applied) and its kind. */
 export interface InboundOutcome {
@@ -17,50 +18,59 @@ export interface InboundOutcome {
   kind: InboundMailKind | 'duplicate';
 }
 
-/** A message read and classified, waiting for its transaction. */
+/** A message read and classified, to be applied. */
 interface PendingMail {
   decision: InboundDecision;
   raw: Buffer;
   read: ReadMail | null;
-  resolve(outcome: InboundOutcome): void;
+}
+
+/** A message the listener has, waiting for the statement that queues it. */
+interface Accepted {
+  raw: Buffer;
+  recipients: string[];
+  resolve(queueId: string): void;
   reject(error: unknown): void;
 }
 
 type ReadMail = { message: InboundMessage; fromAddress: string | null; subject: string | null; text: string | null };
 type Kept = (kind: 'unreadable' | 'ignored', why: string) => Promise<InboundOutcome>;
 
-/** Messages applied in one transaction at most. */
+/** Messages queued in one statement, and applied in one transaction, at most. */
 const MAX_BATCH = 200;
-/**
- * Transactions at once, per process. One: concurrent ones only wait for each other's locks on
- * the counters, officials and suppressions (measured: 3 at once took 590 DSNs/s, 1 took 765),
- * and one at a time lets the next batch grow while this one commits. Locks are still taken in
- * key order, for several inbound processes at once.
- */
-const MAX_FLUSHERS = 1;
+/** Batches that may fail on a message before it is set aside for review (kept, unapplied). */
+const MAX_ATTEMPTS = 5;
+/** How often the queue is looked at without a new message (after a restart, or once Postgres is back). */
+const DRAIN_EVERY_MS = 5_000;
 const MAX_TEXT = 20_000;
 const MAX_SUBJECT = 500;
 /** How much of a report's body is searched for the original's headers. */
 const MAX_ORIGINAL = 64 * 1024;
 
 /**
- * Reads what the inbound listener received and applies it, in one transaction:
+ * What the inbound listener received, accepted and then applied. Accepting is one statement:
+ * the message's bytes and recipients go into inbound_queue (messages that arrive while one
+ * statement runs go together in the next), and the sender gets its 250 only once they are
+ * on disk, so nothing accepted is lost; Postgres away, the listener answers 451 and the
+ * sender retries. Applying runs behind it, one batch at a time per process (queue rows
+ * locked with SKIP LOCKED, so several inbound processes share the queue), in one
+ * transaction that also deletes the batch's queue rows:
  * a bounce marks the letter bounced, suppresses the official's address and flags them (on
  * email-then-post the letter goes by post); a delay is recorded on the letter; a complaint
  * unsubscribes the member (or flags the official of a letter); a reply is kept on the case.
- * Anything else is kept for review. It never throws for what a message holds: only when
- * Postgres cannot record it (the listener then answers 451 and the sender retries).
- *
- * Messages that arrive while transactions run wait for the next one and go in it together
- * (group commit: one commit, and set-based statements for the bounces of letters, however
- * many connections deliver at once); each sender is answered once its message is committed.
- * A batch that fails is tried again message by message, so one bad message holds back none.
+ * Anything else is kept for review. A batch that fails is tried again message by message,
+ * and a message that fails MAX_ATTEMPTS times is kept for review as unreadable, so one bad
+ * message holds back none. The queue is also drained every few seconds: what a process
+ * accepted before it stopped is applied by the next one.
  */
 @Injectable()
-export class InboundMailService {
+export class InboundMailService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboundMailService.name);
-  private pending: PendingMail[] = [];
-  private flushers = 0;
+  private accepting: Accepted[] = [];
+  private storing = false;
+  private draining: Promise<void> | null = null;
+  private drainAgain = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
@@ -72,39 +82,126 @@ export class InboundMailService {
     @Inject(SupportersRepository) private readonly supporters: SupportersRepository,
   ) {}
 
-  async receive(raw: Buffer, recipients: string[]): Promise<InboundOutcome> {
-    const read = await this.read(raw, recipients);
-    const decision: InboundDecision = read ? classifyInbound(read.message, { secret: this.config.appSecret, domain: this.config.inboundDomain ?? '' }) : { kind: 'unreadable', why: 'not a message mailparser could read' };
-    const outcome = await new Promise<InboundOutcome>((resolve, reject) => {
-      this.pending.push({ decision, raw, read, resolve, reject });
-      void this.flush();
-    });
-    this.logger.log({ msg: 'inbound mail', id: outcome.id, kind: outcome.kind });
-    return outcome;
+  onApplicationBootstrap(): void {
+    if (!listensForInbound(this.config)) return;
+    this.timer = setInterval(() => this.drainSoon(), DRAIN_EVERY_MS);
+    this.timer.unref();
+    this.drainSoon();
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushers >= MAX_FLUSHERS) return;
-    this.flushers += 1;
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.draining;
+  }
+
+  /** Accepts a message: resolved with its queue id once it is on disk (then applied behind); rejected only when Postgres cannot queue it. */
+  async receive(raw: Buffer, recipients: string[]): Promise<string> {
+    const queueId = await new Promise<string>((resolve, reject) => {
+      this.accepting.push({ raw, recipients, resolve, reject });
+      void this.store();
+    });
+    this.drainSoon();
+    return queueId;
+  }
+
+  /** Waits until every message accepted so far in this process, and any queued before, is applied (tests, the bench). */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.draining;
+      if (this.accepting.length === 0 && !this.storing && (await this.inbound.queuedCount()) === 0) return;
+      this.drainSoon();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async store(): Promise<void> {
+    if (this.storing) return;
+    this.storing = true;
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
+      while (this.accepting.length > 0) {
+        const batch = this.accepting.splice(0, MAX_BATCH);
         try {
-          const outcomes = await this.db.transaction((manager) => this.applyBatch(manager, batch));
-          batch.forEach((mail, index) => mail.resolve(outcomes[index]));
+          const ids = await this.inbound.enqueue(batch);
+          batch.forEach((mail, index) => mail.resolve(ids[index]));
         } catch (error) {
-          if (batch.length === 1) {
-            batch[0].reject(error);
-            continue;
-          }
-          for (const mail of batch) {
-            await this.db.transaction((manager) => this.applyBatch(manager, [mail])).then(([outcome]) => mail.resolve(outcome), (alone: unknown) => mail.reject(alone));
-          }
+          batch.forEach((mail) => mail.reject(error));
         }
       }
     } finally {
-      this.flushers -= 1;
+      this.storing = false;
     }
+  }
+
+  /** Starts draining the queue, or asks the drain under way to look again when it is done. */
+  private drainSoon(): void {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error: unknown) => this.logger.warn({ msg: 'inbound queue not applied yet; tried again shortly', error: (error as Error).name }))
+      .finally(() => {
+        this.draining = null;
+        if (this.drainAgain) {
+          this.drainAgain = false;
+          this.drainSoon();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      let claimed: QueuedInboundMail[] = [];
+      try {
+        if ((await this.applyQueued(MAX_BATCH, (rows) => (claimed = rows))) === 0) return;
+      } catch (error) {
+        if (claimed.length === 0) throw error;
+        // One by one: the messages that apply go, the one that fails is counted (and set aside after MAX_ATTEMPTS).
+        for (let n = 0; n < claimed.length; n++) {
+          let alone: QueuedInboundMail[] = [];
+          try {
+            await this.applyQueued(1, (rows) => (alone = rows));
+          } catch (failure) {
+            if (alone.length === 0) throw failure;
+            await this.failed(alone[0], failure);
+          }
+        }
+      }
+    }
+  }
+
+  /** One transaction: claims up to `limit` queued messages, reads, applies and dequeues them; how many. */
+  private applyQueued(limit: number, claimed: (rows: QueuedInboundMail[]) => void): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const rows = await this.inbound.claimQueued(manager, limit);
+      claimed(rows);
+      if (rows.length === 0) return 0;
+      const batch = await Promise.all(rows.map((row) => this.prepare(row.raw, row.recipients)));
+      const outcomes = await this.applyBatch(manager, batch);
+      await this.inbound.dequeue(manager, rows.map((row) => row.id));
+      const kinds: Record<string, number> = {};
+      for (const outcome of outcomes) kinds[outcome.kind] = (kinds[outcome.kind] ?? 0) + 1;
+      this.logger.log({ msg: 'inbound mail applied', count: rows.length, kinds });
+      return rows.length;
+    });
+  }
+
+  /** A message its batch failed on: counted; after MAX_ATTEMPTS, kept for review as unreadable and dequeued. */
+  private async failed(row: QueuedInboundMail, error: unknown): Promise<void> {
+    this.logger.warn({ msg: 'inbound mail could not be applied', queueId: row.id, attempt: row.attempts + 1, error: (error as Error).name });
+    if (row.attempts + 1 < MAX_ATTEMPTS) return this.inbound.countFailedAttempt([row.id]);
+    await this.db.transaction(async (manager) => {
+      await this.inbound.insert(manager, { kind: 'unreadable', diagnostic: `could not be applied after ${MAX_ATTEMPTS} attempts`, raw: row.raw.subarray(0, this.config.inboundMaxBytes) });
+      await this.inbound.dequeue(manager, [row.id]);
+    });
+  }
+
+  /** The message read (null if it cannot be) and classified. */
+  private async prepare(raw: Buffer, recipients: string[]): Promise<PendingMail> {
+    const read = await this.read(raw, recipients);
+    const decision: InboundDecision = read ? classifyInbound(read.message, { secret: this.config.appSecret, domain: this.config.inboundDomain ?? '' }) : { kind: 'unreadable', why: 'not a message mailparser could read' };
+    return { decision, raw, read };
   }
 
   /** Bounces of letters set-based, the rest one by one, all in the caller's transaction; an outcome per message, in order. */

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { createTransport } from 'nodemailer';
 import { mailTag } from '../../src/common/mail/mail-tags';
+import { InboundMailService } from '../../src/inbound/inbound-mail.service';
 import { buildDsn, buildReply } from '../helpers/dsn';
 import { aSupporter } from '../helpers/factories';
 import { freePort } from '../helpers/own-servers';
@@ -33,6 +34,7 @@ describe('console: deliverability and replies', () => {
     const transport = createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true });
     try {
       await transport.sendMail({ envelope: { from: 'MAILER-DAEMON@mx.ministry.test', to: [to] }, raw });
+      await app.nest.get(InboundMailService).settled();
     } finally {
       transport.close();
     }
