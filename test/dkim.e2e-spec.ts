@@ -237,7 +237,7 @@ describe('DKIM, SPF and DMARC of outgoing mail, tagged envelope senders and Repl
       const letterId: string = signed.body.letters[0].id;
       const file = join(app.config.outboxDir, `${letterId}.eml`);
       const eml = await waitFor(
-        async () => ((await readdir(app.config.outboxDir).catch(() => [])).includes(`${letterId}.eml`) ? readFile(file, 'utf8') : undefined),
+        async () => ((await readdir(app.config.outboxDir).catch((): string[] => [])).includes(`${letterId}.eml`) ? readFile(file, 'utf8') : undefined),
         async () => `outbox: ${JSON.stringify((await app.db.query('SELECT status, last_error FROM letters WHERE id = $1', [letterId])).rows)}`,
         60_000,
       );
