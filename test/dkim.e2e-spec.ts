@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authenticate } from 'mailauth';
 import { parseTaggedAddress, readMailTag } from '../src/common/mail/mail-tags';
+import { Browserish, csrfOf } from './helpers/console';
 import { anAppeal } from './helpers/delivery';
 import { aSupporter } from './helpers/factories';
 import { headerOf, letters, memberMails } from './helpers/member-mail';
@@ -108,6 +109,7 @@ describe('DKIM, SPF and DMARC of outgoing mail, tagged envelope senders and Repl
   describe('with DKIM_* and INBOUND_DOMAIN, over SMTP', () => {
     let app: TestApp;
     let coordinator: string;
+    let coordinatorEmail: string;
 
     beforeAll(async () => {
       app = await startTestApp('dkim_smtp', {
@@ -123,6 +125,7 @@ describe('DKIM, SPF and DMARC of outgoing mail, tagged envelope senders and Repl
       const body = aSupporter({ role: 'coordinator' });
       expect((await app.api.post('/api/supporters', body, app.adminToken)).status).toBe(201);
       coordinator = await app.api.login(body.email, body.password);
+      coordinatorEmail = body.email;
     });
 
     afterAll(async () => {
@@ -168,7 +171,7 @@ describe('DKIM, SPF and DMARC of outgoing mail, tagged envelope senders and Repl
       await expect(app.db.query(`SELECT count(*)::int AS n FROM letters WHERE id = ANY($1) AND status = 'sent'`, [letterIds]).then((r) => r.rows[0].n)).resolves.toBe(2);
     });
 
-    it('signs member mail (a confirmation, an invitation): envelope sender bounce+<the member tag>, no Reply-To', async () => {
+    it('signs member mail (a confirmation, an invitation, a password link): envelope sender bounce+<the member tag>, no Reply-To', async () => {
       const signup = await app.api.post('/api/signup', { email: 'nadia.joins@members.example', name: 'Nadia Joins', country: 'fr', city: 'Lyon', language: 'en', consent: true, consentVersion: '2025-05' });
       expect(signup.status).toBe(202);
       const nadia = (await app.db.query(`SELECT id FROM supporters WHERE email = $1`, ['nadia.joins@members.example'])).rows[0].id as string;
@@ -188,15 +191,27 @@ describe('DKIM, SPF and DMARC of outgoing mail, tagged envelope senders and Repl
         () => `invitations: ${memberMails(sink, 'invitation').map((message) => message.to[0]).join(', ')}`,
       );
 
+      const browser = new Browserish(app.api.baseUrl);
+      const form = await browser.get('/password/forgot');
+      expect((await browser.post('/password/forgot', { _csrf: csrfOf(form.body), email: coordinatorEmail })).status).toBe(200);
+      const reset = await waitFor(
+        async () => sink.messages.find((message) => message.to[0] === coordinatorEmail && message.messageId.startsWith('<account-password-reset-')),
+        () => 'the password link at the sink',
+      );
+      const coordinatorId = (await app.db.query(`SELECT id FROM supporters WHERE email = $1`, [coordinatorEmail])).rows[0].id as string;
+
       for (const [message, supporterId] of [
         [confirmation, nadia],
         [invitation, created.body.id as string],
+        [reset, coordinatorId],
       ] as const) {
         const { tag, names } = envelopeTag(message, app.config.appSecret);
         expect(names).toEqual({ kind: 'member', id: supporterId });
         expect(headerOf(message, 'X-Qalam-Tag')).toBe(tag);
         expect(headerOf(message, 'Reply-To')).toBeUndefined();
-        expect(signedHeadersOf(message.raw)).toEqual(expect.arrayContaining(['from', 'to', 'subject', 'date', 'message-id', 'list-unsubscribe', 'list-unsubscribe-post']));
+        expect(signedHeadersOf(message.raw)).toEqual(expect.arrayContaining(['from', 'to', 'subject', 'date', 'message-id']));
+        // Newsletters' one-click unsubscribe is signed; a password link has none.
+        if (message !== reset) expect(signedHeadersOf(message.raw)).toEqual(expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post']));
         const result = await authenticated(message.raw, message.from, resolver);
         expect(result.dkim.results.map((r) => [r.status.result, r.signingDomain, r.selector])).toEqual([['pass', DOMAIN, SELECTOR]]);
         expect(result.dmarc && result.dmarc.status.result).toBe('pass');
