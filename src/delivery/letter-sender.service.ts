@@ -242,7 +242,7 @@ export class LetterSenderService {
       // A template that cannot render this letter will not render it on a retry either.
       return { id: row.id, status: 'failed', detail: `render error: ${(error as Error).message.slice(0, 200)}`, suppress: null };
     }
-    const outcome = await this.mail.send({ letterId: row.id, fromName, to: row.official_email, subject: letter.subject, text: letter.body }, async () => {
+    const outcome = await this.mail.send({ letterId: row.id, fromName, to: row.official_email, subject: letter.subject, text: letter.body, tag: { kind: 'letter', id: row.id } }, async () => {
       if (this.refused.has(address)) throw new LetterWithheld(SUPPRESSED);
       await this.progress.started(batchId, row.id);
     });

@@ -3,8 +3,10 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
+import { MailTag, mailTag, taggedAddress } from '../common/mail/mail-tags';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { DeliveryMetrics } from './delivery-metrics';
+import { DkimSigner } from './dkim';
 import { composePlainLetter } from './mime';
 
 export interface OutgoingLetter {
@@ -17,6 +19,19 @@ export interface OutgoingLetter {
   to: string;
   subject: string;
   text: string;
+  /**
+   * What the mail is about: a letter (its id) or a member's mail (the supporter's id). With
+   * INBOUND_DOMAIN set, its signed tag makes the envelope sender `bounce+<tag>@`, a letter's
+   * Reply-To `reply+<tag>@`, and the X-Qalam-Tag header.
+   */
+  tag?: MailTag;
+}
+
+/** The addresses and header a tag gives a mail. */
+interface Tagging {
+  envelopeFrom: string;
+  replyTo?: string;
+  tag?: string;
 }
 
 /** Thrown by a `beforeData` hook to keep a letter back at the last moment; it is not sent. */
@@ -49,6 +64,8 @@ export class MailTransportService implements OnApplicationShutdown {
   private readonly pool: SMTPPool | null;
   private readonly outbox: string | null;
   private readonly domain: string;
+  /** Null when DKIM_* is unset; the key is read here, at boot, so a bad key stops start-up. */
+  private readonly dkim: DkimSigner | null;
   private outboxReady: Promise<unknown> | null = null;
 
   constructor(
@@ -56,6 +73,7 @@ export class MailTransportService implements OnApplicationShutdown {
     @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
   ) {
     this.domain = config.mailFrom.split('@')[1] ?? 'qalam.example';
+    this.dkim = DkimSigner.fromConfig(config);
     const timeout = config.smtpTimeoutSeconds * 1000;
     if (config.smtpUrl) {
       this.outbox = null;
@@ -94,7 +112,16 @@ export class MailTransportService implements OnApplicationShutdown {
 
   private async sendTimed(letter: OutgoingLetter, beforeData: () => Promise<void>): Promise<SendOutcome> {
     const messageId = letter.messageId ?? this.messageIdOf(letter.letterId);
-    const raw = composePlainLetter({ ...letter, letterId: letter.messageId ? undefined : letter.letterId, fromAddress: this.config.mailFrom, messageId, date: new Date() });
+    const tagging = this.taggingOf(letter.tag);
+    const raw = composePlainLetter({
+      ...letter,
+      letterId: letter.messageId ? undefined : letter.letterId,
+      fromAddress: this.config.mailFrom,
+      messageId,
+      date: new Date(),
+      replyTo: tagging.replyTo,
+      tag: tagging.tag,
+    });
     if (!this.pool) {
       try {
         await beforeData();
@@ -103,26 +130,22 @@ export class MailTransportService implements OnApplicationShutdown {
       }
       this.outboxReady ??= mkdir(this.outbox!, { recursive: true });
       await this.outboxReady;
-      await writeFile(join(this.outbox!, `${letter.letterId}.eml`), raw);
+      await writeFile(join(this.outbox!, `${letter.letterId}.eml`), this.dkim ? this.dkim.sign(raw) : raw);
       return { kind: 'sent', detail: '250 written to outbox', permanent: false };
     }
     let handedOver = false;
-    let started = false;
-    const stream = new Readable({
-      read() {
-        if (this.readableLength > 0 || started) return;
-        started = true;
-        beforeData().then(
-          () => {
-            this.push(raw);
-            this.push(null);
-          },
-          (error: unknown) => this.destroy(error as Error),
-        );
-      },
-    });
+    const dkim = this.dkim;
+    // Read only once the server has taken DATA: beforeData must finish before the first byte goes.
+    const stream = Readable.from(
+      (async function* () {
+        await beforeData();
+        if (dkim) yield* dkim.sign(raw);
+        else yield raw;
+      })(),
+      { objectMode: false },
+    );
     stream.once('end', () => (handedOver = true));
-    const envelope = { from: this.config.mailFrom, to: [letter.to] };
+    const envelope = { from: tagging.envelopeFrom, to: [letter.to] };
     const message: PooledMessage = {
       data: {},
       message: { getEnvelope: () => envelope, messageId: () => messageId, getHeader: (key) => (key.toLowerCase() === 'message-id' ? messageId : undefined), createReadStream: () => stream },
@@ -132,6 +155,19 @@ export class MailTransportService implements OnApplicationShutdown {
         settle(error ? classify(error, handedOver) : { kind: 'sent', detail: oneLine(String(info?.response ?? '250')), permanent: false });
       });
     });
+  }
+
+  /** The envelope sender, Reply-To and tag header of a mail: tagged only when INBOUND_DOMAIN is set. */
+  private taggingOf(tag: MailTag | undefined): Tagging {
+    const domain = this.config.inboundDomain;
+    if (!tag || !domain) return { envelopeFrom: this.config.mailFrom };
+    const signed = mailTag(this.config.appSecret, tag);
+    return {
+      envelopeFrom: taggedAddress('bounce', signed, domain),
+      // An official's answer comes back to the inbound listener; a member's reply goes to MAIL_FROM as before.
+      replyTo: tag.kind === 'letter' ? taggedAddress('reply', signed, domain) : undefined,
+      tag: signed,
+    };
   }
 
   async verify(): Promise<boolean> {

@@ -252,6 +252,8 @@ export class MemberMailService {
       to: member.email,
       subject: messages.t(`${key}.subject`, { org: this.config.orgName }),
       text: messages.t(`${key}.body`, { org: this.config.orgName, url }),
+      // A bounce or a complaint about it names the member, not the mail.
+      tag: { kind: 'member' as const, id: member.id },
     };
     try {
       const outcome = await this.mail.send(letter, async () => {});
@@ -275,6 +277,7 @@ export class MemberMailService {
       to: member.email,
       subject,
       text,
+      tag: { kind: 'member' as const, id: member.id },
     };
     let outcome: { kind: OutcomeKind };
     try {

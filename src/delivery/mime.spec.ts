@@ -52,4 +52,13 @@ describe('composePlainLetter', () => {
     expect(parsed.bcc).toBeUndefined();
     expect(parsed.subject).toBe('Hello Bcc: other@example.org X-Injected: yes');
   });
+
+  it('carries a Reply-To and an X-Qalam-Tag only when given', async () => {
+    const plain = await simpleParser(composePlainLetter(letter()));
+    expect([plain.headers.get('reply-to'), plain.headers.get('x-qalam-tag')]).toEqual([undefined, undefined]);
+    const tag = 'l0123456789abcdef0123456789abcdef0123456789abcdef';
+    const parsed = await simpleParser(composePlainLetter(letter({ replyTo: `reply+${tag}@in.qalam.example`, tag })));
+    expect((parsed.replyTo as { value: unknown[] }).value).toEqual([{ name: '', address: `reply+${tag}@in.qalam.example` }]);
+    expect(parsed.headers.get('x-qalam-tag')).toBe(tag);
+  });
 });

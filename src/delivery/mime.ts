@@ -11,6 +11,10 @@ export interface PlainLetter {
   messageId: string;
   /** Letters carry X-Qalam-Letter; mail to members does not. */
   letterId?: string;
+  /** A letter's `reply+<tag>@INBOUND_DOMAIN`: where an official's answer goes. */
+  replyTo?: string;
+  /** The signed tag (X-Qalam-Tag) that names the letter or the member: an ARF report quotes it back. */
+  tag?: string;
   date: Date;
   /** More headers, e.g. List-Unsubscribe; their values are made one line. */
   headers?: Record<string, string>;
@@ -55,6 +59,7 @@ export function composePlainLetter(letter: PlainLetter): Buffer {
   const lines = [
     header('From', headers.encodeHeaderValue('From', { name: oneLine(letter.fromName), address: letter.fromAddress }) as string),
     header('To', headers.encodeHeaderValue('To', letter.to) as string),
+    ...(letter.replyTo ? [header('Reply-To', headers.encodeHeaderValue('Reply-To', letter.replyTo) as string)] : []),
     header('Subject', headers.encodeHeaderValue('Subject', oneLine(letter.subject)) as string),
     header('Message-ID', letter.messageId),
     header('Date', letter.date.toUTCString().replace(/GMT/, '+0000')),
@@ -62,6 +67,7 @@ export function composePlainLetter(letter: PlainLetter): Buffer {
     'Content-Type: text/plain; charset=utf-8',
     `Content-Transfer-Encoding: ${encoding}`,
     ...(letter.letterId ? [header('X-Qalam-Letter', letter.letterId)] : []),
+    ...(letter.tag ? [header('X-Qalam-Tag', oneLine(letter.tag))] : []),
     ...Object.entries(letter.headers ?? {}).map(([key, value]) => header(key.replace(/[^A-Za-z0-9-]/g, ''), oneLine(value))),
   ];
   // No final line break: the SMTP client ends the data with its own.
