@@ -15,6 +15,7 @@ import { MembersListOrder1765152000000 } from './migrations/1765152000000-Member
 import { MembersSearch1765152060000 } from './migrations/1765152060000-MembersSearch';
 import { PostalChannel1765238400000 } from './migrations/1765238400000-PostalChannel';
 import { PrintRuns1765324800000 } from './migrations/1765324800000-PrintRuns';
+import { Safety1765520000000 } from './migrations/1765520000000-Safety';
 import { OneHeldMessage1765411200000 } from './migrations/1765411200000-OneHeldMessage';
 
 export const MIGRATIONS = [
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   PostalChannel1765238400000,
   PrintRuns1765324800000,
   OneHeldMessage1765411200000,
+  Safety1765520000000,
 ];
 
 /**
