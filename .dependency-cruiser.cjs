@@ -5,7 +5,7 @@
  *   top       main.ts, app.ts, app.module.ts, openapi.ts, cli/, demo/   boots and wires the roles
  *   pages     web/                                                      server-rendered pages
  *   features  appeals, auth, cycles, members, outcomes, stats, operations, print (print runs),
- *             moderation (solidarity messages): rules + controllers
+ *             moderation (solidarity messages), retention (the RETENTION_DAYS scrub): rules + controllers
  *   delivery  delivery/          the worker side, and the queue producers features call
  *   records   letters, templates, cases, officials, supporters, mailings, printing: entities, their
  *             services, repositories, pure helpers (mailings: member mail's tables, cycle_invitations and
@@ -27,7 +27,7 @@
 const LAYERS = {
   top: '^src/(main|app|app\\.module|openapi)\\.ts$|^src/(cli|demo)/',
   pages: '^src/web/',
-  features: '^src/(appeals|auth|cycles|members|outcomes|stats|operations|print|moderation)/',
+  features: '^src/(appeals|auth|cycles|members|outcomes|stats|operations|print|moderation|retention)/',
   delivery: '^src/delivery/',
   records: '^src/(letters|templates|cases|officials|supporters|mailings|printing|messages)/',
   base: '^src/(config|common|database)/',
