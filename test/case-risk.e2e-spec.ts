@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Browserish, csrfOf } from './helpers/console';
 import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
 import { settled } from './helpers/delivery';
 import { memberTokens } from './helpers/member-mail';
@@ -26,6 +27,7 @@ describe("a case's risk: high-risk letters carry no full name or city", () => {
   let app: TestApp;
   let coordinator: string;
   let templateId: string;
+  let staffLogin: { email: string; password: string };
 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
@@ -40,6 +42,7 @@ describe("a case's risk: high-risk letters carry no full name or city", () => {
     const staff = aSupporter({ role: 'coordinator' });
     expect((await app.api.post('/api/supporters', staff, app.adminToken)).status).toBe(201);
     coordinator = await app.api.login(staff.email, staff.password);
+    staffLogin = { email: staff.email, password: staff.password };
     const template = await app.api.post('/api/templates', anAppealTemplate({ body: TEMPLATE_BODY }), coordinator);
     expect(template.status).toBe(201);
     templateId = template.body.id;
@@ -179,5 +182,38 @@ describe("a case's risk: high-risk letters carry no full name or city", () => {
     expect(withoutGreeting).not.toContain(FULL_NAME);
     expect(withoutGreeting).not.toContain(CITY);
     expect(withoutGreeting).toContain('Z. N.');
+  });
+
+  it('the console sets the risk on the case form and shows it on the case page', async () => {
+    const created = await app.api.post('/api/cases', aCase({ name: 'Console Risk' }), coordinator);
+    expect(created.status).toBe(201);
+    const browser = new Browserish(app.api.baseUrl);
+    expect((await browser.signIn(staffLogin.email, staffLogin.password)).status).toBe(303);
+    const form = await browser.get('/console/cases/new');
+    expect(form.status).toBe(200);
+    expect(form.body).toMatch(/<select[^>]*name="risk"/);
+    expect(form.body).toContain('full names and cities are never sent');
+    const page = await browser.get(`/console/cases/${created.body.id}`);
+    const edited = await browser.post(`/console/cases/${created.body.id}`, {
+      _csrf: csrfOf(page.body),
+      name: 'Console Risk',
+      country: 'TJ',
+      profession: 'journalist',
+      status: 'sentenced',
+      summary: created.body.summary,
+      detainedOn: '2024-11-01',
+      charges: created.body.charges,
+      tags: ['journalist'],
+      gender: '',
+      risk: 'high',
+    });
+    expect({ status: edited.status, location: edited.location }).toEqual({ status: 303, location: `/console/cases/${created.body.id}?done=saved` });
+    await expect(app.db.query(`SELECT risk FROM cases WHERE id = $1`, [created.body.id]).then((result) => result.rows[0].risk)).resolves.toBe('high');
+    const shown = await browser.get(`/console/cases/${created.body.id}`);
+    expect(shown.body).toMatch(/<dd data-risk="high">High risk: signers/);
+    const refused = await browser.post(`/console/cases/${created.body.id}`, { _csrf: csrfOf(shown.body), name: 'Console Risk', country: 'TJ', status: 'sentenced', summary: created.body.summary, risk: 'extreme' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('Choose normal or high risk.');
+    await expect(app.db.query(`SELECT risk FROM cases WHERE id = $1`, [created.body.id]).then((result) => result.rows[0].risk)).resolves.toBe('high');
   });
 });

@@ -72,6 +72,8 @@ export function createBodyOf(form: CaseForm): Record<string, unknown> {
 export function updateBodyOf(form: CaseForm): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const name of TEXT_FIELDS) body[name] = form.fields[name] === '' && CLEARABLE.includes(name) ? null : form.fields[name];
+  // A form without the risk select (an older page) leaves the risk as it is.
+  if (form.fields.risk === '') delete body.risk;
   body.tags = form.tags;
   body.acceptsMessages = form.acceptsMessages;
   const translations: Record<string, Record<string, string | null> | null> = {};
