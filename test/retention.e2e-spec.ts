@@ -1,8 +1,9 @@
 import { RetentionService } from '../src/retention/retention.service';
 import { anAppeal, settled } from './helpers/delivery';
-import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
+import { aCase, anAppealTemplate, aSupporter } from './helpers/factories';
 import { SmtpSink } from './helpers/smtp-sink';
 import { startTestApp, TestApp } from './helpers/test-app';
+import { waitFor } from './helpers/wait';
 
 const DAYS = 30;
 
@@ -124,16 +125,34 @@ describe('RETENTION_DAYS: old notes, supporter links and messages scrubbed, ever
     expect(await snapshot()).toEqual(before);
   });
 
-  it('keeps the letters counted in a released case’s thank-you', async () => {
-    const appeal = await anAppeal(app.api, coordinator, [{ email: 'thanks@gov.example' }]);
-    const member = await aMember();
-    expect((await app.api.post(`/api/appeals/${appeal.appealId}/signatures`, {}, member.token)).status).toBe(201);
-    await settled(app.db, appeal.appealId);
-    await app.db.query(`UPDATE letters SET created_at = created_at - interval '40 days' WHERE appeal_id = $1`, [appeal.appealId]);
-    await app.nest.get(RetentionService).scrub(DAYS);
-    await expect(app.db.query(`SELECT count(*)::int AS n FROM letters WHERE appeal_id = $1 AND supporter_id IS NOT NULL`, [appeal.appealId]).then((result) => result.rows[0].n)).resolves.toBe(0);
+  it('keeps the letters counted in a released case’s thank-you, old and recent together', async () => {
+    const thankYou = await app.api.post('/api/templates', anAppealTemplate({ kind: 'thank-you', name: 'Thanks', subject: 'Thank you: {{case.name}}', body: 'You sent {{lettersSent}} letters for {{case.name}}.' }), coordinator);
+    expect(thankYou.status).toBe(201);
+    const old = await anAppeal(app.api, coordinator, [{ email: 'thanks-1@gov.example' }, { email: 'thanks-2@gov.example' }]);
+    const body = aSupporter();
+    const created = await app.api.post('/api/supporters', body, coordinator);
+    expect(created.status).toBe(201);
+    const member = { id: created.body.id as string, email: body.email, token: await app.api.login(body.email, body.password) };
+    expect((await app.api.post(`/api/appeals/${old.appealId}/signatures`, {}, member.token)).status).toBe(201);
+    await settled(app.db, old.appealId);
+    await app.db.query(`UPDATE letters SET created_at = created_at - interval '40 days' WHERE appeal_id = $1`, [old.appealId]);
+    await expect(app.nest.get(RetentionService).scrub(DAYS)).resolves.toMatchObject({ letters: 2 });
     const { rows } = await app.db.query(`SELECT supporter_id, case_id, status, count FROM supporter_letter_counts WHERE supporter_id = $1`, [member.id]);
-    expect(rows).toEqual([{ supporter_id: member.id, case_id: appeal.caseId, status: 'sent', count: 1 }]);
-    expect(anOfficial).toBeDefined();
+    expect(rows).toEqual([{ supporter_id: member.id, case_id: old.caseId, status: 'sent', count: 2 }]);
+    // A recent letter for the same case, still linked.
+    const template = await app.api.post('/api/templates', anAppealTemplate({ name: 'Recent thanks' }), coordinator);
+    const recent = await app.api.post('/api/appeals', { caseId: old.caseId, title: 'Again', templateIds: [template.body.id], officialIds: [old.officials[0].id] }, coordinator);
+    expect((await app.api.post(`/api/appeals/${recent.body.id}/launch`, undefined, coordinator)).status).toBe(200);
+    expect((await app.api.post(`/api/appeals/${recent.body.id}/signatures`, {}, member.token)).status).toBe(201);
+    await settled(app.db, recent.body.id);
+
+    expect((await app.api.patch(`/api/cases/${old.caseId}`, { status: 'released' }, coordinator)).status).toBe(200);
+    const thanks = await waitFor(
+      async () => sink.messages.find((message) => message.messageId.startsWith(`<member-thank-you-${old.caseId}-${member.id}`)),
+      () => `no thank-you for ${member.id}`,
+      30_000,
+    );
+    expect(thanks.to).toEqual([member.email]);
+    expect(thanks.text).toContain('You sent 3 letters');
   });
 });
