@@ -182,6 +182,16 @@ describe("a case's risk: high-risk letters carry no full name or city", () => {
     expect(withoutGreeting).not.toContain(FULL_NAME);
     expect(withoutGreeting).not.toContain(CITY);
     expect(withoutGreeting).toContain('Z. N.');
+
+    // A post asking for full for every appeal of the month signs this one with initials.
+    const posted = await fetch(`${app.api.baseUrl}/sign/${token}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(app.config.publicUrl).origin },
+      body: new URLSearchParams({ appealIds: appeal.body.id, signatureStyle: 'full' }).toString(),
+    });
+    expect(posted.status).toBeLessThan(400);
+    await expect(app.db.query(`SELECT signature_style FROM signatures WHERE appeal_id = $1`, [appeal.body.id]).then((result) => result.rows.map((row) => row.signature_style))).resolves.toEqual(['initials']);
   });
 
   it('the console sets the risk on the case form and shows it on the case page', async () => {
