@@ -6,7 +6,7 @@
  *   pages     web/                                                      server-rendered pages
  *   features  appeals, auth, cycles, members, outcomes, stats, operations, print (print runs),
  *             moderation (solidarity messages), inbound (the inbound mail listener, replies,
- *             suppressions): rules + controllers
+ *             suppressions), retention (the RETENTION_DAYS scrub): rules + controllers
  *   delivery  delivery/          the worker side, and the queue producers features call
  *   records   letters, templates, cases, officials, supporters, mailings, printing: entities, their
  *             services, repositories, pure helpers (mailings: member mail's tables, cycle_invitations and
@@ -29,7 +29,7 @@
 const LAYERS = {
   top: '^src/(main|app|app\\.module|openapi)\\.ts$|^src/(cli|demo)/',
   pages: '^src/web/',
-  features: '^src/(appeals|auth|cycles|members|outcomes|stats|operations|print|moderation|inbound)/',
+  features: '^src/(appeals|auth|cycles|members|outcomes|stats|operations|print|moderation|inbound|retention)/',
   delivery: '^src/delivery/',
   records: '^src/(letters|templates|cases|officials|supporters|mailings|printing|messages|inbound-mail)/',
   base: '^src/(config|common|database)/',

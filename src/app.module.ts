@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/http-exception.filter';
 import { validationPipe } from './common/validation-pipe';
 import { QalamConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { RetentionModule } from './retention/retention.module';
 import { CycleRemindersModule } from './cycles/cycle-reminders.module';
 import { CyclesModule } from './cycles/cycles.module';
 import { dataSourceOptions } from './database/data-source';
@@ -50,7 +51,7 @@ export class AppModule {
         BullModule.forRoot({ connection: { ...redisConnection(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false }, prefix: config.queuePrefix }),
         DeliveryModule,
         ...(serves ? [AuthModule, SupportersModule, CasesModule, OutcomesModule, ModerationModule, NoteModerationModule, OfficialsModule, TemplatesModule, AppealsModule, StatsModule, CyclesModule, MembersModule, PrintModule, InboundApiModule, WebModule, OperationsModule] : []),
-        ...(sends ? [DeliveryWorkerModule, CycleRemindersModule] : []),
+        ...(sends ? [DeliveryWorkerModule, CycleRemindersModule, RetentionModule] : []),
         ...(receives ? [InboundListenerModule] : []),
       ],
       providers: serves

@@ -307,6 +307,7 @@ describe('cycles: open, invite, remind, unsubscribe', () => {
         detainedOn: '2024-11-01',
         gender: null,
         translations: {},
+        risk: 'normal',
         events: [{ occurredOn: '2025-02-01', kind: 'sentenced', description: 'Sentenced to eight years', sourceUrl: 'https://example.org/news' }],
       });
       expect(first.officials).toEqual([

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { CaseTranslations } from '../cases/case.entity';
+import type { CaseRisk, CaseTranslations } from '../cases/case.entity';
 import type { LetterStatus } from '../letters/letter.entity';
 import type { TemplateKind } from '../templates/template-engine';
 import { Appeal, AppealChannel, AppealModeration, AppealStatus } from './appeal.entity';
@@ -130,6 +130,12 @@ export class AppealsRepository {
   async statusOf(manager: EntityManager, id: string): Promise<AppealStatus | null> {
     const [row] = await manager.query<{ status: AppealStatus }[]>(`SELECT status FROM appeals WHERE id = $1`, [id]);
     return row?.status ?? null;
+  }
+
+  /** The risk of the appeal's case (null if there is no such appeal). */
+  async caseRiskOf(manager: EntityManager, id: string): Promise<CaseRisk | null> {
+    const [row] = await manager.query<{ risk: CaseRisk }[]>(`SELECT k.risk FROM appeals a JOIN cases k ON k.id = a.case_id WHERE a.id = $1`, [id]);
+    return row?.risk ?? null;
   }
 
   /** The status of each of these appeals that exists, by id. */

@@ -15,6 +15,7 @@ import { noteHasLink } from '../letters/note-links';
 import { Official } from '../officials/official.entity';
 import { Supporter } from '../supporters/supporter.entity';
 import { LetterRendererService } from '../templates/letter-renderer.service';
+import { safeSigning } from '../templates/letter-context';
 import { Template } from '../templates/template.entity';
 import { TemplateUnprintableError, unprintableTemplates } from '../templates/template-fonts';
 import { AppealChannel, AppealModeration, AppealStatus, CHANNEL_NEEDS, reachableOn } from './appeal.entity';
@@ -202,14 +203,14 @@ export class AppealsService {
       if (status !== 'open' && status !== 'paused') {
         throw new DomainError('appeal_not_open', `This appeal is ${status}: it takes no signatures`);
       }
+      // A high-risk case takes no full name: asked for, it is refused; a member's default of full signs with initials.
+      const risk = await this.appeals.caseRiskOf(manager, appealId);
+      if (risk === 'high' && input.signatureStyle === 'full') {
+        throw new DomainError('appeal_invalid', 'signatureStyle: this case is high risk: sign with initials or anonymously');
+      }
+      const signatureStyle = safeSigning(risk, input.signatureStyle ?? supporter.signatureStyle, null).style;
       const held = noteHeld(appeal.moderation, note);
-      const signatureId = await this.signatures.insertUnlessSigned(manager, {
-        appealId,
-        supporterId: caller.id,
-        note,
-        signatureStyle: input.signatureStyle ?? supporter.signatureStyle,
-        noteStatus: held ? 'held' : null,
-      });
+      const signatureId = await this.signatures.insertUnlessSigned(manager, { appealId, supporterId: caller.id, note, signatureStyle, noteStatus: held ? 'held' : null });
       return { range: signatureId ? await this.letters.createForSignature(manager, signatureId, held ? 'held' : 'queued') : null, status };
     });
     // A paused appeal keeps the letters queued; resuming enqueues them.

@@ -3,6 +3,9 @@ import type { CaseEvent } from './case-event.entity';
 
 export const CASE_STATUSES = ['detained', 'on-trial', 'sentenced', 'at-risk', 'released', 'deceased'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** `high`: letters for the case never carry a signer's full name or city (initials or anonymous only). */
+export const CASE_RISKS = ['normal', 'high'] as const;
+export type CaseRisk = (typeof CASE_RISKS)[number];
 export const CASE_GENDERS = ['female', 'male'] as const;
 export type CaseGender = (typeof CASE_GENDERS)[number];
 /** The case's fields a coordinator translates; the case's own fields are in English. */
@@ -31,6 +34,7 @@ export class Case {
   @Column({ name: 'message_address', type: 'text', nullable: true }) messageAddress: string | null;
   /** ISO 3166 alpha-2 of the message address; null: the case's country. */
   @Column({ name: 'message_country', type: 'char', length: 2, nullable: true }) messageCountry: string | null;
+  @Column({ type: 'text', default: 'normal' }) risk: CaseRisk;
   @OneToMany('CaseEvent', (event: CaseEvent) => event.case) events?: CaseEvent[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

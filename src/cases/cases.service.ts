@@ -38,6 +38,7 @@ export class CasesService {
         acceptsMessages: input.acceptsMessages ?? false,
         messageAddress: input.messageAddress ?? null,
         messageCountry: input.messageCountry ?? null,
+        risk: input.risk ?? 'normal',
       }),
     );
     return this.get(saved.id, 'staff');

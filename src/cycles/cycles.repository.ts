@@ -84,7 +84,7 @@ export class CyclesRepository {
                   'id', a.id, 'title', a.title, 'status', a.status, 'deadline', to_char(a.deadline, 'YYYY-MM-DD'), 'position', ca.position,
                   'case', json_build_object('id', k.id, 'name', k.name, 'country', k.country, 'profession', k.profession, 'status', k.status,
                     'summary', k.summary, 'charges', k.charges, 'detainedOn', to_char(k.detained_on, 'YYYY-MM-DD'),
-                    'gender', k.gender, 'translations', k.translations,
+                    'gender', k.gender, 'translations', k.translations, 'risk', k.risk,
                     'events', coalesce((SELECT json_agg(json_build_object('occurredOn', to_char(e.occurred_on, 'YYYY-MM-DD'), 'kind', e.kind,
                                           'description', e.description, 'sourceUrl', e.source_url) ORDER BY e.occurred_on, e.created_at, e.id)
                                           FROM case_events e WHERE e.case_id = k.id), '[]'::json)),

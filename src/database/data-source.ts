@@ -15,6 +15,7 @@ import { MembersListOrder1765152000000 } from './migrations/1765152000000-Member
 import { MembersSearch1765152060000 } from './migrations/1765152060000-MembersSearch';
 import { PostalChannel1765238400000 } from './migrations/1765238400000-PostalChannel';
 import { PrintRuns1765324800000 } from './migrations/1765324800000-PrintRuns';
+import { Safety1765520000000 } from './migrations/1765520000000-Safety';
 import { OneHeldMessage1765411200000 } from './migrations/1765411200000-OneHeldMessage';
 import { InboundMail1765500000000 } from './migrations/1765500000000-InboundMail';
 import { NoteModeration1765510000000 } from './migrations/1765510000000-NoteModeration';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   OneHeldMessage1765411200000,
   InboundMail1765500000000,
   NoteModeration1765510000000,
+  Safety1765520000000,
   InboundQueue1765530000000,
 ];
 

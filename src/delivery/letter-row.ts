@@ -1,4 +1,4 @@
-import type { CaseGender, CaseStatus, CaseTranslations } from '../cases/case.entity';
+import type { CaseGender, CaseRisk, CaseStatus, CaseTranslations } from '../cases/case.entity';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import type { LetterParts, RenderableTemplate } from '../templates/letter-renderer.service';
 
@@ -35,6 +35,8 @@ export interface LetterRow {
   case_detained_on: string | null;
   case_gender: CaseGender | null;
   case_translations: CaseTranslations;
+  /** Read when the letter is rendered, so a case made high-risk later changes its queued letters too. */
+  case_risk: CaseRisk;
   /** On the first row of each appeal only, so a batch reads each template once; in the coordinator's order. */
   templates: AppealTemplate[] | null;
 }
@@ -53,7 +55,7 @@ export function letterRowColumns(letter: string): string {
   o.country AS official_country, o.postal_address AS official_postal_address,
   k.name AS case_name, k.country AS case_country, k.profession AS case_profession, k.status AS case_status,
   k.summary AS case_summary, k.charges AS case_charges, to_char(k.detained_on, 'YYYY-MM-DD') AS case_detained_on,
-  k.gender AS case_gender, k.translations AS case_translations,
+  k.gender AS case_gender, k.translations AS case_translations, k.risk AS case_risk,
   CASE WHEN row_number() OVER (PARTITION BY a.id ORDER BY ${letter}.id) = 1 THEN (
     SELECT json_agg(json_build_object('id', tp.id, 'language', tp.language, 'kind', tp.kind, 'subject', tp.subject,
            'body', tp.body, 'version', tp.version, 'versionId', tv.id) ORDER BY at.position)
@@ -75,7 +77,7 @@ export function letterRowJoins(letter: string): string {
 /** What the renderer needs of a letter row; a supporter who deleted their data signs as an anonymous supporter. */
 export function letterPartsOf(row: LetterRow, date: Date): LetterParts {
   return {
-    case: { name: row.case_name, country: row.case_country, profession: row.case_profession, status: row.case_status, summary: row.case_summary, charges: row.case_charges, detainedOn: row.case_detained_on, gender: row.case_gender, translations: row.case_translations },
+    case: { name: row.case_name, country: row.case_country, profession: row.case_profession, status: row.case_status, summary: row.case_summary, charges: row.case_charges, detainedOn: row.case_detained_on, gender: row.case_gender, translations: row.case_translations, risk: row.case_risk },
     official: { name: row.official_name, title: row.official_title, salutation: row.official_salutation, organisation: row.official_organisation, language: row.official_language },
     supporter: row.supporter_name ? { name: row.supporter_name, city: row.supporter_city, country: row.supporter_country ?? 'ZZ', signatureStyle: row.signature_style } : { name: '', city: null, country: 'ZZ', signatureStyle: 'anonymous' },
     note: row.note,

@@ -303,15 +303,25 @@ export class LettersRepository {
 
   /** A supporter's letters by status (their own rows: a member's few letters, counted). */
   statusCountsOfSupporter(supporterId: string): Promise<{ status: LetterStatus; count: number }[]> {
-    return this.db.query(`SELECT status, count(*)::int AS count FROM letters WHERE supporter_id = $1 GROUP BY status`, [supporterId]);
+    // Letters the retention scrub unlinked are counted in supporter_letter_counts.
+    return this.db.query(
+      `SELECT status, sum(count)::int AS count FROM (
+         SELECT status, count(*) AS count FROM letters WHERE supporter_id = $1 GROUP BY status
+         UNION ALL SELECT status, sum(count) FROM supporter_letter_counts WHERE supporter_id = $1 GROUP BY status) counts
+        GROUP BY status`,
+      [supporterId],
+    );
   }
 
   /** A supporter's cases, by name, with how many of their letters for each went (sent, bounced, or posted). */
   sentByCaseOfSupporter(supporterId: string): Promise<{ caseId: string; name: string; sent: number }[]> {
     return this.db.query(
-      `SELECT c.id AS "caseId", c.name, count(*) FILTER (WHERE l.status IN ('sent', 'bounced', 'posted'))::int AS sent
-         FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN cases c ON c.id = a.case_id
-        WHERE l.supporter_id = $1 GROUP BY c.id, c.name ORDER BY c.name`,
+      `SELECT c.id AS "caseId", c.name, sum(counts.sent)::int AS sent FROM (
+         SELECT a.case_id, count(*) FILTER (WHERE l.status IN ('sent', 'bounced', 'posted')) AS sent
+           FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE l.supporter_id = $1 GROUP BY a.case_id
+         UNION ALL
+         SELECT case_id, coalesce(sum(count) FILTER (WHERE status IN ('sent', 'bounced', 'posted')), 0) FROM supporter_letter_counts WHERE supporter_id = $1 GROUP BY case_id) counts
+         JOIN cases c ON c.id = counts.case_id GROUP BY c.id, c.name ORDER BY c.name`,
       [supporterId],
     );
   }

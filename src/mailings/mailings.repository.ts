@@ -171,8 +171,11 @@ export class MailingsRepository {
   async recordThankYous(manager: EntityManager, caseId: string): Promise<string[]> {
     const rows = await manager.query<{ supporter_id: string }[]>(
       `INSERT INTO case_outcome_mails (case_id, supporter_id)
-       SELECT DISTINCT $1::uuid, l.supporter_id FROM letters l JOIN appeals a ON a.id = l.appeal_id JOIN supporters s ON s.id = l.supporter_id
-        WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced', 'posted') AND ${reachableMember('s')}
+       SELECT DISTINCT $1::uuid, s.id FROM supporters s
+        WHERE ${reachableMember('s')}
+          AND (s.id IN (SELECT l.supporter_id FROM letters l JOIN appeals a ON a.id = l.appeal_id WHERE a.case_id = $1 AND l.status IN ('sent', 'bounced', 'posted'))
+               -- letters whose link the retention scrub removed
+               OR s.id IN (SELECT c.supporter_id FROM supporter_letter_counts c WHERE c.case_id = $1 AND c.status IN ('sent', 'bounced', 'posted') AND c.count > 0))
        ON CONFLICT (case_id, supporter_id) DO UPDATE SET queued_at = now() WHERE case_outcome_mails.sent_at IS NULL
        RETURNING supporter_id`,
       [caseId],
@@ -212,7 +215,9 @@ export class MailingsRepository {
         WHERE m.case_id = $1 AND m.supporter_id = due.supporter_id AND s.id = due.supporter_id
        RETURNING ${MEMBER_MAIL_COLUMNS},
          (SELECT count(*)::int FROM letters l JOIN appeals a ON a.id = l.appeal_id
-           WHERE a.case_id = $1 AND l.supporter_id = s.id AND l.status IN ('sent', 'bounced', 'posted')) AS letters_sent`,
+           WHERE a.case_id = $1 AND l.supporter_id = s.id AND l.status IN ('sent', 'bounced', 'posted'))
+         + (SELECT coalesce(sum(c.count), 0)::int FROM supporter_letter_counts c
+             WHERE c.case_id = $1 AND c.supporter_id = s.id AND c.status IN ('sent', 'bounced', 'posted')) AS letters_sent`,
       [caseId, supporterIds],
     );
     return claimed;

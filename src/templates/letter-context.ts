@@ -1,4 +1,4 @@
-import type { Case, CaseGender, CaseTranslations } from '../cases/case.entity';
+import type { Case, CaseGender, CaseRisk, CaseTranslations } from '../cases/case.entity';
 import { caseFieldsIn } from '../cases/case-translations';
 import { formatDate } from '../common/i18n/dates';
 import { catalogueOf } from '../common/i18n/messages';
@@ -10,6 +10,8 @@ export interface ContextParts {
   case: Pick<Case, 'name' | 'country' | 'profession' | 'status' | 'summary' | 'charges' | 'detainedOn'> & {
     gender?: CaseGender | null;
     translations?: CaseTranslations | null;
+    /** `high`: the signer's full name and city are never given (see safeSigning). */
+    risk?: CaseRisk | null;
   };
   official: Pick<Official, 'name' | 'title' | 'salutation' | 'organisation' | 'language'>;
   /**
@@ -55,6 +57,23 @@ export function supporterSignature(language: string, style: SignatureStyle, name
   return signatureOf(style, name, anonymous);
 }
 
+/**
+ * How a signer may sign for a case: for a high-risk case a full name becomes initials, and
+ * no city is given (a name and a city in a letter to their own government can put a signer's
+ * relatives at risk). The one rule the signing page, the signing API and the letter's
+ * context all follow; the context applies it again at rendering, so a case made high-risk
+ * later changes every letter rendered from then on, queued ones too.
+ */
+export function safeSigning(risk: CaseRisk | null | undefined, style: SignatureStyle, city: string | null): { style: SignatureStyle; city: string | null } {
+  if (risk === 'high') return { style: style === 'full' ? 'initials' : style, city: null };
+  return { style, city: style === 'anonymous' ? null : city };
+}
+
+/** The signature styles a signer may choose for a case: never `full` for a high-risk one. */
+export function signatureStylesFor(risk: CaseRisk | null | undefined): SignatureStyle[] {
+  return risk === 'high' ? ['initials', 'anonymous'] : ['full', 'initials', 'anonymous'];
+}
+
 /** The display name of a letter's `From`: "Jane Doe via qalam", in the letter's language. */
 export function senderName(language: string, signature: string, orgName: string): string {
   return catalogueOf(language).t('letter.fromName', { signature, org: orgName });
@@ -64,6 +83,7 @@ export function senderName(language: string, signature: string, orgName: string)
 export function letterContext(parts: ContextParts): LetterContext {
   const language = parts.language ?? parts.official.language;
   const supporterCountry = parts.supporter && parts.supporter.country !== 'ZZ' ? countryNameIn(parts.supporter.country, language) : '';
+  const signing = parts.supporter ? safeSigning(parts.case.risk, parts.supporter.signatureStyle, parts.supporter.city) : null;
   const translated = caseFieldsIn(parts.case, language);
   const own = caseFieldsIn(parts.case, 'en').fields;
   const fields = parts.englishFallback ? { name: translated.fields.name ?? own.name, profession: translated.fields.profession ?? own.profession, summary: translated.fields.summary ?? own.summary, charges: translated.fields.charges ?? own.charges } : translated.fields;
@@ -83,10 +103,10 @@ export function letterContext(parts: ContextParts): LetterContext {
       male: parts.case.gender === 'male',
     },
     official: { name: parts.official.name, title: parts.official.title, salutation: parts.official.salutation, organisation: parts.official.organisation },
-    supporter: parts.supporter
+    supporter: parts.supporter && signing
       ? {
-          signature: supporterSignature(language, parts.supporter.signatureStyle, parts.supporter.name, parts.supporter.country),
-          city: parts.supporter.signatureStyle === 'anonymous' ? null : parts.supporter.city,
+          signature: supporterSignature(language, signing.style, parts.supporter.name, parts.supporter.country),
+          city: signing.city,
           country: parts.supporter.country,
           countryName: supporterCountry,
         }

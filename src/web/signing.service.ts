@@ -10,8 +10,8 @@ import { MESSAGE_MAX_LENGTH } from '../messages/message-text';
 import { MessageBox, ModerationService } from '../moderation/moderation.service';
 import type { MemberTokenClaims } from '../supporters/member-token.service';
 import { SupportersRepository } from '../supporters/supporters.repository';
-import { SIGNATURE_STYLES, SignatureStyle } from '../supporters/supporter.entity';
-import { supporterSignature } from '../templates/letter-context';
+import type { SignatureStyle } from '../supporters/supporter.entity';
+import { safeSigning, signatureStylesFor, supporterSignature } from '../templates/letter-context';
 import { LetterParts, LetterRendererService } from '../templates/letter-renderer.service';
 import { choiceFor, NOTE_MAX_LENGTH, SignFormProblem, SignRequest } from './sign-form';
 import { caseFieldsIn } from '../cases/case-translations';
@@ -78,6 +78,8 @@ export interface AppealView {
     noteMaxLength: number;
     noteMaxLengthLabel: string;
     styleName: string;
+    /** Initials or anonymous only, said above the choice. */
+    highRisk: boolean;
     styles: { id: string; value: SignatureStyle; label: string; example: string; checked: boolean }[];
   } | null;
   /** Why this appeal takes no signature, when it does not and is not signed. */
@@ -188,7 +190,8 @@ export class SigningService {
       const signature = appeal.signature;
       const signable = signature === null && SIGNABLE.includes(appeal.status);
       const choice = submitted ? choiceFor(submitted.request, appeal.id) : { note: null, signatureStyle: null };
-      const style = signature?.signatureStyle ?? choice.signatureStyle ?? supporter.signatureStyle;
+      // A high-risk case offers initials or anonymous only: a default of full becomes initials, preselected.
+      const style = signature?.signatureStyle ?? safeSigning(appeal.case.risk, choice.signatureStyle ?? supporter.signatureStyle, null).style;
       const headingId = `appeal-${index + 1}`;
       const own = caseInLanguage(appeal.case, language);
       return {
@@ -239,7 +242,8 @@ export class SigningService {
               noteMaxLength: NOTE_MAX_LENGTH,
               noteMaxLengthLabel: NOTE_MAX_LENGTH.toLocaleString(language),
               styleName: `signatureStyle[${appeal.id}]`,
-              styles: SIGNATURE_STYLES.map((value) => ({
+              highRisk: appeal.case.risk === 'high',
+              styles: signatureStylesFor(appeal.case.risk).map((value) => ({
                 id: `style-${index + 1}-${value}`,
                 value,
                 label: signatureStyleLabel(value, language),
@@ -311,7 +315,9 @@ export class SigningService {
         outcomes.set(appeal.id, 'already');
         continue;
       }
-      const { note, signatureStyle } = choiceFor(request, appeal.id);
+      const { note, signatureStyle: chosenStyle } = choiceFor(request, appeal.id);
+      // A style for every appeal of the post (plain `signatureStyle`) signs a high-risk case with initials rather than fail.
+      const signatureStyle = chosenStyle ? safeSigning(appeal.case.risk, chosenStyle, null).style : null;
       try {
         await this.cycles.sign(cycleId, supporter.id, appeal.id, { ...(note ? { note } : {}), ...(signatureStyle ? { signatureStyle } : {}) });
         outcomes.set(appeal.id, 'signed');

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { AddressLines, MaxLineLength, MaxLines, NoControlCharacters, OneLine, Trim, UpperCase } from '../../common/validation';
 import type { CaseEvent } from '../case-event.entity';
-import { Case, CASE_GENDERS, CASE_STATUSES, CaseGender, CaseStatus } from '../case.entity';
+import { Case, CASE_GENDERS, CASE_RISKS, CASE_STATUSES, CaseGender, CaseRisk, CaseStatus } from '../case.entity';
 import { IsCaseTranslations, TranslationsChange } from '../case-translations';
 
 /** A message address: the lines as printed on a card's envelope, without the country (its own field). */
@@ -33,6 +33,8 @@ export class CreateCaseDto {
   @IsOptional() @MessageAddress() messageAddress?: string;
   /** The message address's country; unset: the case's country. */
   @IsOptional() @UpperCase() @CountryCode('messageCountry') messageCountry?: string;
+  /** `high`: signers' full names and cities are never sent or printed for the case. Default `normal`. */
+  @IsOptional() @IsIn(CASE_RISKS, { message: `risk must be one of ${CASE_RISKS.join(', ')}` }) risk?: CaseRisk;
 }
 
 // A column that cannot be empty may be left out of a change, but not set to null: null would
@@ -57,6 +59,8 @@ export class UpdateCaseDto {
   @IsOptional() @MessageAddress() messageAddress?: string | null;
   /** null: back to the case's country. */
   @IsOptional() @UpperCase() @CountryCode('messageCountry') messageCountry?: string | null;
+  /** Letters rendered from then on follow it (queued ones too: a letter is rendered when it is sent). */
+  @PresentOrAbsent() @IsIn(CASE_RISKS, { message: `risk must be one of ${CASE_RISKS.join(', ')}` }) risk?: CaseRisk;
 }
 
 export class CreateCaseEventDto {
@@ -110,6 +114,7 @@ export class CaseView {
   messageAddress?: string | null;
   @ApiProperty({ required: false, type: String, description: "Coordinators and admins only: ISO 3166-1 alpha-2 of the message address (the case's country unless set)", example: 'TJ' })
   messageCountry?: string;
+  @ApiProperty({ enum: CASE_RISKS, description: "high: letters never carry a signer's full name or city (initials or anonymous only)" }) risk: CaseRisk;
   @ApiTimestamp() createdAt: Date;
   @ApiTimestamp() updatedAt: Date;
 }
@@ -128,8 +133,8 @@ export function toCaseEventView(event: CaseEvent): CaseEventView {
 export type CaseAudience = 'staff' | 'member';
 
 export function toCaseView(record: Case, audience: CaseAudience): CaseView {
-  const { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations, acceptsMessages, createdAt, updatedAt } = record;
-  const view: CaseView = { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations: translations ?? {}, acceptsMessages, createdAt, updatedAt };
+  const { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations, acceptsMessages, risk, createdAt, updatedAt } = record;
+  const view: CaseView = { id, name, country, profession, status, summary, detainedOn, charges, tags, gender, translations: translations ?? {}, acceptsMessages, risk, createdAt, updatedAt };
   if (audience === 'staff') Object.assign(view, { messageAddress: record.messageAddress, messageCountry: record.messageCountry ?? country });
   return view;
 }

@@ -23,7 +23,7 @@ export class RateLimitGuard implements CanActivate {
     const kind = this.reflector.get<RateLimitKind | undefined>(RATE_LIMIT_KEY, context.getHandler());
     if (!kind) return true;
     const request = context.switchToHttp().getRequest<Request>();
-    const ip = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const ip = this.limits.ipKey(request.ip ?? request.socket.remoteAddress ?? 'unknown');
     const { rateLimits } = this.config;
     const checks: [string, string, number][] = [];
     if (kind === 'login') {

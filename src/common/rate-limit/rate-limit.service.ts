@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { watchRedis } from '../outage';
@@ -35,11 +35,19 @@ export class RateLimitService implements OnApplicationShutdown {
     watchRedis(this.client, 'Redis (rate limits)', new Logger(RateLimitService.name));
   }
 
-  /** Counts one request against `limit` per minute for this bucket and key (an IP, or a hash). */
+  /** Counts one request against `limit` per minute for this bucket and key (a hash of an IP or of an email). */
   async hit(bucket: string, key: string, limit: number): Promise<RateLimitOutcome> {
     const redisKey = `${this.config.queuePrefix}:rate:${bucket}:${key}`;
     const [count, ttl] = (await this.client.eval(HIT, 1, redisKey, WINDOW_MS)) as [number, number];
     return { allowed: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
+  }
+
+  /**
+   * A client's IP as a key: keyed with APP_SECRET (a bare hash of an IPv4 address is undone by
+   * trying all four billion), so Redis never holds an IP, and the key expires with its window.
+   */
+  ipKey(ip: string): string {
+    return createHmac('sha256', this.config.appSecret).update(`ip:${ip}`).digest('hex').slice(0, 32);
   }
 
   /** An email as a key: hashed, so that Redis never holds a member's address. */

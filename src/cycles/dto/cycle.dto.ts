@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApiCount, ApiId, ApiTimestamp } from '../../common/api-properties';
 import { OneLine, Trim } from '../../common/validation';
 import type { AppealStatus } from '../../appeals/appeal.entity';
-import type { CaseGender, CaseStatus, CaseTranslations } from '../../cases/case.entity';
+import type { CaseGender, CaseRisk, CaseStatus, CaseTranslations } from '../../cases/case.entity';
 import type { LetterStatus } from '../../letters/letter.entity';
 import type { SignatureStyle } from '../../supporters/supporter.entity';
 import type { TemplateKind } from '../../templates/template-engine';
@@ -70,6 +70,8 @@ export interface MemberAppealView {
     detainedOn: string | null;
     gender: CaseGender | null;
     translations: CaseTranslations;
+    /** high: initials or anonymous only. */
+    risk: CaseRisk;
     events: { occurredOn: string; kind: string; description: string; sourceUrl: string | null }[];
   };
   officials: { id: string; name: string; title: string; language: string; salutation: string | null; organisation: string | null }[];

@@ -1,4 +1,4 @@
-import { CASE_GENDERS, CASE_STATUSES, CaseStatus, TRANSLATED_FIELDS } from '../../cases/case.entity';
+import { CASE_GENDERS, CASE_RISKS, CASE_STATUSES, CaseStatus, TRANSLATED_FIELDS } from '../../cases/case.entity';
 import { CaseWithEventsView, MESSAGE_ADDRESS_MAX_LENGTH } from '../../cases/dto/case.dto';
 import type { Catalogue } from '../../common/i18n/messages';
 import { FieldProblems, FormField, formField, textOf, valuesOf } from './console-form';
@@ -6,7 +6,7 @@ import { FieldProblems, FormField, formField, textOf, valuesOf } from './console
 /** The outcome statuses: set only through the outcome confirmation, never by the edit form. */
 export const OUTCOME_STATUSES: readonly CaseStatus[] = ['released', 'deceased'];
 
-const TEXT_FIELDS = ['name', 'country', 'profession', 'status', 'summary', 'detainedOn', 'charges', 'gender', 'messageAddress', 'messageCountry'] as const;
+const TEXT_FIELDS = ['name', 'country', 'profession', 'status', 'summary', 'detainedOn', 'charges', 'gender', 'risk', 'messageAddress', 'messageCountry'] as const;
 /** Optional fields an empty box clears (null in PATCH). */
 const CLEARABLE: readonly TextField[] = ['profession', 'detainedOn', 'charges', 'gender', 'messageAddress', 'messageCountry'];
 type TextField = (typeof TEXT_FIELDS)[number];
@@ -30,7 +30,7 @@ export function caseFormOf(record?: CaseWithEventsView): CaseForm {
   const fields = Object.fromEntries(TEXT_FIELDS.map((name) => [name, ''])) as Record<TextField, string>;
   const translations: CaseForm['translations'] = { ru: emptyTranslation() };
   if (record) {
-    Object.assign(fields, { name: record.name, country: record.country, profession: record.profession ?? '', status: record.status, summary: record.summary, detainedOn: record.detainedOn ?? '', charges: record.charges ?? '', gender: record.gender ?? '' });
+    Object.assign(fields, { name: record.name, country: record.country, profession: record.profession ?? '', status: record.status, summary: record.summary, detainedOn: record.detainedOn ?? '', charges: record.charges ?? '', gender: record.gender ?? '', risk: record.risk });
     // Staff's view of the case: the stored country only when it differs from the case's (empty: the case's country).
     Object.assign(fields, { messageAddress: record.messageAddress ?? '', messageCountry: record.messageCountry && record.messageCountry !== record.country ? record.messageCountry : '' });
     for (const [language, translation] of Object.entries(record.translations)) translations[language] = { ...emptyTranslation(), ...translation };
@@ -72,6 +72,8 @@ export function createBodyOf(form: CaseForm): Record<string, unknown> {
 export function updateBodyOf(form: CaseForm): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const name of TEXT_FIELDS) body[name] = form.fields[name] === '' && CLEARABLE.includes(name) ? null : form.fields[name];
+  // A form without the risk select (an older page) leaves the risk as it is.
+  if (form.fields.risk === '') delete body.risk;
   body.tags = form.tags;
   body.acceptsMessages = form.acceptsMessages;
   const translations: Record<string, Record<string, string | null> | null> = {};
@@ -126,6 +128,7 @@ export function caseFields(form: CaseForm, problems: FieldProblems, messages: Ca
     text('charges', { kind: 'textarea', maxlength: 2000 }),
     formField({ name: 'tags', label: label('tags'), hint: hint('tags'), kind: 'repeated', values: form.tags, minimum: 3, maxlength: 50, problems: problemsOf(problems, messages, 'tags') }, messages),
     text('gender', { kind: 'select', options: [{ value: '', label: messages.t('consoleCases.fields.gender.none') }, ...CASE_GENDERS.map((gender) => ({ value: gender, label: messages.t(`consoleCases.fields.gender.${gender}`) }))] }),
+    text('risk', { required: true, kind: 'select', options: CASE_RISKS.map((risk) => ({ value: risk, label: messages.t(`consoleCases.fields.risk.${risk}`) })) }),
   ];
   // Messages of solidarity: whether members may write, and where the cards go (staff only ever see it).
   const messaging: FormField[] = [

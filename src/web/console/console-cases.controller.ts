@@ -188,6 +188,7 @@ export class ConsoleCasesController {
       record: {
         ...record,
         statusName: messages.t(`caseStatus.${record.status}`),
+        riskName: messages.t(`consoleCases.fields.risk.${record.risk}`),
         countryName: countryName(record.country, staff.language),
         profession: record.profession ?? '',
         detainedOn: record.detainedOn ?? '',
