@@ -70,6 +70,16 @@ describe('RETENTION_DAYS: old notes, supporter links and messages scrubbed, ever
     await app.db.query(`UPDATE signatures SET created_at = created_at - interval '40 days' WHERE appeal_id = $1`, [old.appealId]);
     await app.db.query(`UPDATE messages SET created_at = created_at - interval '40 days' WHERE case_id = $1`, [messaging.body.id]);
 
+    // An official's reply to an old letter and a bounce report, received long ago (as the inbound listener records them), and a recent reply.
+    const [oldLetter] = (await app.db.query<{ id: string; official_id: string }>(`SELECT id, official_id FROM letters WHERE appeal_id = $1 ORDER BY id LIMIT 1`, [old.appealId])).rows;
+    await app.db.query(
+      `INSERT INTO inbound_mail (kind, received_at, letter_id, case_id, official_id, from_address, subject, body_text, raw)
+       VALUES ('reply', now() - interval '40 days', $1, $2, $3, 'minister@gov.example', 'Re: Alice Doe', 'Dear Alice Doe of Toronto', 'raw bytes naming Alice'),
+              ('bounce', now() - interval '40 days', $1, $2, $3, 'MAILER-DAEMON@gov.example', 'Undelivered: from Alice Doe', NULL, 'raw report quoting Alice'),
+              ('reply', now(), $1, $2, $3, 'minister@gov.example', 'Re: recent', 'A recent answer', NULL)`,
+      [oldLetter.id, old.caseId, oldLetter.official_id],
+    );
+
     const endpoints = [
       `/api/stats/cases/${old.caseId}`,
       `/api/stats/appeals/${old.appealId}`,
@@ -94,7 +104,7 @@ describe('RETENTION_DAYS: old notes, supporter links and messages scrubbed, ever
     const myLettersBefore = await app.api.get('/api/me/letters', members[1].token);
 
     const result = await app.nest.get(RetentionService).scrub(DAYS);
-    expect(result).toEqual({ letters: 4, notes: 2, messages: 1 });
+    expect(result).toEqual({ letters: 4, notes: 2, messages: 1, inbound: 2 });
 
     const after = await snapshot();
     expect(after).toEqual(before);
@@ -115,13 +125,20 @@ describe('RETENTION_DAYS: old notes, supporter links and messages scrubbed, ever
       { id: rejected.body.id, text: '', supporter_id: null, status: 'rejected' },
       { id: approved.body.id, text: 'We think of you, from Bob', supporter_id: members[1].id, status: 'approved' },
     ]);
+    // Inbound mail: the old rows stay (their counts with them), without sender, subject, text or bytes; the recent reply as it was.
+    const { rows: inbound } = await app.db.query(`SELECT kind, from_address, subject, body_text, raw FROM inbound_mail WHERE case_id = $1 ORDER BY received_at, kind`, [old.caseId]);
+    expect(inbound).toEqual([
+      { kind: 'bounce', from_address: null, subject: null, body_text: null, raw: null },
+      { kind: 'reply', from_address: null, subject: null, body_text: null, raw: null },
+      { kind: 'reply', from_address: 'minister@gov.example', subject: 'Re: recent', body_text: 'A recent answer', raw: null },
+    ]);
     // A member's own letters page no longer lists the scrubbed letters (expected: they are no longer theirs).
     const myLettersAfter = await app.api.get('/api/me/letters', members[1].token);
     expect(myLettersAfter.status).toBe(200);
     expect(JSON.stringify(myLettersAfter.body)).not.toEqual(JSON.stringify(myLettersBefore.body));
 
     // A second run finds nothing more to do, and the counts still hold.
-    await expect(app.nest.get(RetentionService).scrub(DAYS)).resolves.toEqual({ letters: 0, notes: 0, messages: 0 });
+    await expect(app.nest.get(RetentionService).scrub(DAYS)).resolves.toEqual({ letters: 0, notes: 0, messages: 0, inbound: 0 });
     expect(await snapshot()).toEqual(before);
   });
 

@@ -181,4 +181,21 @@ export class InboundMailRepository {
     const [{ count }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM inbound_queue`);
     return count;
   }
+
+  /**
+   * Retention: removes what names a person from one batch of inbound mail received before
+   * `before` (the sender's address, the subject, the text, the raw bytes: a report quotes the
+   * letter it is about; the member it named). The rows stay, so every count of bounces,
+   * complaints and replies stays. How many rows changed.
+   */
+  async scrubOld(before: Date, limit: number): Promise<number> {
+    const [, changed] = await this.db.query<[unknown, number]>(
+      `UPDATE inbound_mail SET from_address = NULL, subject = NULL, body_text = NULL, raw = NULL, supporter_id = NULL WHERE id IN (
+         SELECT id FROM inbound_mail
+          WHERE received_at < $1 AND (from_address IS NOT NULL OR subject IS NOT NULL OR body_text IS NOT NULL OR raw IS NOT NULL OR supporter_id IS NOT NULL)
+          LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
+    return changed;
+  }
 }

@@ -2,6 +2,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, Updat
 
 export const LETTER_STATUSES = ['queued', 'held', 'sending', 'sent', 'failed', 'unknown', 'cancelled', 'bounced', 'printed', 'posted'] as const;
 export type LetterStatus = (typeof LETTER_STATUSES)[number];
+/** A letter in one of these statuses will not be rendered or sent again: its links may go (RETENTION_DAYS). */
+export const FINAL_LETTER_STATUSES: readonly LetterStatus[] = ['sent', 'failed', 'unknown', 'cancelled', 'bounced', 'posted'];
 
 @Entity('letters')
 @Unique('letters_supporter_appeal_official', ['supporterId', 'appealId', 'officialId'])

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
 import { reachableMember } from '../supporters/member-filters';
 import type { CaseTranslations } from '../cases/case.entity';
-import type { LetterStatus } from './letter.entity';
+import { FINAL_LETTER_STATUSES, LetterStatus } from './letter.entity';
 import { awaitsPost } from './letter-channel';
 
 /** What a print run takes: an appeal's letters waiting for post, or those of a cycle's appeals. */
@@ -435,6 +435,28 @@ export class LettersRepository {
           AND l.id = ANY($1::uuid[]) AND l.status IN ('failed', 'bounced') AND l.channel IS NULL`,
       [letterIds],
     );
+  }
+
+  // Retention (RETENTION_DAYS): one batch per call, how many rows changed.
+
+  /**
+   * Removes the supporter link of one batch of old final letters, adding what they were to
+   * supporter_letter_counts in the same statement, so a supporter's counts stay the same.
+   */
+  async unlinkOld(before: Date, limit: number): Promise<number> {
+    const [, changed] = await this.db.query<[unknown, number]>(
+      `WITH batch AS (
+         SELECT l.id, l.supporter_id, a.case_id, l.status FROM letters l JOIN appeals a ON a.id = l.appeal_id
+          WHERE l.supporter_id IS NOT NULL AND l.created_at < $1 AND l.status = ANY($2::text[])
+          ORDER BY l.created_at LIMIT $3 FOR UPDATE OF l SKIP LOCKED),
+       counted AS (
+         INSERT INTO supporter_letter_counts (supporter_id, case_id, status, count)
+         SELECT supporter_id, case_id, status, count(*)::int FROM batch GROUP BY supporter_id, case_id, status
+         ON CONFLICT (supporter_id, case_id, status) DO UPDATE SET count = supporter_letter_counts.count + EXCLUDED.count)
+       UPDATE letters l SET supporter_id = NULL FROM batch WHERE l.id = batch.id`,
+      [before, FINAL_LETTER_STATUSES, limit],
+    );
+    return changed;
   }
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
 import type { SignatureStyle } from '../supporters/supporter.entity';
+import { FINAL_LETTER_STATUSES } from './letter.entity';
 import { NoteStatus, Signature } from './signature.entity';
 
 /** A supporter's signature as their data export lists it. */
@@ -128,5 +129,20 @@ export class SignaturesRepository {
    */
   anonymiseOfSupporter(manager: EntityManager, supporterId: string): Promise<number> {
     return execute(manager, `UPDATE signatures SET note = NULL, signature_style = 'anonymous' WHERE supporter_id = $1`, [supporterId]);
+  }
+
+  // Retention (RETENTION_DAYS): one batch per call, how many rows changed.
+
+  /** Clears the note of one batch of signatures whose letters are all old and final. */
+  async clearOldNotes(before: Date, limit: number): Promise<number> {
+    const [, changed] = await this.db.query<[unknown, number]>(
+      `UPDATE signatures SET note = NULL WHERE id IN (
+         SELECT sg.id FROM signatures sg
+          WHERE sg.note IS NOT NULL AND sg.created_at < $1
+            AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.signature_id = sg.id AND (l.created_at >= $1 OR l.status <> ALL($2::text[])))
+          LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+      [before, FINAL_LETTER_STATUSES, limit],
+    );
+    return changed;
   }
 }

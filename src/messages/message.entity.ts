@@ -24,3 +24,6 @@ export class Message {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
+
+/** A message of solidarity decided and done with: rejected, or on a card already (approved ones still wait to be printed). */
+export const DONE_MESSAGE_STATUSES = ['rejected', 'printed', 'posted'] as const;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
-import type { MessageStatus } from './message.entity';
+import { DONE_MESSAGE_STATUSES, MessageStatus } from './message.entity';
 
 /** A message as moderation reads it: no name or email of its writer, their id only. */
 export interface MessageRow {
@@ -137,6 +137,19 @@ export class MessagesRepository {
   /** A cards run discarded or failed: its messages are approved and in no run again. */
   async releaseFromPrintRun(manager: EntityManager, runId: string): Promise<number> {
     return execute(manager, `UPDATE messages SET status = 'approved', print_run_id = NULL, updated_at = now() WHERE print_run_id = $1 AND status IN ('approved', 'printed')`, [runId]);
+  }
+
+  // Retention (RETENTION_DAYS): one batch per call, how many rows changed.
+
+  /** Empties the text and removes the member of one batch of old messages of solidarity that are done with. */
+  async scrubOld(before: Date, limit: number): Promise<number> {
+    const [, changed] = await this.db.query<[unknown, number]>(
+      `UPDATE messages SET text = '', supporter_id = NULL WHERE id IN (
+         SELECT id FROM messages WHERE created_at < $1 AND status = ANY($2::text[]) AND (text <> '' OR supporter_id IS NOT NULL)
+          LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+      [before, DONE_MESSAGE_STATUSES, limit],
+    );
+    return changed;
   }
 }
 
