@@ -143,7 +143,7 @@ export class InboundRun {
       ({ services: this.services, workDir: this.workDir } = await prepareRun(options, result.machine, 'qalam-bench-inbound', (message) => this.log(message)));
       const qalamPort = await freePort();
       const qalam = this.spawn(
-        new BenchChild('qalam-inbound', process.execPath, [...PRODUCTION_NODE_FLAGS, ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/inprof'] : []), QALAM_MAIN], join(this.workDir, 'qalam-inbound.log'), {
+        new BenchChild('qalam-inbound', process.execPath, [...PRODUCTION_NODE_FLAGS, ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []), QALAM_MAIN], join(this.workDir, 'qalam-inbound.log'), {
           PATH: process.env.PATH ?? '',
           NODE_ENV: 'production',
           QALAM_ROLE: 'inbound',
@@ -191,7 +191,8 @@ export class InboundRun {
           let bounced: number | null = null;
           let appliedSeconds: number | null = null;
           if (side === 'qalam') {
-            // Accepted is on disk in inbound_queue; the listener applies it behind its answers.
+            this.log(`round ${round}, qalam: ${int(messages.length)} DSNs answered in ${seconds.toFixed(2)} s (${int(messages.length / seconds)}/s); waiting for them to be applied`);
+            // Accepted is on disk in inbound_queue; it is applied behind the answers.
             const live = db;
             await waitFor(
               async () => ((await live.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_queue`)).rows[0].n === 0 ? true : undefined),
