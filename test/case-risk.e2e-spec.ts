@@ -159,6 +159,36 @@ describe("a case's risk: high-risk letters carry no full name or city", () => {
     for (const part of FORBIDDEN) expect({ part, found: text.includes(part) }).toEqual({ part, found: false });
   });
 
+  it("a high-risk case's cards of solidarity are signed with initials, never the writer's full name", async () => {
+    const created = await app.api.post('/api/cases', aCase({ acceptsMessages: true, messageAddress: 'Colony No. 3\nprisoner no. 4471\nDushanbe 734025', risk: 'high' }), coordinator);
+    expect(created.status).toBe(201);
+    const appealId = await anAppealOn(created.body.id, { email: 'cards-official@gov.example' }, 'email');
+    const writer = await aFullSigner();
+    const message = await app.api.post(`/api/cases/${created.body.id}/messages`, { text: 'We think of you every day.' }, writer.token);
+    expect(message.status).toBe(201);
+    expect((await app.api.post(`/api/messages/${message.body.id}/approve`, undefined, coordinator)).status).toBe(200);
+    const run = await app.api.post('/api/print-runs', { appealId, kind: 'cards' }, coordinator);
+    expect(run.status).toBe(202);
+    const ready = await waitFor(
+      async () => {
+        const current = (await app.api.get(`/api/print-runs/${run.body.id}`, coordinator)).body;
+        return current.status === 'rendering' ? undefined : current;
+      },
+      () => `cards run ${run.body.id} still rendering`,
+      60_000,
+    );
+    expect(ready.status).toBe('ready');
+    const cards = ready.files.find((candidate: { name: string }) => candidate.name === 'cards.pdf');
+    const response = await fetch(app.api.baseUrl + cards.url, { headers: { authorization: `Bearer ${coordinator}` } });
+    expect(response.status).toBe(200);
+    const file = join(mkdtempSync(join(tmpdir(), 'qalam-risk-cards-')), 'cards.pdf');
+    writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+    const text = flat(await pdfText(file));
+    expect(text).toContain('We think of you every day.');
+    expect(text).toContain('Z. N.');
+    for (const part of FORBIDDEN) expect({ part, found: text.includes(part) }).toEqual({ part, found: false });
+  });
+
   it('the signing page offers initials (preselected) or anonymous only, and says why', async () => {
     const created = await app.api.post('/api/cases', aCase({ risk: 'high' }), coordinator);
     const official = await app.api.post('/api/officials', anOfficial(), coordinator);

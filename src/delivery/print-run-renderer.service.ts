@@ -12,7 +12,7 @@ import { AddressedCard, writeCardRun, writeLetterRun } from '../printing/print-r
 import { PrintRunsRepository } from '../printing/print-runs.repository';
 import { MessagesRepository } from '../messages/messages.repository';
 import type { SignatureStyle } from '../supporters/supporter.entity';
-import { senderName, supporterSignature } from '../templates/letter-context';
+import { safeSigning, senderName, supporterSignature } from '../templates/letter-context';
 import { LetterRendererService } from '../templates/letter-renderer.service';
 import { templateVariables } from '../templates/template-engine';
 import { AppealTemplate, letterPartsOf, LetterRow, letterRowColumns, letterRowJoins } from './letter-row';
@@ -31,6 +31,8 @@ interface CardRow {
   supporter_name: string | null;
   supporter_country: string | null;
   signature_style: SignatureStyle | null;
+  /** A high-risk case's cards, like its letters, never carry a writer's full name. */
+  case_risk: 'normal' | 'high';
   message_address: string | null;
   message_country: string;
 }
@@ -130,12 +132,12 @@ export class PrintRunRenderer {
     return 'ready';
   }
 
-  /** The run's approved messages, READ_CHUNK at a time, each signed as its writer signs (anonymously once they erased their data). */
+  /** The run's approved messages, READ_CHUNK at a time, each signed as its writer signs (anonymously once they erased their data; never in full for a high-risk case). */
   private async *cards(run: PrintRun): AsyncGenerator<AddressedCard> {
     let after: string | null = null;
     for (;;) {
       const rows: CardRow[] = await this.db.query(
-        `SELECT m.id, m.text, m.language, s.name AS supporter_name, s.country AS supporter_country, s.signature_style,
+        `SELECT m.id, m.text, m.language, s.name AS supporter_name, s.country AS supporter_country, s.signature_style, c.risk AS case_risk,
                 c.message_address, coalesce(c.message_country, c.country) AS message_country
            FROM messages m JOIN cases c ON c.id = m.case_id LEFT JOIN supporters s ON s.id = m.supporter_id
           WHERE m.print_run_id = $1 AND m.status = 'approved' AND ($2::uuid IS NULL OR m.id > $2::uuid)
@@ -144,7 +146,7 @@ export class PrintRunRenderer {
       );
       for (const row of rows) {
         const signature = row.supporter_name
-          ? supporterSignature(row.language, row.signature_style ?? 'full', row.supporter_name, row.supporter_country ?? 'ZZ')
+          ? supporterSignature(row.language, safeSigning(row.case_risk, row.signature_style ?? 'full', null).style, row.supporter_name, row.supporter_country ?? 'ZZ')
           : supporterSignature(row.language, 'anonymous', '', 'ZZ');
         yield { id: row.id, text: row.text, signature, messageAddress: row.message_address, messageCountry: row.message_country };
       }
