@@ -8,6 +8,7 @@ import { Access, ACCESS_KEY } from '../common/auth/roles.decorator';
 import { authorizationOf } from './session-cookie';
 import { SignInRequiredError, STAFF_PAGE_KEY } from '../common/auth/staff-page.decorator';
 import { StaffSessionsService } from './staff-sessions.service';
+import type { SupporterView } from '../supporters/dto/supporter.dto';
 
 const RANK: Record<Role, number> = { member: 1, coordinator: 2, admin: 3 };
 
@@ -26,18 +27,18 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (access?.kind === 'public') return true;
-    const request = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
+    const request = context.switchToHttp().getRequest<Request & { caller?: Caller; callerRecord?: SupporterView }>();
     // The dashboard's pages (/admin) also take the HttpOnly cookie from POST /admin/session: a browser sends no Bearer header.
     const staffPage = this.reflector.getAllAndOverride<boolean | undefined>(STAFF_PAGE_KEY, [context.getHandler(), context.getClass()]) === true;
     const authorization = authorizationOf(request);
     // Pages (never /api, whose callers send Bearer and whose posts carry no CSRF token) also take the console's session cookie.
-    const caller =
-      authorization !== undefined ? await this.auth.callerFromHeader(authorization)
-      : isApiPath(request.path) ? null
-      : await this.sessions.callerOf(request);
+    const bearer = authorization !== undefined ? await this.auth.callerFromHeader(authorization) : null;
+    const caller = bearer ? { id: bearer.id, role: bearer.role } : authorization !== undefined || isApiPath(request.path) ? null : await this.sessions.callerOf(request);
     if (!caller && staffPage) throw new SignInRequiredError(request.method === 'GET' ? request.originalUrl : request.path);
     if (!caller) throw new UnauthorizedException('Sign in first: send Authorization: Bearer <accessToken>');
     request.caller = caller;
+    // The record read for the check, for GET /api/me to answer with instead of reading it again.
+    if (bearer) request.callerRecord = bearer.record;
     if (!access || !ROLES.includes(access.role) || RANK[caller.role] < RANK[access.role]) {
       throw new ForbiddenException('Your role does not allow this');
     }

@@ -4,7 +4,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { Supporter } from '../supporters/supporter.entity';
-import { toSupporterView } from '../supporters/dto/supporter.dto';
+import { SupporterView, toSupporterView } from '../supporters/dto/supporter.dto';
+import { CallersRepository } from './callers.repository';
 import { LoginResponse } from './dto/login.dto';
 import type { Caller } from '../common/auth/current-supporter.decorator';
 import { hashPassword, verifyPassword } from '../common/auth/password';
@@ -17,6 +18,7 @@ export class AuthService implements OnApplicationBootstrap {
     @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
     @Inject(JwtService) private readonly jwt: JwtService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
+    @Inject(CallersRepository) private readonly callers: CallersRepository,
   ) {}
 
   /** ADMIN_EMAIL and ADMIN_PASSWORD create the first admin when there is none. */
@@ -55,18 +57,22 @@ export class AuthService implements OnApplicationBootstrap {
     return supporter && valid && supporter.active ? supporter : null;
   }
 
-  /** The caller behind a Bearer token, with the role they hold now (not when the token was issued). */
-  async callerFromHeader(header: string | undefined): Promise<Caller | null> {
+  /**
+   * The caller behind a Bearer token, with the role they hold now (not when the token was
+   * issued), and their record as read for it: one prepared statement a request, so a role
+   * change or a deactivation holds from the next request on.
+   */
+  async callerFromHeader(header: string | undefined): Promise<(Caller & { record: SupporterView }) | null> {
     const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header ?? '');
     if (!match) return null;
     let subject: string;
     try {
-      subject = (await this.jwt.verifyAsync<{ sub: string }>(match[1])).sub;
+      subject = this.jwt.verify<{ sub: string }>(match[1]).sub;
     } catch {
       return null;
     }
     if (typeof subject !== 'string' || !/^[0-9a-f-]{36}$/i.test(subject)) return null;
-    const supporter = await this.supporters.findOne({ where: { id: subject }, select: { id: true, role: true, active: true } });
-    return supporter?.active ? { id: supporter.id, role: supporter.role } : null;
+    const record = await this.callers.record(subject);
+    return record?.active ? { id: record.id, role: record.role, record } : null;
   }
 }

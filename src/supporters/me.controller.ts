@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { Caller, CurrentCaller } from '../common/auth/current-supporter.decorator';
+import { Caller, CallerRecord, CurrentCaller } from '../common/auth/current-supporter.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../common/auth/roles.decorator';
 import { PageOf, PageQuery } from '../common/pagination';
@@ -15,8 +15,8 @@ export class MeController {
   @Get()
   @ApiOperation({ summary: 'Your own record' })
   @ApiOkResponse({ type: SupporterView })
-  me(@CurrentCaller() caller: Caller) {
-    return this.supporters.get(caller, caller.id);
+  me(@CurrentCaller() caller: Caller, @CallerRecord() record: SupporterView | undefined) {
+    return record ?? this.supporters.get(caller, caller.id);
   }
 
   @Get('letters')

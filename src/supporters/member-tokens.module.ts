@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
 import { JwtModule } from '@nestjs/jwt';
+import { jwtSecretOptions } from '../common/auth/jwt-key';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { MemberTokenService } from './member-token.service';
 
@@ -16,7 +17,7 @@ import { MemberTokenService } from './member-token.service';
       imports: [ConfigModule],
       inject: [QALAM_CONFIG],
       useFactory: (config: QalamConfig) => ({
-        secret: config.appSecret,
+        ...jwtSecretOptions(config.appSecret),
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

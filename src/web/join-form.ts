@@ -1,4 +1,5 @@
 import { isEmail, isISO31661Alpha2 } from 'class-validator';
+import { escapeExpression } from 'handlebars';
 import type { SignupInput } from '../members/dto/signup.dto';
 import { Catalogue, catalogueOf } from '../common/i18n/messages';
 import { countryLabel, nativeLanguageName } from './view-format';
@@ -44,6 +45,29 @@ export function countryChoices(language = 'en'): { code: string; name: string }[
     countries.set(language, choices);
   }
   return choices;
+}
+
+const countryOptions = new Map<string, { codes: string[]; html: string[]; unselected: string }>();
+
+/**
+ * The join form's country `<option>`s in a language, as HTML escaped once at first use: the
+ * page lists every ISO country, and building and rendering those 249 options each request
+ * was most of the page's cost. The chosen country (a form sent back with problems) is marked
+ * `selected`.
+ */
+export function countryOptionsHtml(language: string, selected: string | undefined): string {
+  let options = countryOptions.get(language);
+  if (!options) {
+    const choices = countryChoices(language);
+    const html = choices.map(({ code, name }) => `<option value="${code}">${escapeExpression(name)}</option>`);
+    options = { codes: choices.map(({ code }) => code), html, unselected: html.join('\n') };
+    countryOptions.set(language, options);
+  }
+  const index = selected ? options.codes.indexOf(selected) : -1;
+  if (index < 0) return options.unselected;
+  const html = [...options.html];
+  html[index] = html[index].replace('">', '" selected>');
+  return html.join('\n');
 }
 
 /** Reads and checks a posted join form; every problem names its field. Never throws. */
@@ -110,7 +134,7 @@ export function joinFormView(values: JoinFormValues, problems: JoinFormProblem[]
     country: {
       value: values.country,
       problem: problemOf('country'),
-      choices: countryChoices(messages.language).map((country) => ({ ...country, selected: country.code === values.country })),
+      options: countryOptionsHtml(messages.language, values.country),
     },
     language: { problem: problemOf('language'), choices: languages.map((code) => ({ code, name: nativeLanguageName(code), selected: code === values.language })) },
     consent: { checked: values.consent, problem: problemOf('consent') ?? problemOf('consentVersion'), text: messages.t('join.consentText'), version: CONSENT_VERSION },

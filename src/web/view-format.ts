@@ -65,14 +65,22 @@ export function languageName(code: string, language = 'en'): string {
   }
 }
 
+/** Built once per language: an Intl.DisplayNames costs more than the rest of a page's view. */
+const nativeNames = new Map<string, string>();
+
 /** "ru" -> "Русский": how a language calls itself, for choosing one. */
 export function nativeLanguageName(code: string): string {
-  try {
-    const name = new Intl.DisplayNames([code], { type: 'language', fallback: 'code' }).of(code) ?? code;
-    return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
-  } catch {
-    return code;
+  let name = nativeNames.get(code);
+  if (name === undefined) {
+    try {
+      const native = new Intl.DisplayNames([code], { type: 'language', fallback: 'code' }).of(code) ?? code;
+      name = native.charAt(0).toLocaleUpperCase(code) + native.slice(1);
+    } catch {
+      name = code;
+    }
+    nativeNames.set(code, name);
   }
+  return name;
 }
 
 export function countryLabel(code: string, language = 'en'): string {

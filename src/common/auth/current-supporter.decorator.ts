@@ -14,3 +14,11 @@ export const CurrentCaller = createParamDecorator((_: unknown, context: Executio
 export function isCoordinator(caller: Caller): boolean {
   return caller.role === 'coordinator' || caller.role === 'admin';
 }
+
+/**
+ * The caller's own record as the access check read it in this request (Bearer callers), or
+ * undefined: GET /api/me answers with it rather than reading the same row twice.
+ */
+export const CallerRecord = createParamDecorator((_: unknown, context: ExecutionContext): unknown => {
+  return context.switchToHttp().getRequest<{ callerRecord?: unknown }>().callerRecord;
+});

@@ -1,4 +1,5 @@
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { stdoutLines } from './line-writer';
 import { currentRequestId } from './request-context';
 
 export const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -21,8 +22,10 @@ export class JsonLogger extends ConsoleLogger {
     super({ json: true, logLevels: levels, colors: false });
   }
 
+  /** Nest's JSON line (its serialiser: truncation, circular references, errors), to stdout through the per-turn writer. */
   protected override printAsJson(message: unknown, options: JsonOptions): void {
-    super.printAsJson(message, { ...options, writeStreamType: 'stdout' });
+    const line = this.stringifyJsonLogObject(this.getJsonLogObject(message, options) as unknown as Record<string, unknown>);
+    stdoutLines.write(`${line}\n`, options.logLevel === 'fatal' || options.logLevel === 'error');
   }
 
   protected override getJsonLogObject(message: unknown, options: JsonOptions): ReturnType<ConsoleLogger['getJsonLogObject']> {
