@@ -10,7 +10,7 @@ import { Supporter } from '../supporters/supporter.entity';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { CallersRepository } from './callers.repository';
+import { CallerRecordsModule } from '../supporters/caller-records.module';
 import { CsrfGuard, CsrfService } from './csrf.service';
 import { StaffSession } from './staff-session.entity';
 import { StaffSessionsRepository } from './staff-sessions.repository';
@@ -21,6 +21,7 @@ import { StaffSessionsService } from './staff-sessions.service';
     ConfigModule,
     TypeOrmModule.forFeature([Supporter, StaffSession]),
     RateLimitModule,
+    CallerRecordsModule,
     JwtModule.registerAsync({
       imports: [ConfigModule],
       inject: [QALAM_CONFIG],
@@ -33,7 +34,7 @@ import { StaffSessionsService } from './staff-sessions.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, CallersRepository, StaffSessionsRepository, StaffSessionsService, CsrfService, CsrfGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [AuthService, StaffSessionsRepository, StaffSessionsService, CsrfService, CsrfGuard, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService, JwtModule, StaffSessionsService, CsrfService, CsrfGuard],
 })
 export class AuthModule {}

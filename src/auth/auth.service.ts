@@ -5,7 +5,7 @@ import { Repository } from 'typeorm';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
 import { Supporter } from '../supporters/supporter.entity';
 import { SupporterView, toSupporterView } from '../supporters/dto/supporter.dto';
-import { CallersRepository } from './callers.repository';
+import { CallerRecordsService } from '../supporters/caller-records.service';
 import { LoginResponse } from './dto/login.dto';
 import type { Caller } from '../common/auth/current-supporter.decorator';
 import { hashPassword, verifyPassword } from '../common/auth/password';
@@ -18,7 +18,7 @@ export class AuthService implements OnApplicationBootstrap {
     @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
     @Inject(JwtService) private readonly jwt: JwtService,
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
-    @Inject(CallersRepository) private readonly callers: CallersRepository,
+    @Inject(CallerRecordsService) private readonly callers: CallerRecordsService,
   ) {}
 
   /** ADMIN_EMAIL and ADMIN_PASSWORD create the first admin when there is none. */
@@ -59,8 +59,8 @@ export class AuthService implements OnApplicationBootstrap {
 
   /**
    * The caller behind a Bearer token, with the role they hold now (not when the token was
-   * issued), and their record as read for it: one prepared statement a request, so a role
-   * change or a deactivation holds from the next request on.
+   * issued), and their record (see CallerRecordsService for the rule that keeps it current
+   * when a role changes or an account is deactivated).
    */
   async callerFromHeader(header: string | undefined): Promise<(Caller & { record: SupporterView }) | null> {
     const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header ?? '');

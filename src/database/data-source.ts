@@ -20,6 +20,7 @@ import { OneHeldMessage1765411200000 } from './migrations/1765411200000-OneHeldM
 import { InboundMail1765500000000 } from './migrations/1765500000000-InboundMail';
 import { NoteModeration1765510000000 } from './migrations/1765510000000-NoteModeration';
 import { InboundQueue1765530000000 } from './migrations/1765530000000-InboundQueue';
+import { SupporterChanges1765540000000 } from './migrations/1765540000000-SupporterChanges';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   NoteModeration1765510000000,
   Safety1765520000000,
   InboundQueue1765530000000,
+  SupporterChanges1765540000000,
 ];
 
 /**

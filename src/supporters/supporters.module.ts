@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditLogService } from '../database/audit-log.service';
+import { CallerRecordsModule } from './caller-records.module';
 import { MeController } from './me.controller';
 import { PasswordTokensRepository } from './password-tokens.repository';
 import { Supporter } from './supporter.entity';
@@ -9,7 +10,7 @@ import { SupportersRepository } from './supporters.repository';
 import { SupportersService } from './supporters.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Supporter])],
+  imports: [TypeOrmModule.forFeature([Supporter]), CallerRecordsModule],
   controllers: [SupportersController, MeController],
   providers: [SupportersService, SupportersRepository, AuditLogService, PasswordTokensRepository],
   exports: [SupportersService, SupportersRepository, AuditLogService, PasswordTokensRepository],

@@ -11,6 +11,7 @@ import { ImportProgress, importSupporters } from './supporter-import';
 import type { Readable } from 'node:stream';
 import { Supporter } from './supporter.entity';
 import { SupportersRepository } from './supporters.repository';
+import { CallerRecordsService } from './caller-records.service';
 
 /** A request body holds at most this many rows; the command line has no limit. */
 const MAX_IMPORT_ROWS = 100_000;
@@ -21,6 +22,7 @@ export class SupportersService {
     @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
     @Inject(SupportersRepository) private readonly rows: SupportersRepository,
     @Inject(AuditLogService) private readonly audit: AuditLogService,
+    @Inject(CallerRecordsService) private readonly callerRecords: CallerRecordsService,
   ) {}
 
   async create(caller: Caller, input: CreateSupporterDto): Promise<SupporterView> {
@@ -71,7 +73,7 @@ export class SupportersService {
    * trigger of staff_sessions ends the account's sessions when either changes.
    */
   async update(caller: Caller, id: string, input: UpdateSupporterDto): Promise<SupporterView> {
-    return this.supporters.manager.transaction(async (manager) => {
+    const updated = await this.supporters.manager.transaction(async (manager) => {
       const supporter = await manager.findOne(Supporter, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!supporter) throw new NotFoundError('Supporter');
       if (caller.role !== 'admin' && (input.role !== undefined || supporter.role !== 'member')) {
@@ -94,6 +96,9 @@ export class SupportersService {
       }
       return toSupporterView({ ...supporter, ...changes });
     });
+    // Committed: this process's next request of theirs reads the row (every other process drops it on the table's notice).
+    this.callerRecords.forget(id);
+    return updated;
   }
 
   /** A member sees only itself; anyone else's id is 404, as if it did not exist. */
