@@ -34,7 +34,7 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   }
   const app = await oneAtATime(() => NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bodyParser: false }));
   // First: every later middleware, guard and handler logs under this request's id.
-  app.use(requestLogging());
+  app.use(requestLogging(logger));
   // Pages and JSON above 1 KiB go gzip- or brotli-compressed, whichever the client prefers.
   app.use(compression({ threshold: 1024 }));
   // req.cookies for the console's session and CSRF cookies (csrf-csrf reads them there).

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { LRUCache } from 'lru-cache';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
@@ -13,6 +14,8 @@ import { hashPassword, verifyPassword } from '../common/auth/password';
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
+  /** Access tokens already verified: a client sends the same one with every request for hours. */
+  private readonly verifiedTokens = new LRUCache<string, { subject: string; expiresAt: number }>({ max: 20_000 });
 
   constructor(
     @InjectRepository(Supporter) private readonly supporters: Repository<Supporter>,
@@ -65,14 +68,28 @@ export class AuthService implements OnApplicationBootstrap {
   async callerFromHeader(header: string | undefined): Promise<(Caller & { record: SupporterView }) | null> {
     const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header ?? '');
     if (!match) return null;
-    let subject: string;
+    const subject = this.subjectOf(match[1]);
+    if (subject === null) return null;
+    const record = await this.callers.record(subject);
+    return record?.active ? { id: record.id, role: record.role, record } : null;
+  }
+
+  /**
+   * The supporter an access token names, or null when it is not one of ours or has expired.
+   * A token verified once is remembered by its whole text (signature included, so only that
+   * very token matches) with its expiry, which is checked again at every use.
+   */
+  private subjectOf(token: string): string | null {
+    const known = this.verifiedTokens.get(token);
+    if (known) return known.expiresAt > Date.now() ? known.subject : null;
+    let claims: { sub?: unknown; exp?: unknown };
     try {
-      subject = this.jwt.verify<{ sub: string }>(match[1]).sub;
+      claims = this.jwt.verify<{ sub?: unknown; exp?: unknown }>(token);
     } catch {
       return null;
     }
-    if (typeof subject !== 'string' || !/^[0-9a-f-]{36}$/i.test(subject)) return null;
-    const record = await this.callers.record(subject);
-    return record?.active ? { id: record.id, role: record.role, record } : null;
+    if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(claims.sub) || typeof claims.exp !== 'number') return null;
+    this.verifiedTokens.set(token, { subject: claims.sub, expiresAt: claims.exp * 1000 });
+    return claims.sub;
   }
 }

@@ -42,4 +42,23 @@ export class JsonLogger extends ConsoleLogger {
       ...rest,
     } as unknown as ReturnType<ConsoleLogger['getJsonLogObject']>;
   }
+
+  /**
+   * The one line a request writes when its response is done, in the same shape as every
+   * other line (`params` holding the figures), built without the general path's
+   * serialiser: its fields are plain strings and numbers set by the request middleware.
+   */
+  request(message: string, requestId: string, params: RequestLine): void {
+    if (!this.isLevelEnabled('log')) return;
+    const line = { time: new Date().toISOString(), level: 'log', context: 'HTTP', message, requestId, params };
+    stdoutLines.write(`${JSON.stringify(line)}\n`);
+  }
+}
+
+/** What a request's line says of it: never its URL (paths hold tokens), only its route pattern. */
+export interface RequestLine {
+  method: string;
+  route: string;
+  status: number;
+  durationMs: number;
 }

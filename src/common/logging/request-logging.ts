@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { Logger } from '@nestjs/common';
+import type { JsonLogger } from './json-logger';
 import { requestContext } from './request-context';
 
 /** An incoming X-Request-Id is kept when it is short and plain; anything else is replaced. */
@@ -19,8 +19,7 @@ export function routePattern(req: Request): string {
 }
 
 /** Express middleware: gives each request an id, echoes it, and logs one line when the response is done. */
-export function requestLogging() {
-  const logger = new Logger('HTTP');
+export function requestLogging(logger: JsonLogger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -33,7 +32,7 @@ export function requestLogging() {
       logged = true;
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const line = { method: req.method, route: routePattern(req), status: res.writableFinished ? res.statusCode : 499, durationMs: Math.round(durationMs * 10) / 10 };
-      requestContext.run(store, () => logger.log(`${line.method} ${line.route} ${line.status} ${line.durationMs}ms`, line));
+      logger.request(`${line.method} ${line.route} ${line.status} ${line.durationMs}ms`, requestId, line);
     };
     res.once('finish', done);
     res.once('close', done);
