@@ -1,10 +1,9 @@
 import { INestApplication, INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import compression from 'compression';
-import cookieParser from 'cookie-parser';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { bodyParsing, compressionIfAccepted, pageCookies } from './common/http-pipeline';
 import { JsonLogger, levelsFrom } from './common/logging/json-logger';
 import { requestLogging } from './common/logging/request-logging';
 import { QalamConfig } from './config/config';
@@ -35,15 +34,11 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   const app = await oneAtATime(() => NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bodyParser: false }));
   // First: every later middleware, guard and handler logs under this request's id.
   app.use(requestLogging(logger));
-  // Pages and JSON above 1 KiB go gzip- or brotli-compressed, whichever the client prefers.
-  app.use(compression({ threshold: 1024 }));
-  // req.cookies for the console's session and CSRF cookies (csrf-csrf reads them there).
-  app.use(cookieParser());
-  app.useBodyParser('json', { limit: '256kb' });
-  app.useBodyParser('text', { type: 'text/csv', limit: '20mb' });
-  // The signing page is one form holding every appeal's note (20 appeals x 2,000 characters,
-  // percent-encoded: up to 6 bytes each), and the browser posts all of it whichever button is pressed.
-  app.useBodyParser('urlencoded', { extended: false, limit: '320kb' });
+  // Each skips a request it has nothing to do for (src/common/http-pipeline.ts): compression,
+  // the pages' cookies, then the bodies (JSON, CSV, forms) in one layer.
+  app.use(compressionIfAccepted());
+  app.use(pageCookies());
+  app.use(bodyParsing());
   // Bull Board at /admin/queues, admins only (Bearer header or the cookie from POST /admin/session).
   mountQueueBoard(app);
   app.disable('x-powered-by');
