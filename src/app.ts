@@ -42,6 +42,9 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   // Bull Board at /admin/queues, admins only (Bearer header or the cookie from POST /admin/session).
   mountQueueBoard(app);
   app.disable('x-powered-by');
+  // No ETag: pages are no-store and API answers are each caller's own, so nothing revalidates
+  // them, and Express would hash every body to make one.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.enableShutdownHooks();
   // The contract, generated from the controllers and DTOs: UI at /api/docs, JSON at /api/docs-json.

@@ -42,12 +42,27 @@ export class JoiningController {
     @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
   ) {}
 
+  private readonly emptyJoinPages = new Map<string, string>();
+
   @Get('join')
   joinForm(@Req() request: Request, @Res({ passthrough: true }) response: Response): string {
     const language = visitorLanguage(request);
-    const form = emptyJoinForm(this.membership.languages.includes(language) ? language : 'en');
     pageHeaders(response, HttpStatus.OK);
-    return this.views.render('join', joinFormView(form, [], this.membership.languages, catalogueOf(language)), PUBLIC_LAYOUT('titles.join', language, '/join'));
+    return this.emptyJoinPage(language);
+  }
+
+  /**
+   * The empty join form in a language: the same page for every visitor (no token, nothing of
+   * theirs), so it is rendered once per language and kept.
+   */
+  private emptyJoinPage(language: string): string {
+    let html = this.emptyJoinPages.get(language);
+    if (html === undefined) {
+      const form = emptyJoinForm(this.membership.languages.includes(language) ? language : 'en');
+      html = this.views.render('join', joinFormView(form, [], this.membership.languages, catalogueOf(language)), PUBLIC_LAYOUT('titles.join', language, '/join'));
+      this.emptyJoinPages.set(language, html);
+    }
+    return html;
   }
 
   @Post('join')
