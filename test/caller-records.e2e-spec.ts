@@ -116,7 +116,7 @@ describe('callers kept in memory, and the rule that keeps them right', () => {
     const records = second.get(CallerRecordsService);
     expect((await secondApi.get('/api/me', member.token)).status).toBe(200);
     // Postgres ends the listener's connection (as a restart would).
-    const ended = await first.db.query(`SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'qalam-caller-records' AND datname = current_database()`);
+    const ended = await first.db.query(`SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'qalam-change-notices' AND datname = current_database()`);
     expect(ended.rows.length).toBe(2);
     await waitUntil(() => !records.keeping, 5_000, 'the lost connection noticed');
     // A change made while nobody listens is seen by the very next request all the same (were

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '../config/config.module';
+import { ChangeNoticesModule } from '../database/change-notices.module';
 import { CallerRecordsRepository } from './caller-records.repository';
 import { CallerRecordsService } from './caller-records.service';
 
 /** The callers' records kept in memory (one instance per process: auth reads them, SupportersService drops what it changes). */
 @Module({
-  imports: [ConfigModule],
+  imports: [ChangeNoticesModule],
   providers: [CallerRecordsRepository, CallerRecordsService],
   exports: [CallerRecordsService],
 })

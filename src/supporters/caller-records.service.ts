@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { Client } from 'pg';
-import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { ChangeNoticesService } from '../database/change-notices.service';
 import { CallerRecordsRepository } from './caller-records.repository';
 import type { SupporterView } from './dto/supporter.dto';
 
@@ -10,7 +9,6 @@ export const SUPPORTER_CHANGES_CHANNEL = 'qalam_supporters';
 /** The longest an entry is kept, whatever is heard: the rule's backstop, should a notice ever be missed. */
 export const CALLER_RECORD_TTL_MS = 10_000;
 const MAX_ENTRIES = 50_000;
-const RECONNECT_MS = 1_000;
 
 /**
  * The caller's record for every authenticated API request, kept in memory so that a request
@@ -26,45 +24,42 @@ const RECONNECT_MS = 1_000;
  * kept; and no record is kept longer than CALLER_RECORD_TTL_MS.
  */
 @Injectable()
-export class CallerRecordsService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(CallerRecordsService.name);
+export class CallerRecordsService {
   private readonly cache = new LRUCache<string, SupporterView>({ max: MAX_ENTRIES, ttl: CALLER_RECORD_TTL_MS });
-  private listener: Client | null = null;
-  private listening = false;
-  private closing = false;
-  private reconnect: NodeJS.Timeout | null = null;
-  /** Counts notices and losses: a read that saw it change keeps nothing. */
+  /** Counts notices and resets: a read that saw it change keeps nothing. */
   private generation = 0;
 
   constructor(
     @Inject(CallerRecordsRepository) private readonly rows: CallerRecordsRepository,
-    @Inject(QALAM_CONFIG) private readonly config: QalamConfig,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.listen();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.closing = true;
-    if (this.reconnect) clearTimeout(this.reconnect);
-    this.stopListening();
+    @Inject(ChangeNoticesService) private readonly notices: ChangeNoticesService,
+  ) {
+    notices.subscribe(SUPPORTER_CHANGES_CHANNEL, {
+      notice: (payload) => {
+        this.generation += 1;
+        if (payload === '*' || payload === '') this.cache.clear();
+        else for (const id of payload.split(',')) this.cache.delete(id);
+      },
+      reset: () => {
+        this.generation += 1;
+        this.cache.clear();
+      },
+    });
   }
 
   /** Whether records are being kept (the notices are heard). */
   get keeping(): boolean {
-    return this.listening;
+    return this.notices.listening;
   }
 
   /** The supporter's record as it is now (role and active included), or null. */
   async record(id: string): Promise<SupporterView | null> {
-    if (this.listening) {
+    if (this.notices.listening) {
       const kept = this.cache.get(id);
       if (kept) return kept;
     }
     const generation = this.generation;
     const row = await this.rows.record(id);
-    if (row && this.listening && generation === this.generation) this.cache.set(id, row);
+    if (row && this.notices.listening && generation === this.generation) this.cache.set(id, row);
     return row;
   }
 
@@ -72,44 +67,5 @@ export class CallerRecordsService implements OnModuleInit, OnApplicationShutdown
   forget(id: string): void {
     this.generation += 1;
     this.cache.delete(id);
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'qalam-caller-records' });
-    client.on('notification', (notice) => {
-      if (notice.channel !== SUPPORTER_CHANGES_CHANNEL) return;
-      this.generation += 1;
-      const payload = notice.payload ?? '*';
-      if (payload === '*') this.cache.clear();
-      else for (const id of payload.split(',')) this.cache.delete(id);
-    });
-    const lost = () => {
-      if (this.listener !== client) return;
-      this.stopListening();
-      if (!this.closing) this.reconnect = setTimeout(() => void this.listen(), RECONNECT_MS);
-    };
-    client.on('error', lost);
-    client.on('end', lost);
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${SUPPORTER_CHANGES_CHANNEL}`);
-      if (this.listener !== client || this.closing) return;
-      this.generation += 1;
-      this.cache.clear();
-      this.listening = true;
-    } catch {
-      // Postgres is away: requests read the row meanwhile; try again shortly.
-      lost();
-    }
-  }
-
-  private stopListening(): void {
-    const client = this.listener;
-    this.listener = null;
-    this.listening = false;
-    this.generation += 1;
-    this.cache.clear();
-    if (client) void client.end().catch(() => undefined);
   }
 }
