@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { bodyParsing, compressionIfAccepted, pageCookies } from './common/http-pipeline';
+import { afterStaffChanges, bodyParsing, compressionIfAccepted, pageCookies } from './common/http-pipeline';
+import { ChangeNoticesService } from './database/change-notices.service';
+import { CYCLE_CONTENT_CHANNEL } from './cycles/cycle-content.service';
 import { JsonLogger, levelsFrom } from './common/logging/json-logger';
 import { requestLogging } from './common/logging/request-logging';
 import { QalamConfig } from './config/config';
@@ -39,6 +41,9 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   app.use(compressionIfAccepted());
   app.use(pageCookies());
   app.use(bodyParsing());
+  // A coordinator's edit shows on the very next signing page this process serves (other processes: on the table's notice).
+  const notices = app.get(ChangeNoticesService);
+  app.use(afterStaffChanges(() => notices.changedHere(CYCLE_CONTENT_CHANNEL)));
   // Bull Board at /admin/queues, admins only (Bearer header or the cookie from POST /admin/session).
   mountQueueBoard(app);
   app.disable('x-powered-by');

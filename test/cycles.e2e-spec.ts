@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CyclesRepository } from '../src/cycles/cycles.repository';
+import { CycleContentService } from '../src/cycles/cycle-content.service';
+import { ChangeNoticesService } from '../src/database/change-notices.service';
 import { CyclesService } from '../src/cycles/cycles.service';
 import { createDataSource } from '../src/database/data-source';
 import { LinkInvalidError } from '../src/supporters/member-errors';
@@ -277,7 +279,9 @@ describe('cycles: open, invite, remind, unsubscribe', () => {
     // The service the pages call, on the test's database (it reads Postgres only).
     const db: DataSource = await createDataSource(app.config.databaseUrl).initialize();
     try {
-      const cycles = new CyclesService(new CyclesRepository(db), null as never, db, null as never, null as never, null as never, tokens(), null as never);
+      const rows = new CyclesRepository(db);
+      // A content service that hears no notices keeps nothing: every call reads Postgres.
+      const cycles = new CyclesService(rows, null as never, db, null as never, null as never, null as never, tokens(), null as never, new CycleContentService(rows, new ChangeNoticesService(app.config)));
       // One statement: warm, it answers well inside the page's 100 ms (the median of five, so one slow tick on a busy machine does not count).
       await cycles.forMember(cycleId, members.russian.id);
       const timings: number[] = [];

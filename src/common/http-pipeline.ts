@@ -2,6 +2,7 @@ import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import { json, text, urlencoded } from 'body-parser';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import onHeaders from 'on-headers';
 import { hasBody } from 'type-is';
 
 /**
@@ -51,4 +52,19 @@ export function compressionIfAccepted(): RequestHandler {
 export function pageCookies(): RequestHandler {
   const parse = cookieParser();
   return (req, res, next) => (req.url === '/api' || req.url.startsWith('/api/') || req.url.startsWith('/api?') ? next() : parse(req, res, next));
+}
+
+/**
+ * Calls `changed` as a staff request that may have changed something (a POST, PATCH, PUT or
+ * DELETE to /api or /console) answers: after its handler, so after its transaction
+ * committed, and before its answer leaves, so the caller's next request sees the change. The
+ * members' own posts (/sign, /join, ...) are not such requests.
+ */
+export function afterStaffChanges(changed: () => void): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && (req.url.startsWith('/api/') || req.url.startsWith('/console/'))) {
+      onHeaders(res, changed);
+    }
+    next();
+  };
 }

@@ -10,12 +10,14 @@ import { CyclesRepository } from './cycles.repository';
 import { Cycle } from './cycle.entity';
 import { CyclesController } from './cycles.controller';
 import { CyclesService } from './cycles.service';
+import { CycleContentService } from './cycle-content.service';
+import { ChangeNoticesModule } from '../database/change-notices.module';
 
 /** The coordinator's cycles API and the services the signing pages call (CyclesService). */
 @Module({
-  imports: [ConfigModule, TypeOrmModule.forFeature([Cycle]), AppealsModule, MemberTokensModule, DeliveryModule, MailingsModule],
+  imports: [ConfigModule, TypeOrmModule.forFeature([Cycle]), AppealsModule, MemberTokensModule, DeliveryModule, MailingsModule, ChangeNoticesModule],
   controllers: [CyclesController],
-  providers: [CyclesService, CycleMailService, CyclesRepository],
+  providers: [CyclesService, CycleMailService, CyclesRepository, CycleContentService],
   exports: [CyclesService, MemberTokensModule],
 })
 export class CyclesModule {}

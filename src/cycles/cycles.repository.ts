@@ -1,11 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/prepared';
 import { reachableMember } from '../supporters/member-filters';
 import { Cycle, CycleStatus } from './cycle.entity';
 import type { CycleView, MemberAppealView, MemberCycleView } from './dto/cycle.dto';
 
-/** A cycle as the member's signing page reads it, with the member (null if no such supporter). */
-export type MemberCycleRow = Omit<MemberCycleView, 'appeals' | 'member'> & { appeals: MemberAppealView[]; member: MemberCycleView['member'] | null };
+/** What a cycle's signing page shows every member alike: the cycle, its appeals without anyone's signature. */
+export type CycleContentRow = Omit<MemberCycleView, 'appeals' | 'member'> & { appeals: Omit<MemberAppealView, 'signed' | 'signature'>[] };
+
+/** A member's own part of the page: their row (null if no such supporter) and their signatures, by appeal id. */
+export interface MemberPartRow {
+  member: MemberCycleView['member'] | null;
+  signatures: Record<string, NonNullable<MemberAppealView['signature']>>;
+}
 
 /** What the coordinator's reminder checks, read with the cycle's row locked. */
 export interface ReminderStateRow {
@@ -66,19 +73,23 @@ export class CyclesRepository {
 
   /** Whether the cycle is open and the supporter a reachable member (what a sign link needs). */
   async isOpenToMember(cycleId: string, supporterId: string): Promise<boolean> {
-    const [row] = await this.db.query<{ ok: boolean }[]>(
+    const [row] = await preparedQuery<{ ok: boolean }>(
+      this.db,
+      'qalam_cycle_open_to_member',
       `SELECT true AS ok FROM supporters s, cycles c WHERE s.id = $1 AND c.id = $2 AND c.status = 'open' AND ${reachableMember('s')}`,
       [supporterId, cycleId],
     );
     return Boolean(row);
   }
 
-  /** One statement: the page answers fast for a cycle of twenty appeals. Null for a draft or unknown cycle. */
-  async memberView(cycleId: string, supporterId: string): Promise<MemberCycleRow | null> {
-    const [row] = await this.db.query<MemberCycleRow[]>(
+  /**
+   * What a cycle's signing page shows every member alike, in one statement: the cycle and its
+   * appeals in order, each with its case (translations, timeline), officials and templates.
+   * Null for a draft or unknown cycle. Kept in memory by CycleContentService.
+   */
+  async memberContent(cycleId: string): Promise<CycleContentRow | null> {
+    const [row] = await this.db.query<CycleContentRow[]>(
       `SELECT c.id, trim(c.month) AS month, c.title, c.status, c.opened_at AS "openedAt",
-              (SELECT json_build_object('id', s.id, 'name', s.name, 'language', s.language, 'country', s.country, 'city', s.city, 'signatureStyle', s.signature_style)
-                 FROM supporters s WHERE s.id = $2) AS member,
               coalesce((
                 SELECT json_agg(json_build_object(
                   'id', a.id, 'title', a.title, 'status', a.status, 'deadline', to_char(a.deadline, 'YYYY-MM-DD'), 'position', ca.position,
@@ -95,20 +106,35 @@ export class CyclesRepository {
                   -- their texts, so that the page renders the letters through the one rendering path.
                   'templates', coalesce((SELECT json_agg(json_build_object('id', t.id, 'language', t.language, 'kind', t.kind, 'subject', t.subject,
                                           'body', t.body, 'version', t.version) ORDER BY at.position)
-                                          FROM appeal_templates at JOIN templates t ON t.id = at.template_id WHERE at.appeal_id = a.id AND t.kind = 'appeal'), '[]'::json),
-                  'signed', sg.id IS NOT NULL,
-                  'signature', CASE WHEN sg.id IS NULL THEN NULL ELSE json_build_object('id', sg.id, 'note', sg.note, 'signatureStyle', sg.signature_style,
-                                 'autoSigned', sg.auto_signed, 'createdAt', sg.created_at,
-                                 'letters', coalesce((SELECT json_agg(json_build_object('officialId', l.official_id, 'status', l.status) ORDER BY l.official_id)
-                                                        FROM letters l WHERE l.signature_id = sg.id), '[]'::json)) END
+                                          FROM appeal_templates at JOIN templates t ON t.id = at.template_id WHERE at.appeal_id = a.id AND t.kind = 'appeal'), '[]'::json)
                 ) ORDER BY ca.position)
                   FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id JOIN cases k ON k.id = a.case_id
-                  LEFT JOIN signatures sg ON sg.supporter_id = $2 AND sg.appeal_id = a.id
                  WHERE ca.cycle_id = c.id), '[]'::json) AS appeals
          FROM cycles c WHERE c.id = $1 AND c.status <> 'draft'`,
-      [cycleId, supporterId],
+      [cycleId],
     );
     return row ?? null;
+  }
+
+  /**
+   * What is the member's own on the page (a statement prepared once per connection): their
+   * row, and their signature of each of the cycle's appeals with its letters, by appeal id.
+   */
+  async memberPart(cycleId: string, supporterId: string): Promise<MemberPartRow> {
+    const [row] = await preparedQuery<MemberPartRow>(
+      this.db,
+      'qalam_cycle_member_part',
+      `SELECT (SELECT json_build_object('id', s.id, 'name', s.name, 'language', s.language, 'country', s.country, 'city', s.city, 'signatureStyle', s.signature_style)
+                 FROM supporters s WHERE s.id = $2) AS member,
+              coalesce((SELECT json_object_agg(sg.appeal_id, json_build_object('id', sg.id, 'note', sg.note, 'signatureStyle', sg.signature_style,
+                                 'autoSigned', sg.auto_signed, 'createdAt', sg.created_at,
+                                 'letters', coalesce((SELECT json_agg(json_build_object('officialId', l.official_id, 'status', l.status) ORDER BY l.official_id)
+                                                        FROM letters l WHERE l.signature_id = sg.id), '[]'::json)))
+                          FROM cycle_appeals ca JOIN signatures sg ON sg.appeal_id = ca.appeal_id AND sg.supporter_id = $2
+                         WHERE ca.cycle_id = $1), '{}'::json) AS signatures`,
+      [cycleId, supporterId],
+    );
+    return row;
   }
 
   /** Null if the appeal is not one of the cycle's; else whether the supporter is (still) a reachable member. */

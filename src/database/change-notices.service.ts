@@ -41,6 +41,14 @@ export class ChangeNoticesService implements OnModuleInit, OnApplicationShutdown
     if (this.client && this.up) void this.client.query(`LISTEN ${channel}`).catch(() => undefined);
   }
 
+  /**
+   * A change this process has just committed, heard at once as if its notice had arrived:
+   * the process's own next request must not wait for the notice to come back from Postgres.
+   */
+  changedHere(channel: string, payload = ''): void {
+    for (const listener of this.subscribers.get(channel) ?? []) listener.notice(payload);
+  }
+
   async onModuleInit(): Promise<void> {
     this.started ??= this.connect();
     await this.started;

@@ -21,6 +21,7 @@ import { InboundMail1765500000000 } from './migrations/1765500000000-InboundMail
 import { NoteModeration1765510000000 } from './migrations/1765510000000-NoteModeration';
 import { InboundQueue1765530000000 } from './migrations/1765530000000-InboundQueue';
 import { SupporterChanges1765540000000 } from './migrations/1765540000000-SupporterChanges';
+import { CycleContentChanges1765550000000 } from './migrations/1765550000000-CycleContentChanges';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   Safety1765520000000,
   InboundQueue1765530000000,
   SupporterChanges1765540000000,
+  CycleContentChanges1765550000000,
 ];
 
 /**

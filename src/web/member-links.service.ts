@@ -35,6 +35,6 @@ export class MemberLinksService {
 
   /** A link to stop every email, shown on a member's pages. */
   unsubscribeUrl(supporterId: string): string {
-    return `/unsubscribe/${this.tokens.issue('unsubscribe', { supporterId })}`;
+    return `/unsubscribe/${this.tokens.unsubscribeToken(supporterId)}`;
   }
 }

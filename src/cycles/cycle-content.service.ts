@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ChangeNoticesService } from '../database/change-notices.service';
+import { CycleContentRow, CyclesRepository } from './cycles.repository';
+
+/** The channel the content tables' triggers announce every change on (migration CycleContentChanges). */
+export const CYCLE_CONTENT_CHANNEL = 'qalam_cycle_content';
+/** The longest a cycle's content is kept, whatever is heard: the backstop, should a notice ever be missed. */
+export const CYCLE_CONTENT_TTL_MS = 30_000;
+
+/**
+ * What a cycle's signing page shows every member alike (its appeals, cases with their
+ * timelines, officials and templates), read once and kept in memory: on a Write for Rights
+ * day thousands of members open the same month within the hour, and this was most of each
+ * page's work in Postgres.
+ *
+ * The rule that keeps it right: any change to the tables it is read from (cycles,
+ * cycle_appeals, appeals, appeal_officials, appeal_templates, cases, case_events, officials,
+ * templates; counters excepted) commits with a notice on `qalam_cycle_content`, and every
+ * process drops all it keeps when it hears one, so a coordinator's edit shows on the next
+ * page opened. While the notices are not heard nothing is kept; content read while a
+ * notice arrived is not kept; nothing is kept longer than CYCLE_CONTENT_TTL_MS. What is
+ * kept is frozen: no page can change it for the next member.
+ */
+@Injectable()
+export class CycleContentService {
+  private readonly kept = new Map<string, { row: CycleContentRow; at: number }>();
+  private generation = 0;
+
+  constructor(
+    @Inject(CyclesRepository) private readonly cycles: CyclesRepository,
+    @Inject(ChangeNoticesService) private readonly notices: ChangeNoticesService,
+  ) {
+    const dropAll = () => {
+      this.generation += 1;
+      this.kept.clear();
+    };
+    notices.subscribe(CYCLE_CONTENT_CHANNEL, { notice: dropAll, reset: dropAll });
+  }
+
+  /** The cycle's content, or null for a draft or unknown cycle (never kept: it may open any moment). */
+  async content(cycleId: string): Promise<CycleContentRow | null> {
+    const now = Date.now();
+    if (this.notices.listening) {
+      const kept = this.kept.get(cycleId);
+      if (kept && now - kept.at < CYCLE_CONTENT_TTL_MS) return kept.row;
+    }
+    const generation = this.generation;
+    const row = await this.cycles.memberContent(cycleId);
+    if (row && this.notices.listening && generation === this.generation) this.kept.set(cycleId, { row: deepFreeze(row), at: now });
+    return row;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
+  }
+  return value;
+}
