@@ -30,13 +30,17 @@ interface Answer {
   ms: number;
 }
 
-/** One request over node:http (on `agent`, or a connection of its own), read to its end. */
+/**
+ * One request over node:http (on `agent`, or a connection of its own: never the global
+ * agent's idle sockets, which the server may have closed while the bench was busy), read to
+ * its end.
+ */
 function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string, agent?: Agent): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(body);
     const started = process.hrtime.bigint();
     const req = request(
-      { host: '127.0.0.1', port, method, path, agent, timeout: 30_000, headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) } },
+      { host: '127.0.0.1', port, method, path, agent: agent ?? false, timeout: 30_000, headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
