@@ -30,6 +30,9 @@ export interface CannonFigures {
   statuses: Record<string, number>;
   errors: number;
   timeouts: number;
+  /** CPU seconds (user + system) the server's process used during the measurement, and per request in ms. */
+  serverCpuSeconds: number | null;
+  serverCpuMsPerRequest: number | null;
 }
 
 /** One target of one round, right after its own measurement of the bare route. */
@@ -58,6 +61,9 @@ export interface TargetFigures {
   /** Medians over the rounds of each run's p50 and p99. */
   p50Ms: number;
   p99Ms: number;
+  /** Medians over the rounds of the server process's CPU ms per request: the api's, and the bare route's before it. */
+  cpuMsPerRequest: number | null;
+  bareCpuMsPerRequest: number | null;
   target: number | null;
   met: boolean | null;
 }
@@ -80,6 +86,8 @@ export interface BurstFigures {
   /** Every member answered 200, with every signature and letter recorded once. */
   ok: boolean | null;
   p99Met: boolean | null;
+  /** The last answer came within a second of the schedule's end: qalam kept up with the rate asked. */
+  keptSchedule: boolean | null;
 }
 
 /** The sign-post target's members, checked after the run. */
@@ -116,12 +124,13 @@ export function formatHttpSummary(result: HttpBenchResult): string {
     `http bench: ${a.rounds} rounds of ${a.duration} s per measurement, ${a.connections} connections, ${int(a.members)} members; burst ${int(a.burst)} over ${a.burstSeconds} s (${a.burstInFlight} in flight)`,
   ];
   if (result.targets.length > 0) {
-    lines.push(`  ${pad('target', 16)}${pad('req/s', 9)}${pad('bare', 9)}${pad('ratio', 7)}${pad('p50', 9)}${pad('p99', 9)}${pad('target', 8)}met`);
+    lines.push(`  ${pad('target', 16)}${pad('req/s', 9)}${pad('bare', 9)}${pad('ratio', 7)}${pad('p50', 9)}${pad('p99', 9)}${pad('CPU ms/req', 13)}${pad('target', 8)}met`);
     for (const t of result.targets) {
       lines.push(
-        `  ${pad(t.name, 16)}${pad(int(t.medianPerSecond), 9)}${pad(int(t.bareMedianPerSecond), 9)}${pad(t.ratio.toFixed(2), 7)}${pad(`${fixed(t.p50Ms, 1)} ms`, 9)}${pad(`${fixed(t.p99Ms, 1)} ms`, 9)}${pad(t.target === null ? '-' : `>= ${t.target}`, 8)}${t.target === null ? '-' : verdict(t.met)}`,
+        `  ${pad(t.name, 16)}${pad(int(t.medianPerSecond), 9)}${pad(int(t.bareMedianPerSecond), 9)}${pad(t.ratio.toFixed(2), 7)}${pad(`${fixed(t.p50Ms, 1)} ms`, 9)}${pad(`${fixed(t.p99Ms, 1)} ms`, 9)}${pad(`${fixed(t.cpuMsPerRequest, 2)}/${fixed(t.bareCpuMsPerRequest, 2)}`, 13)}${pad(t.target === null ? '-' : `>= ${t.target}`, 8)}${t.target === null ? '-' : verdict(t.met)}`,
       );
     }
+    lines.push("  (req/s, p50, p99: qalam's; bare: the bare route's req/s; CPU ms/req: the api process's / the bare route process's)");
     const bareP99 = result.rounds.flatMap((round) => round.pairs.map((pair) => pair.bare.latencyMs.p99));
     if (bareP99.length > 0) lines.push(`  bare route p99 over its runs: ${Math.min(...bareP99).toFixed(1)} to ${Math.max(...bareP99).toFixed(1)} ms`);
     lines.push(`  machine busy per round: ${result.rounds.map((round) => (round.machineBusy === null ? 'n/a' : `${Math.round(round.machineBusy * 100)} %`)).join(', ')}`);
@@ -145,7 +154,7 @@ export function formatHttpSummary(result: HttpBenchResult): string {
         `  burst check: ${int(c.signatures)} signatures (expected ${int(burst.members * (result.seeded?.appealIds.length ?? 0))}), ${int(c.letters)} letters (expected ${int(burst.members * (result.seeded?.lettersPerMember ?? 0))}), ${c.duplicateSignatures + c.duplicateLetters} doubled, ${c.partial} partial, ${c.strayLetters} stray: ${burst.ok ? 'ok' : 'FAILED'}`,
       );
     }
-    lines.push(`  burst p99 < ${TARGET_BURST_P99_MS} ms: ${verdict(burst.p99Met)}`);
+    lines.push(`  burst p99 < ${TARGET_BURST_P99_MS} ms: ${verdict(burst.p99Met)}; within its ${burst.scheduledSeconds} s: ${verdict(burst.keptSchedule)}`);
   }
   lines.push(`  peak RSS: api ${result.peakRssMb.api ?? 'n/a'} MB, bare route ${result.peakRssMb.bare ?? 'n/a'} MB, bench ${result.peakRssMb.bench ?? 'n/a'} MB`);
   lines.push(`  targets: ${result.verdict.met === null ? 'n/a' : result.verdict.met ? 'all met' : `MISSED: ${result.verdict.missed.join(', ')}`}`);

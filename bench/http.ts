@@ -63,7 +63,7 @@ function cannon(options: autocannon.Options): { instance: autocannon.Instance; d
   return { instance: instance!, done };
 }
 
-function figures(result: autocannon.Result): CannonFigures {
+function figures(result: autocannon.Result, serverCpuSeconds: number | null): CannonFigures {
   const statuses: Record<string, number> = {};
   for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[status] = count ?? 0;
   return {
@@ -76,6 +76,8 @@ function figures(result: autocannon.Result): CannonFigures {
     statuses,
     errors: result.errors,
     timeouts: result.timeouts,
+    serverCpuSeconds,
+    serverCpuMsPerRequest: serverCpuSeconds === null || result.requests.total === 0 ? null : (serverCpuSeconds * 1000) / result.requests.total,
   };
 }
 
@@ -88,6 +90,11 @@ interface Target {
 }
 
 const median = (values: number[]) => quantile(values, 0.5);
+/** The median of the values known; null when none is. */
+const medianOrNull = (values: (number | null)[]) => {
+  const known = values.filter((value): value is number => value !== null);
+  return known.length > 0 ? median(known) : null;
+};
 
 /**
  * One run of `npm run bench -- --mode http`: a bare NestJS route (its own process, the
@@ -229,8 +236,8 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
       for (let step = 0; step < targets.length; step += 1) {
         this.checkInterrupted();
         const target = targets[(round - 1 + step) % targets.length];
-        const bare = await this.measure('bare', { url: `http://127.0.0.1:${barePort}/bare`, headers: { accept: 'application/json' } }, round);
-        const measured = await this.measure(target.name, target.options(), round);
+        const bare = await this.measure('bare', { url: `http://127.0.0.1:${barePort}/bare`, headers: { accept: 'application/json' } }, round, this.bare);
+        const measured = await this.measure(target.name, target.options(), round, this.api);
         if (target.name === 'sign-post') posted200 += measured.statuses['200'] ?? 0;
         pairs.push({ target: target.name, bare, measured });
         this.log(
@@ -263,6 +270,7 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
       burstCheck.partial === 0 &&
       burstCheck.strayLetters === 0;
     burst.p99Met = burst.latencyMs.count > 0 ? burst.latencyMs.p99 < TARGET_BURST_P99_MS : null;
+    burst.keptSchedule = burst.tookSeconds <= burst.scheduledSeconds + 1;
     this.log(`burst check: ${int(burstCheck.signatures)} signatures, ${int(burstCheck.letters)} letters for ${int(n)} members: ${burst.ok ? 'ok' : 'FAILED'}`);
     result.ok = burst.ok && postOk;
     if (!burst.ok) result.error = 'the burst: not every member answered 200 with each signature and letter recorded once';
@@ -330,8 +338,9 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
   }
 
   /** One autocannon run of `--duration` seconds; a non-2xx answer or an error fails the run, naming the target. */
-  private async measure(name: string, options: Partial<autocannon.Options>, round: number): Promise<CannonFigures> {
+  private async measure(name: string, options: Partial<autocannon.Options>, round: number, server: BenchChild | null): Promise<CannonFigures> {
     const { connections, duration } = this.options;
+    const cpuBefore = (await server?.cpuSeconds()) ?? null;
     const run = cannon({ ...options, connections, duration, pipelining: 1, timeout: 30 } as autocannon.Options);
     this.running = run.instance;
     let result: autocannon.Result;
@@ -340,7 +349,8 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
     } finally {
       this.running = null;
     }
-    const measured = figures(result);
+    const cpuAfter = (await server?.cpuSeconds()) ?? null;
+    const measured = figures(result, cpuBefore === null || cpuAfter === null ? null : Math.round((cpuAfter - cpuBefore) * 100) / 100);
     if (measured.non2xx > 0 || measured.errors > 0) {
       const statuses = Object.entries(measured.statuses).map(([status, count]) => `${status}: ${count}`).join(', ');
       const outOfMembers = name === 'sign-post' && measured.statuses['404'] ? ' (out of members for the sign posts: raise --members)' : '';
@@ -365,6 +375,8 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
         ratio,
         p50Ms: median(pairs.map((pair) => pair.measured.latencyMs.p50)),
         p99Ms: median(pairs.map((pair) => pair.measured.latencyMs.p99)),
+        cpuMsPerRequest: medianOrNull(pairs.map((pair) => pair.measured.serverCpuMsPerRequest)),
+        bareCpuMsPerRequest: medianOrNull(pairs.map((pair) => pair.bare.serverCpuMsPerRequest)),
         target: goal,
         met: goal === null ? null : ratio >= goal,
       };
@@ -440,7 +452,7 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
     this.checkInterrupted();
     const latencyMs = summarise(latencies);
     this.log(`burst: ${int(latencies.length)} answered in ${tookSeconds.toFixed(1)} s, p99 ${latencyMs.p99.toFixed(1)} ms${errors ? `, ${errors} errors (${firstError})` : ''}`);
-    return { members: tokens.length, scheduledSeconds: burstSeconds, inFlight: burstInFlight, tookSeconds, latencyMs, maxSendLagMs: maxLag, statuses, errors, firstError, check: null, ok: null, p99Met: null };
+    return { members: tokens.length, scheduledSeconds: burstSeconds, inFlight: burstInFlight, tookSeconds, latencyMs, maxSendLagMs: maxLag, statuses, errors, firstError, check: null, ok: null, p99Met: null, keptSchedule: null };
   }
 
   private interruptedNow(): boolean {
@@ -467,6 +479,7 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
     if (result.targets.length === 0 && !result.burst) return;
     const missed = result.targets.filter((target) => target.met === false).map((target) => `${target.name} ratio ${target.ratio.toFixed(2)} < ${target.target}`);
     if (result.burst?.p99Met === false) missed.push(`burst p99 ${result.burst.latencyMs.p99.toFixed(0)} ms >= ${TARGET_BURST_P99_MS} ms`);
+    if (result.burst?.keptSchedule === false) missed.push(`burst took ${result.burst.tookSeconds.toFixed(0)} s, not ${result.burst.scheduledSeconds}`);
     const judged = result.targets.length > 0 && result.burst?.p99Met !== null && result.burst !== null;
     result.verdict = { met: missed.length > 0 ? false : judged ? true : null, missed };
   }
