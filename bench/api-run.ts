@@ -50,6 +50,16 @@ export abstract class ApiRun<O extends ServiceOptions, R extends ApiRunResult> {
   /** Closes what the subclass opened (clients, connections), before the api stops. */
   protected async closeOwn(): Promise<void> {}
 
+  /** Node flags the api gets after the production ones (say --cpu-prof); none by default. */
+  protected apiNodeFlags(): string[] {
+    return [];
+  }
+
+  /** Environment the api gets besides the run's (limits, PUBLIC_URL for the api on `port`); none by default. */
+  protected apiEnv(_port: number): Record<string, string> {
+    return {};
+  }
+
   protected log(message: string): void {
     console.log(`${this.name}: ${message}`);
   }
@@ -80,8 +90,8 @@ export abstract class ApiRun<O extends ServiceOptions, R extends ApiRunResult> {
   /** One QALAM_ROLE=api process, with the environment `npm run bench` gives it; ready when the admin can log in. */
   private async startApi(port: number): Promise<QalamApi> {
     // No worker runs: nothing is sent. Should anything be, it lands in the work directory.
-    const env = this.qalam.env('api', { OUTBOX_DIR: join(this.workDir, 'outbox'), PORT: String(port) });
-    const child = new BenchChild('api', process.execPath, [...PRODUCTION_NODE_FLAGS, QALAM_MAIN], join(this.workDir, 'api.log'), env, this.workDir);
+    const env = this.qalam.env('api', { OUTBOX_DIR: join(this.workDir, 'outbox'), PORT: String(port), ...this.apiEnv(port) });
+    const child = new BenchChild('api', process.execPath, [...PRODUCTION_NODE_FLAGS, ...this.apiNodeFlags(), QALAM_MAIN], join(this.workDir, 'api.log'), env, this.workDir);
     this.api = child;
     const started = process.hrtime.bigint();
     const api = await this.qalam.waitForApi(child, port);

@@ -34,6 +34,24 @@ export interface ReceivedCheck {
   unexpected: number;
 }
 
+/** What a group of members' signing left in Postgres (signatures and letters of the given appeals). */
+export interface SigningCheck {
+  /** The members checked. */
+  members: number;
+  signatures: number;
+  /** Signature rows beyond the first for the same (appeal, member). */
+  duplicateSignatures: number;
+  letters: number;
+  /** Letter rows beyond the first for the same (appeal, member, official). */
+  duplicateLetters: number;
+  /** Letters whose official is not one of their appeal's officials. */
+  strayLetters: number;
+  /** Members with a signature on every appeal and a letter to each of its officials, once each. */
+  complete: number;
+  /** Members with some of their signatures or letters and not all: a post half done. */
+  partial: number;
+}
+
 /** ReceivedCheck for the appeal's letters, and where a loss happened. */
 export interface LetterCheck extends ReceivedCheck {
   /** Letters marked sent in Postgres that the sink never received. */
@@ -118,6 +136,58 @@ export class BenchDatabase {
       [FIRST_NAMES, LAST_NAMES, CITIES.map(([country]) => country), CITIES.map(([, city]) => city), from, to, total],
     );
     await this.client.query('ANALYZE supporters');
+  }
+
+  /**
+   * `count` members who sign by hand (auto_sign false), confirmed and active, as an import
+   * leaves them, in one statement; their ids in the order of their number (1 to count).
+   */
+  async insertSigningMembers(count: number): Promise<string[]> {
+    const { rows } = await this.client.query<{ id: string }>(
+      `INSERT INTO supporters (email, name, country, city, language, auto_sign, signature_style, confirmed_at)
+       SELECT 'signer' || n || '@members.example',
+              ($1::text[])[1 + n % array_length($1::text[], 1)] || ' ' || ($2::text[])[1 + (n / 7) % array_length($2::text[], 1)],
+              ($3::text[])[1 + n % array_length($3::text[], 1)], ($4::text[])[1 + n % array_length($4::text[], 1)],
+              'en', false,
+              CASE WHEN n % 10 = 3 THEN 'anonymous' WHEN n % 10 = 6 THEN 'initials' ELSE 'full' END,
+              now()
+         FROM generate_series(1, $5::int) AS n
+       RETURNING id, email`,
+      [FIRST_NAMES, LAST_NAMES, CITIES.map(([country]) => country), CITIES.map(([, city]) => city), count],
+    );
+    await this.client.query('ANALYZE supporters');
+    const number = (email: string) => Number(/^signer(\d+)@/.exec(email)?.[1]);
+    return (rows as { id: string; email: string }[]).sort((a, b) => number(a.email) - number(b.email)).map((row) => row.id);
+  }
+
+  /**
+   * The signatures and letters the members have on the appeals, counted in Postgres: every
+   * (appeal, member) once, every (appeal, member, official) once, each letter to one of its
+   * appeal's officials; complete members have all of them, `lettersPerMember` letters.
+   */
+  async signingCheck(supporterIds: string[], appealIds: string[], lettersPerMember: number): Promise<SigningCheck> {
+    const { rows } = await this.client.query<SigningCheck>(
+      `WITH m AS (SELECT DISTINCT unnest($1::uuid[]) AS id),
+            sg AS (SELECT s.supporter_id, count(*)::int AS n, count(DISTINCT s.appeal_id)::int AS d
+                     FROM signatures s JOIN m ON m.id = s.supporter_id WHERE s.appeal_id = ANY($2::uuid[]) GROUP BY s.supporter_id),
+            lt AS (SELECT l.supporter_id, count(*)::int AS n, count(DISTINCT (l.appeal_id, l.official_id))::int AS d,
+                          count(*) FILTER (WHERE ao.official_id IS NULL)::int AS stray
+                     FROM letters l JOIN m ON m.id = l.supporter_id
+                     LEFT JOIN appeal_officials ao ON ao.appeal_id = l.appeal_id AND ao.official_id = l.official_id
+                    WHERE l.appeal_id = ANY($2::uuid[]) GROUP BY l.supporter_id)
+       SELECT count(*)::int AS members,
+              coalesce(sum(sg.n), 0)::int AS signatures,
+              coalesce(sum(sg.n - sg.d), 0)::int AS "duplicateSignatures",
+              coalesce(sum(lt.n), 0)::int AS letters,
+              coalesce(sum(lt.n - lt.d), 0)::int AS "duplicateLetters",
+              coalesce(sum(lt.stray), 0)::int AS "strayLetters",
+              count(*) FILTER (WHERE sg.n = $3::int AND sg.d = $3::int AND lt.n = $4::int AND lt.d = $4::int AND lt.stray = 0)::int AS complete,
+              count(*) FILTER (WHERE (sg.n IS NOT NULL OR lt.n IS NOT NULL)
+                                 AND NOT (sg.n = $3::int AND sg.d = $3::int AND lt.n = $4::int AND lt.d = $4::int AND lt.stray = 0))::int AS partial
+         FROM m LEFT JOIN sg ON sg.supporter_id = m.id LEFT JOIN lt ON lt.supporter_id = m.id`,
+      [supporterIds, appealIds, appealIds.length, lettersPerMember],
+    );
+    return rows[0];
   }
 
   /**

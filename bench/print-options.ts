@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { oneOf, UsageError, wholeNumber } from './command-line';
 
-/** Which program `npm run bench` runs: the delivery bench (the default), the print run or the inbound listener. */
-export type BenchMode = 'delivery' | 'print' | 'inbound';
+/** Which program `npm run bench` runs: the delivery bench (the default), the print run, the inbound listener or the HTTP surfaces. */
+export type BenchMode = 'delivery' | 'print' | 'inbound' | 'http';
 
 /** Paper as the flag names it; qalam's PAPER_SIZE spells Letter `LETTER`. */
 export type PrintPaper = 'A4' | 'letter';
@@ -45,7 +45,7 @@ export function benchMode(argv: readonly string[]): { mode: BenchMode; rest: str
     let value: string | undefined;
     if (arg === '--mode') {
       value = argv[index + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError('--mode needs a value: delivery, print or inbound');
+      if (value === undefined || value.startsWith('--')) throw new UsageError('--mode needs a value: delivery, print, inbound or http');
       index += 1;
     } else if (arg.startsWith('--mode=')) {
       value = arg.slice('--mode='.length);
@@ -56,7 +56,7 @@ export function benchMode(argv: readonly string[]): { mode: BenchMode; rest: str
     if (mode !== undefined) throw new UsageError('--mode is given twice');
     mode = value;
   }
-  return { mode: oneOf<BenchMode>('mode', mode, ['delivery', 'print', 'inbound'], 'delivery'), rest };
+  return { mode: oneOf<BenchMode>('mode', mode, ['delivery', 'print', 'inbound', 'http'], 'delivery'), rest };
 }
 
 /** Parses the print mode's flags (after benchMode took --mode out); null for --help. */

@@ -70,6 +70,11 @@ export class QalamApi {
     if (signedIn.status !== 303 || !this.cookies.has('qalam_session')) throw new ApiError(signedIn.status, 'POST /login (no session cookie)', signedIn.body);
   }
 
+  /** The `Cookie` header this client sends (its session, once signed in), for another client to send; null before any cookie. */
+  cookieHeader(): string | null {
+    return this.cookies.size > 0 ? [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') : null;
+  }
+
   async post<T>(path: string, body?: unknown): Promise<T> {
     return this.call<T>('POST', path, body);
   }
@@ -111,7 +116,8 @@ export class QalamApi {
       headers['content-length'] = String(payload.length);
     }
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookie = this.cookieHeader();
+    if (cookie) headers.cookie = cookie;
     return new Promise<TimedResponse>((resolve, reject) => {
       const started = process.hrtime.bigint();
       const req = request(new URL(path, this.baseUrl), { method, headers, agent: this.agent }, (res) => {

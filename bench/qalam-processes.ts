@@ -28,7 +28,8 @@ export const MAIL_FROM = 'letters@qalam-bench.example';
 /** What every qalam process of one run shares: the run's services, and an admin password and app secret made for it. */
 export class QalamSetup {
   private readonly adminPassword = randomBytes(12).toString('hex');
-  private readonly appSecret = randomBytes(32).toString('hex');
+  /** The run's APP_SECRET: what signs qalam's member links (a bench may mint them, as qalam's mail does). */
+  readonly appSecret = randomBytes(32).toString('hex');
 
   constructor(private readonly services: ServiceOptions) {}
 

@@ -15,6 +15,9 @@ import { Campaign, createCampaign, QalamApi } from './qalam-api';
 import { MAIL_FROM, PRODUCTION_NODE_FLAGS, QALAM_MAIN, QalamSetup, RESULTS_DIR } from './qalam-processes';
 import { assessTargets, BaselineCheck, BenchResult, ExactlyOnce, formatSummary, mb, receivedExactly, writeResult } from './report';
 import { BenchServices, prepareRun } from './services';
+import { HttpRun } from './http';
+import { HTTP_USAGE, parseHttpArgs } from './http-options';
+import { formatHttpSummary } from './http-report';
 import { formatInboundSummary, InboundRun } from './inbound';
 import { INBOUND_USAGE, parseInboundArgs } from './inbound-options';
 import { RunningSink, startSink } from './sinks';
@@ -409,14 +412,23 @@ class BenchRun {
 }
 
 if (require.main === module) {
-  // `--mode print` runs the print-run bench instead, `--mode inbound` the inbound listener's; without it, the delivery bench as always.
+  // `--mode print` runs the print-run bench instead, `--mode inbound` the inbound listener's, `--mode http` the API's and pages'; without it, the delivery bench as always.
   let mode: BenchMode = 'delivery';
   try {
     mode = benchMode(process.argv.slice(2)).mode;
   } catch {
     // runProgram reports the bad --mode with the usage.
   }
-  if (mode === 'inbound') {
+  if (mode === 'http') {
+    runProgram({
+      name: 'bench',
+      usage: HTTP_USAGE,
+      parse: (argv) => parseHttpArgs(benchMode(argv).rest),
+      start: (options) => new HttpRun(options),
+      write: (result) => writeResult(RESULTS_DIR, `http-${result.arguments.members}`, result),
+      summary: formatHttpSummary,
+    });
+  } else if (mode === 'inbound') {
     runProgram({
       name: 'bench',
       usage: INBOUND_USAGE,

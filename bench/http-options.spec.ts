@@ -1,0 +1,49 @@
+import { UsageError } from './command-line';
+import { HTTP_USAGE, membersNeeded, parseHttpArgs } from './http-options';
+import { benchMode } from './print-options';
+
+describe('http bench options', () => {
+  it('is chosen by --mode http, with the issue defaults: 25,000 members, 10 connections, 5 s, 3 rounds, a burst of 10,000 over 60 s', () => {
+    const { mode, rest } = benchMode(['--mode=http', '--rounds', '2']);
+    expect(mode).toBe('http');
+    expect(rest).toEqual(['--rounds', '2']);
+    expect(parseHttpArgs([])).toEqual({
+      members: 25_000,
+      connections: 10,
+      duration: 5,
+      rounds: 3,
+      burst: 10_000,
+      burstSeconds: 60,
+      burstInFlight: 50,
+      keep: false,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/qalam_bench_http',
+      redisUrl: 'redis://127.0.0.1:6379',
+      queuePrefix: 'qalam-bench-http',
+    });
+  });
+
+  it('reads its flags, with separators in figures', () => {
+    expect(parseHttpArgs(['--duration', '2', '--rounds', '1', '--members', '14,000', '--burst', '2_000', '--burst-seconds', '15', '--burst-in-flight', '20', '--connections', '4'])).toMatchObject({
+      members: 14_000,
+      duration: 2,
+      rounds: 1,
+      burst: 2_000,
+      burstSeconds: 15,
+      burstInFlight: 20,
+      connections: 4,
+    });
+    expect(parseHttpArgs(['--help'])).toBeNull();
+    expect(HTTP_USAGE).toContain('--burst-seconds');
+  });
+
+  it('refuses bad flags, and too few members for the sign posts and the burst', () => {
+    expect(() => parseHttpArgs(['--duration', '0'])).toThrow(UsageError);
+    expect(() => parseHttpArgs(['--burst', 'many'])).toThrow(UsageError);
+    expect(() => parseHttpArgs(['--requests', '5'])).toThrow(UsageError);
+    expect(() => parseHttpArgs(['--queue-prefix', 'qalam'])).toThrow(UsageError);
+    expect(() => parseHttpArgs(['--database-url', 'postgres://postgres@127.0.0.1/qalam'])).toThrow(UsageError);
+    expect(membersNeeded({ burst: 10_000, rounds: 3, duration: 5 })).toBe(21_000);
+    expect(() => parseHttpArgs(['--members', '20999'])).toThrow(/at least 21000/);
+    expect(parseHttpArgs(['--members', '21000'])?.members).toBe(21_000);
+  });
+});
