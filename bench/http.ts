@@ -138,8 +138,9 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
   }
 
   protected override apiEnv(port: number): Record<string, string> {
-    // The posts carry Origin: http://127.0.0.1:<port>, the site qalam says it is.
-    return { PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_SIGNING_PER_MINUTE: UNREACHED_LIMIT, RATE_LIMIT_SIGNUP_PER_MINUTE: UNREACHED_LIMIT };
+    // The posts carry Origin: http://127.0.0.1:<port>, the site qalam says it is. LOG_LEVEL as
+    // shipped (log): every request writes its line, as in production.
+    return { PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_SIGNING_PER_MINUTE: UNREACHED_LIMIT, RATE_LIMIT_SIGNUP_PER_MINUTE: UNREACHED_LIMIT, LOG_LEVEL: 'log' };
   }
 
   private async step<T>(name: string, work: () => Promise<T>): Promise<T> {

@@ -133,9 +133,13 @@ export class AppealsRepository {
   }
 
   /** The risk of the appeal's case (null if there is no such appeal). */
-  async caseRiskOf(manager: EntityManager, id: string): Promise<CaseRisk | null> {
-    const [row] = await manager.query<{ risk: CaseRisk }[]>(`SELECT k.risk FROM appeals a JOIN cases k ON k.id = a.case_id WHERE a.id = $1`, [id]);
-    return row?.risk ?? null;
+  /** What signing an appeal needs of it, in the caller's transaction: its status, moderation and its case's risk (null if no such appeal). */
+  async signingStateOf(manager: EntityManager, id: string): Promise<{ status: AppealStatus; moderation: AppealModeration; risk: CaseRisk } | null> {
+    const [row] = await manager.query<{ status: AppealStatus; moderation: AppealModeration; risk: CaseRisk }[]>(
+      `SELECT a.status, a.moderation, k.risk FROM appeals a JOIN cases k ON k.id = a.case_id WHERE a.id = $1`,
+      [id],
+    );
+    return row ?? null;
   }
 
   /** The status of each of these appeals that exists, by id. */

@@ -13,7 +13,8 @@ import { LettersRepository } from '../letters/letters.repository';
 import { SignaturesRepository } from '../letters/signatures.repository';
 import { noteHasLink } from '../letters/note-links';
 import { Official } from '../officials/official.entity';
-import { Supporter } from '../supporters/supporter.entity';
+import { SignatureStyle, Supporter } from '../supporters/supporter.entity';
+import { preparedQuery } from '../database/prepared';
 import { LetterRendererService } from '../templates/letter-renderer.service';
 import { safeSigning } from '../templates/letter-context';
 import { Template } from '../templates/template.entity';
@@ -189,22 +190,24 @@ export class AppealsService {
   }
 
   /** A member signs as itself; signing again returns the same signature and creates no letter. */
-  async sign(caller: Caller, appealId: string, input: SignAppealDto): Promise<SignatureResult> {
-    const supporter = await this.supporters.findOne({ where: { id: caller.id } });
+  async sign(caller: Caller, appealId: string, input: SignAppealDto): Promise<SignatureResult>;
+  /** With `answer: false` the signature and its letters are not read back (a caller that reads them its own way). */
+  async sign(caller: Caller, appealId: string, input: SignAppealDto, options: { answer: false }): Promise<null>;
+  async sign(caller: Caller, appealId: string, input: SignAppealDto, options: { answer: boolean } = { answer: true }): Promise<SignatureResult | null> {
+    const [supporter] = await preparedQuery<{ signatureStyle: SignatureStyle }>(this.db, 'qalam_signer_style', `SELECT signature_style AS "signatureStyle" FROM supporters WHERE id = $1`, [caller.id]);
     if (!supporter) throw new NotFoundError('Supporter');
     const note = input.note?.trim() ? input.note.trim() : null;
     const { range, status } = await this.db.transaction(async (manager) => {
       // Shared with other signers, exclusive to a status change, held until commit: a cancel
       // waits for signatures in flight, so no letter is left queued in a cancelled appeal.
       await lockAppealShared(manager, appealId);
-      const appeal = await this.appeals.findById(appealId, manager);
+      const appeal = await this.appeals.signingStateOf(manager, appealId);
       if (!appeal) throw new NotFoundError('Appeal');
-      const status = appeal.status;
+      const { status, risk } = appeal;
       if (status !== 'open' && status !== 'paused') {
         throw new DomainError('appeal_not_open', `This appeal is ${status}: it takes no signatures`);
       }
       // A high-risk case takes no full name: asked for, it is refused; a member's default of full signs with initials.
-      const risk = await this.appeals.caseRiskOf(manager, appealId);
       if (risk === 'high' && input.signatureStyle === 'full') {
         throw new DomainError('appeal_invalid', 'signatureStyle: this case is high risk: sign with initials or anonymously');
       }
@@ -215,6 +218,7 @@ export class AppealsService {
     });
     // A paused appeal keeps the letters queued; resuming enqueues them.
     if (status === 'open') await this.letters.enqueue(range);
+    if (!options.answer) return null;
     const signature = await this.signatures.findOfSigner(appealId, caller.id);
     const letters = await this.letterRows.ofSignerInAppeal(caller.id, appealId);
     const { id, note: savedNote, noteStatus, signatureStyle, createdAt } = signature;

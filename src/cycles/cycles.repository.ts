@@ -139,7 +139,9 @@ export class CyclesRepository {
 
   /** Null if the appeal is not one of the cycle's; else whether the supporter is (still) a reachable member. */
   async appealInCycle(cycleId: string, appealId: string, supporterId: string): Promise<{ reachable: boolean } | null> {
-    const [inCycle] = await this.db.query<{ reachable: boolean }[]>(
+    const [inCycle] = await preparedQuery<{ reachable: boolean }>(
+      this.db,
+      'qalam_cycle_appeal_of_member',
       `SELECT EXISTS (SELECT 1 FROM supporters s WHERE s.id = $3 AND ${reachableMember('s')}) AS reachable FROM cycle_appeals WHERE cycle_id = $1 AND appeal_id = $2`,
       [cycleId, appealId, supporterId],
     );

@@ -157,11 +157,14 @@ export class CyclesService {
   }
 
   /** Signs one appeal of the cycle as the member; an appeal of another cycle is 404. */
-  async sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto): Promise<SignatureResult> {
+  async sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto): Promise<SignatureResult>;
+  /** With `answer: false` (the signing page, which reads the whole month again afterwards) nothing is read back. */
+  async sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto, options: { answer: false }): Promise<null>;
+  async sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto, options: { answer: boolean } = { answer: true }): Promise<SignatureResult | null> {
     const inCycle = await this.cycles.appealInCycle(cycleId, appealId, supporterId);
     if (!inCycle) throw new NotFoundError('Appeal');
     // Unsubscribed, deactivated or unconfirmed since the link was checked: nothing goes in their name.
     if (!inCycle.reachable) throw new LinkInvalidError('sign');
-    return this.appeals.sign({ id: supporterId, role: 'member' }, appealId, input);
+    return options.answer ? this.appeals.sign({ id: supporterId, role: 'member' }, appealId, input) : this.appeals.sign({ id: supporterId, role: 'member' }, appealId, input, { answer: false });
   }
 }

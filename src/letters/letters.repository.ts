@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { preparedQuery } from '../database/prepared';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
 import { reachableMember } from '../supporters/member-filters';
@@ -287,7 +288,7 @@ export class LettersRepository {
 
   /** A supporter's letters for one appeal, by official. */
   ofSignerInAppeal(supporterId: string, appealId: string): Promise<{ id: string; officialId: string; status: LetterStatus }[]> {
-    return this.db.query(`SELECT id, official_id AS "officialId", status FROM letters WHERE supporter_id = $1 AND appeal_id = $2 ORDER BY official_id`, [supporterId, appealId]);
+    return preparedQuery(this.db, 'qalam_letters_of_signer', `SELECT id, official_id AS "officialId", status FROM letters WHERE supporter_id = $1 AND appeal_id = $2 ORDER BY official_id`, [supporterId, appealId]);
   }
 
   /** A supporter's letters for their data export, oldest first. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
+import { preparedQuery } from '../database/prepared';
 import type { SignatureStyle } from '../supporters/supporter.entity';
 import { FINAL_LETTER_STATUSES } from './letter.entity';
 import { NoteStatus, Signature } from './signature.entity';
@@ -103,8 +104,16 @@ export class SignaturesRepository {
     return rows;
   }
 
-  findOfSigner(appealId: string, supporterId: string): Promise<Signature> {
-    return this.db.getRepository(Signature).findOneOrFail({ where: { appealId, supporterId } });
+  /** The signer's signature of an appeal, as signing answers with it (a statement prepared once per connection). */
+  async findOfSigner(appealId: string, supporterId: string): Promise<Pick<Signature, 'id' | 'note' | 'noteStatus' | 'signatureStyle' | 'createdAt'>> {
+    const [row] = await preparedQuery<Pick<Signature, 'id' | 'note' | 'noteStatus' | 'signatureStyle' | 'createdAt'>>(
+      this.db,
+      'qalam_signature_of_signer',
+      `SELECT id, note, note_status AS "noteStatus", signature_style AS "signatureStyle", created_at AS "createdAt" FROM signatures WHERE appeal_id = $1 AND supporter_id = $2`,
+      [appealId, supporterId],
+    );
+    if (!row) throw new Error(`no signature of appeal ${appealId} by the signer`);
+    return row;
   }
 
   /** A supporter's signatures for their data export, oldest first. */

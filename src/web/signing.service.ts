@@ -319,7 +319,7 @@ export class SigningService {
       // A style for every appeal of the post (plain `signatureStyle`) signs a high-risk case with initials rather than fail.
       const signatureStyle = chosenStyle ? safeSigning(appeal.case.risk, chosenStyle, null).style : null;
       try {
-        await this.cycles.sign(cycleId, supporter.id, appeal.id, { ...(note ? { note } : {}), ...(signatureStyle ? { signatureStyle } : {}) });
+        await this.cycles.sign(cycleId, supporter.id, appeal.id, { ...(note ? { note } : {}), ...(signatureStyle ? { signatureStyle } : {}) }, { answer: false });
         outcomes.set(appeal.id, 'signed');
       } catch (error) {
         // Closed between the page and the click: say so rather than fail the whole post. (A
