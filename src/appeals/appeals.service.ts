@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import { lockAppealShared, lockAppeals } from '../database/appeal-locks';
+import { lockAppealShared, lockAppeals, lockAppealsShared } from '../database/appeal-locks';
 import { AuditLogService } from '../database/audit-log.service';
 import { Caller } from '../common/auth/current-supporter.decorator';
 import { Case } from '../cases/case.entity';
-import { DomainError, NotFoundError } from '../common/errors';
+import { DomainError, isDomainError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { LETTER_STATUSES, LetterStatus } from '../letters/letter.entity';
 import { LettersService } from '../delivery/letters.service';
+import type { BatchRange } from '../delivery/letter-queue.service';
 import { LettersRepository } from '../letters/letters.repository';
 import { SignaturesRepository } from '../letters/signatures.repository';
 import { noteHasLink } from '../letters/note-links';
@@ -190,42 +191,81 @@ export class AppealsService {
   }
 
   /** A member signs as itself; signing again returns the same signature and creates no letter. */
-  async sign(caller: Caller, appealId: string, input: SignAppealDto): Promise<SignatureResult>;
-  /** With `answer: false` the signature and its letters are not read back (a caller that reads them its own way). */
-  async sign(caller: Caller, appealId: string, input: SignAppealDto, options: { answer: false }): Promise<null>;
-  async sign(caller: Caller, appealId: string, input: SignAppealDto, options: { answer: boolean } = { answer: true }): Promise<SignatureResult | null> {
+  async sign(caller: Caller, appealId: string, input: SignAppealDto): Promise<SignatureResult> {
     const [supporter] = await preparedQuery<{ signatureStyle: SignatureStyle }>(this.db, 'qalam_signer_style', `SELECT signature_style AS "signatureStyle" FROM supporters WHERE id = $1`, [caller.id]);
     if (!supporter) throw new NotFoundError('Supporter');
-    const note = input.note?.trim() ? input.note.trim() : null;
     const { range, status } = await this.db.transaction(async (manager) => {
       // Shared with other signers, exclusive to a status change, held until commit: a cancel
       // waits for signatures in flight, so no letter is left queued in a cancelled appeal.
       await lockAppealShared(manager, appealId);
-      const appeal = await this.appeals.signingStateOf(manager, appealId);
-      if (!appeal) throw new NotFoundError('Appeal');
-      const { status, risk } = appeal;
-      if (status !== 'open' && status !== 'paused') {
-        throw new DomainError('appeal_not_open', `This appeal is ${status}: it takes no signatures`);
-      }
-      // A high-risk case takes no full name: asked for, it is refused; a member's default of full signs with initials.
-      if (risk === 'high' && input.signatureStyle === 'full') {
-        throw new DomainError('appeal_invalid', 'signatureStyle: this case is high risk: sign with initials or anonymously');
-      }
-      const signatureStyle = safeSigning(risk, input.signatureStyle ?? supporter.signatureStyle, null).style;
-      const held = noteHeld(appeal.moderation, note);
-      const signatureId = await this.signatures.insertUnlessSigned(manager, { appealId, supporterId: caller.id, note, signatureStyle, noteStatus: held ? 'held' : null });
-      return { range: signatureId ? await this.letters.createForSignature(manager, signatureId, held ? 'held' : 'queued') : null, status };
+      return this.signIn(manager, caller.id, supporter.signatureStyle, appealId, input);
     });
     // A paused appeal keeps the letters queued; resuming enqueues them.
     if (status === 'open') await this.letters.enqueue(range);
-    if (!options.answer) return null;
     const signature = await this.signatures.findOfSigner(appealId, caller.id);
     const letters = await this.letterRows.ofSignerInAppeal(caller.id, appealId);
     const { id, note: savedNote, noteStatus, signatureStyle, createdAt } = signature;
     return { signature: { id, appealId, supporterId: caller.id, note: savedNote, noteStatus, signatureStyle, createdAt }, letters };
   }
+
+  /**
+   * A member signs several appeals at once (the month's page), in one transaction: the
+   * appeals' locks taken shared in one order (by id, as every locker takes them), so no
+   * status change can deadlock with it; an appeal that takes no signatures (closed, or gone)
+   * is `closed` and the others are signed all the same; any other refusal signs none. The
+   * letters of open appeals are enqueued after the commit, as for one appeal.
+   */
+  async signMany(supporterId: string, items: { appealId: string; input: SignAppealDto }[]): Promise<Map<string, SignOutcome>> {
+    const outcomes = new Map<string, SignOutcome>();
+    if (items.length === 0) return outcomes;
+    const [supporter] = await preparedQuery<{ signatureStyle: SignatureStyle }>(this.db, 'qalam_signer_style', `SELECT signature_style AS "signatureStyle" FROM supporters WHERE id = $1`, [supporterId]);
+    if (!supporter) throw new NotFoundError('Supporter');
+    const ranges = await this.db.transaction(async (manager) => {
+      await lockAppealsShared(manager, items.map((item) => item.appealId));
+      const open: BatchRange[] = [];
+      for (const { appealId, input } of items) {
+        try {
+          const { range, status } = await this.signIn(manager, supporterId, supporter.signatureStyle, appealId, input);
+          outcomes.set(appealId, 'signed');
+          // A paused appeal keeps the letters queued; resuming enqueues them.
+          if (status === 'open' && range) open.push(range);
+        } catch (error) {
+          // Refused before any statement of its own failed: the transaction goes on for the others.
+          if (!isDomainError(error, 'appeal_not_open', 'not_found')) throw error;
+          outcomes.set(appealId, 'closed');
+        }
+      }
+      return open;
+    });
+    for (const range of ranges) await this.letters.enqueue(range);
+    return outcomes;
+  }
+
+  /**
+   * Signs one appeal in the caller's transaction, which holds the appeal's lock shared: the
+   * signature (unless there is one) and its letters, `held` when moderation holds the note.
+   */
+  private async signIn(manager: EntityManager, supporterId: string, defaultStyle: SignatureStyle, appealId: string, input: SignAppealDto): Promise<{ range: BatchRange | null; status: AppealStatus }> {
+    const note = input.note?.trim() ? input.note.trim() : null;
+    const appeal = await this.appeals.signingStateOf(manager, appealId);
+    if (!appeal) throw new NotFoundError('Appeal');
+    const { status, risk } = appeal;
+    if (status !== 'open' && status !== 'paused') {
+      throw new DomainError('appeal_not_open', `This appeal is ${status}: it takes no signatures`);
+    }
+    // A high-risk case takes no full name: asked for, it is refused; a member's default of full signs with initials.
+    if (risk === 'high' && input.signatureStyle === 'full') {
+      throw new DomainError('appeal_invalid', 'signatureStyle: this case is high risk: sign with initials or anonymously');
+    }
+    const signatureStyle = safeSigning(risk, input.signatureStyle ?? defaultStyle, null).style;
+    const held = noteHeld(appeal.moderation, note);
+    const signatureId = await this.signatures.insertUnlessSigned(manager, { appealId, supporterId, note, signatureStyle, noteStatus: held ? 'held' : null });
+    return { range: signatureId ? await this.letters.createForSignature(manager, signatureId, held ? 'held' : 'queued') : null, status };
+  }
 }
 
+/** What signing one appeal of several did: `signed` (now, or already before), or `closed` (it takes no signatures, or is gone). */
+export type SignOutcome = 'signed' | 'closed';
 /** Whether an appeal's moderation holds this note (a signature without a note is never held). */
 export function noteHeld(moderation: AppealModeration, note: string | null): boolean {
   if (!note) return false;

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Role } from '../common/auth/roles';
 import { StaffSession } from './staff-session.entity';
+import { preparedQuery } from '../database/prepared';
 
 /** A live session's supporter, as the supporters table says now. */
 export interface SessionHolder {
@@ -31,7 +32,10 @@ export class StaffSessionsRepository {
 
   /** The holder of a session that is neither expired nor idle too long, and whose supporter is active staff. */
   async findLive(tokenHash: Buffer, idleSeconds: number): Promise<SessionHolder | null> {
-    const rows = await this.sessions.query<SessionHolder[]>(
+    // Every console page asks: a statement prepared once per connection.
+    const rows = await preparedQuery<SessionHolder>(
+      this.sessions.manager.connection,
+      'qalam_staff_session_live',
       `SELECT s.id AS "sessionId", p.id AS "supporterId", p.role, p.language, s.last_seen_at AS "lastSeenAt"
          FROM staff_sessions s JOIN supporters p ON p.id = s.supporter_id
         WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)

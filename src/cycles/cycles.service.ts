@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { assertTranslatedForLaunch } from '../appeals/appeal-languages';
 import { AppealsRepository } from '../appeals/appeals.repository';
-import { AppealsService } from '../appeals/appeals.service';
+import { AppealsService, SignOutcome } from '../appeals/appeals.service';
 import { SignatureResult } from '../appeals/dto/appeal.dto';
 import { SignAppealDto } from '../appeals/dto/appeal.dto';
 import { DomainError, NotFoundError } from '../common/errors';
@@ -157,14 +157,24 @@ export class CyclesService {
   }
 
   /** Signs one appeal of the cycle as the member; an appeal of another cycle is 404. */
-  async sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto): Promise<SignatureResult>;
-  /** With `answer: false` (the signing page, which reads the whole month again afterwards) nothing is read back. */
-  async sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto, options: { answer: false }): Promise<null>;
-  async sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto, options: { answer: boolean } = { answer: true }): Promise<SignatureResult | null> {
+  async sign(cycleId: string, supporterId: string, appealId: string, input: SignAppealDto): Promise<SignatureResult> {
     const inCycle = await this.cycles.appealInCycle(cycleId, appealId, supporterId);
     if (!inCycle) throw new NotFoundError('Appeal');
     // Unsubscribed, deactivated or unconfirmed since the link was checked: nothing goes in their name.
     if (!inCycle.reachable) throw new LinkInvalidError('sign');
-    return options.answer ? this.appeals.sign({ id: supporterId, role: 'member' }, appealId, input) : this.appeals.sign({ id: supporterId, role: 'member' }, appealId, input, { answer: false });
+    return this.appeals.sign({ id: supporterId, role: 'member' }, appealId, input);
+  }
+
+  /**
+   * Several of the cycle's appeals signed at once (the month's page: AppealsService.signMany,
+   * one transaction); each appeal `signed` or `closed`, an appeal of another cycle `closed`.
+   */
+  async signMany(cycleId: string, supporterId: string, items: { appealId: string; input: SignAppealDto }[]): Promise<Map<string, SignOutcome>> {
+    // Unsubscribed, deactivated or unconfirmed since the link was checked: nothing goes in their name.
+    if (!(await this.cycles.isOpenToMember(cycleId, supporterId))) throw new LinkInvalidError('sign');
+    const ofCycle = new Set(await this.cycles.appealIdsOf(this.db.manager, cycleId));
+    const outcomes = await this.appeals.signMany(supporterId, items.filter((item) => ofCycle.has(item.appealId)));
+    for (const item of items) if (!ofCycle.has(item.appealId)) outcomes.set(item.appealId, 'closed');
+    return outcomes;
   }
 }

@@ -23,3 +23,10 @@ export async function lockAppeals(manager: EntityManager, appealIds: readonly st
 export async function lockAppealShared(manager: EntityManager, appealId: string): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock_shared(${APPEAL_LOCK}) FROM (SELECT $1::uuid AS id) AS a`, [appealId]);
 }
+
+/** Takes the shared lock of each appeal, in the one order (by id) every locker takes them, in one statement. */
+export async function lockAppealsShared(manager: EntityManager, appealIds: readonly string[]): Promise<void> {
+  if (appealIds.length === 0) return;
+  const ordered = [...new Set(appealIds.map((id) => id.toLowerCase()))].sort();
+  await manager.query(`SELECT pg_advisory_xact_lock_shared(${APPEAL_LOCK}) FROM unnest($1::uuid[]) AS a(id)`, [ordered]);
+}

@@ -310,6 +310,7 @@ export class SigningService {
     }
 
     const outcomes = new Map<string, 'signed' | 'already' | 'closed'>();
+    const toSign: { appealId: string; input: { note?: string; signatureStyle?: SignatureStyle } }[] = [];
     for (const appeal of chosen) {
       if (alreadySigned.has(appeal.id)) {
         outcomes.set(appeal.id, 'already');
@@ -318,16 +319,12 @@ export class SigningService {
       const { note, signatureStyle: chosenStyle } = choiceFor(request, appeal.id);
       // A style for every appeal of the post (plain `signatureStyle`) signs a high-risk case with initials rather than fail.
       const signatureStyle = chosenStyle ? safeSigning(appeal.case.risk, chosenStyle, null).style : null;
-      try {
-        await this.cycles.sign(cycleId, supporter.id, appeal.id, { ...(note ? { note } : {}), ...(signatureStyle ? { signatureStyle } : {}) }, { answer: false });
-        outcomes.set(appeal.id, 'signed');
-      } catch (error) {
-        // Closed between the page and the click: say so rather than fail the whole post. (A
-        // member who left meanwhile is a LinkInvalidError, which stops the post.)
-        if (!isDomainError(error, 'appeal_not_open', 'not_found')) throw error;
-        outcomes.set(appeal.id, 'closed');
-      }
+      toSign.push({ appealId: appeal.id, input: { ...(note ? { note } : {}), ...(signatureStyle ? { signatureStyle } : {}) } });
     }
+    // One transaction for all of them. An appeal closed between the page and the click is
+    // said so rather than failing the whole post (a member who left meanwhile is a
+    // LinkInvalidError, which stops the post).
+    for (const [appealId, outcome] of await this.cycles.signMany(cycleId, supporter.id, toSign)) outcomes.set(appealId, outcome);
 
     const written = await this.writeMessages(request.messages, supporter.id, appeals, supporter.language);
 
