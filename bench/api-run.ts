@@ -60,6 +60,19 @@ export abstract class ApiRun<O extends ServiceOptions, R extends ApiRunResult> {
     return {};
   }
 
+  /** Times one step of the seeding, for the log and, when the results keep a list of them in `setup`, for the results. */
+  protected async step<T>(name: string, work: () => Promise<T>): Promise<T> {
+    this.checkInterrupted();
+    const started = process.hrtime.bigint();
+    const value = await work();
+    const seconds = elapsedSince(started);
+    // bench:console and the http mode keep their steps in `setup` (bench:stats' setup is its own).
+    const setup = (this.result as { setup?: unknown }).setup;
+    if (Array.isArray(setup)) setup.push({ step: name, seconds });
+    this.log(`${name}: ${seconds.toFixed(1)} s`);
+    return value;
+  }
+
   protected log(message: string): void {
     console.log(`${this.name}: ${message}`);
   }

@@ -54,17 +54,6 @@ class ConsoleRun extends ApiRun<ConsoleBenchOptions, ConsoleBenchResult> {
     if (mismatched) result.error = 'the console counters do not match the rows they count';
   }
 
-  /** Times one step of the seeding, for the results. */
-  private async step<T>(name: string, work: () => Promise<T>): Promise<T> {
-    this.checkInterrupted();
-    const started = process.hrtime.bigint();
-    const value = await work();
-    const seconds = elapsedSince(started);
-    this.result.setup.push({ step: name, seconds });
-    this.log(`${name}: ${seconds.toFixed(1)} s`);
-    return value;
-  }
-
   /**
    * The campaign, through the product's roads where they are cheap: the API for cases,
    * officials, templates, staff, appeals, launches, the cycle's open, a pause, an outcome and

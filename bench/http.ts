@@ -143,16 +143,6 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
     return { PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_SIGNING_PER_MINUTE: UNREACHED_LIMIT, RATE_LIMIT_SIGNUP_PER_MINUTE: UNREACHED_LIMIT, LOG_LEVEL: 'log' };
   }
 
-  private async step<T>(name: string, work: () => Promise<T>): Promise<T> {
-    this.checkInterrupted();
-    const started = process.hrtime.bigint();
-    const value = await work();
-    const seconds = elapsedSince(started);
-    this.result.setup.push({ step: name, seconds });
-    this.log(`${name}: ${seconds.toFixed(1)} s`);
-    return value;
-  }
-
   protected async body(api: QalamApi, port: number): Promise<void> {
     const { options, result } = this;
     const barePort = await freePort();

@@ -1,10 +1,7 @@
-import { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { createQalam } from '../src/app';
 import { CALLER_RECORD_TTL_MS, CallerRecordsService } from '../src/supporters/caller-records.service';
 import { aSupporter } from './helpers/factories';
-import { Api, startTestApp, TestApp } from './helpers/test-app';
+import { Api, startSecondApp, startTestApp, TestApp } from './helpers/test-app';
 
 /**
  * The rule that keeps callers' records right while each API process keeps them in memory
@@ -20,11 +17,7 @@ describe('callers kept in memory, and the rule that keeps them right', () => {
 
   beforeAll(async () => {
     first = await startTestApp('caller_records');
-    const qalam = await createQalam(first.config);
-    if (qalam.kind !== 'http') throw new Error('an HTTP role was asked for');
-    second = qalam.app;
-    await second.listen(0, '127.0.0.1');
-    secondApi = new Api(`http://127.0.0.1:${((second.getHttpServer() as Server).address() as AddressInfo).port}`);
+    ({ nest: second, api: secondApi } = await startSecondApp(first.config));
   });
 
   afterAll(async () => {

@@ -1,10 +1,7 @@
-import { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { createQalam } from '../src/app';
 import { CYCLE_CONTENT_TTL_MS } from '../src/cycles/cycle-content.service';
 import { aCoordinator, aCycle, aMember, aMonth, memberTokens, Month } from './browser/helpers/month';
-import { startTestApp, TestApp } from './helpers/test-app';
+import { startSecondApp, startTestApp, TestApp } from './helpers/test-app';
 
 /**
  * The signing page's content (cases, timelines, appeals, officials, templates) is kept in
@@ -24,11 +21,9 @@ describe("the signing page's content kept in memory, and the rule that keeps it 
 
   beforeAll(async () => {
     app = await startTestApp('cycle_content');
-    const qalam = await createQalam(app.config);
-    if (qalam.kind !== 'http') throw new Error('an HTTP role was asked for');
-    second = qalam.app;
-    await second.listen(0, '127.0.0.1');
-    secondBase = `http://127.0.0.1:${((second.getHttpServer() as Server).address() as AddressInfo).port}`;
+    const other = await startSecondApp(app.config);
+    second = other.nest;
+    secondBase = other.api.baseUrl;
     coordinator = await aCoordinator(app.api, app.adminToken, 'content');
     month = await aMonth(app.api, coordinator, 2, 'content');
     cycleId = await aCycle(app.api, coordinator, month.appeals.map((appeal) => appeal.appealId));

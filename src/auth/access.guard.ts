@@ -24,12 +24,24 @@ export class AccessGuard implements CanActivate {
     @Inject(StaffSessionsService) private readonly sessions: StaffSessionsService,
   ) {}
 
+  /** Each route's rule (by controller, then handler), read from its decorators once: they do not change while the app runs. */
+  private readonly rules = new WeakMap<object, WeakMap<object, { access: Access | undefined; staffPage: boolean }>>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let ofController = this.rules.get(controller);
+    if (!ofController) this.rules.set(controller, (ofController = new WeakMap()));
+    let rule = ofController.get(handler);
+    if (!rule) {
+      const targets = [handler, controller];
+      // The dashboard's pages (/admin) also take the HttpOnly cookie from POST /admin/session: a browser sends no Bearer header.
+      rule = { access: this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, targets), staffPage: this.reflector.getAllAndOverride<boolean | undefined>(STAFF_PAGE_KEY, targets) === true };
+      ofController.set(handler, rule);
+    }
+    const { access, staffPage } = rule;
     if (access?.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<Request & { caller?: Caller; callerRecord?: SupporterView }>();
-    // The dashboard's pages (/admin) also take the HttpOnly cookie from POST /admin/session: a browser sends no Bearer header.
-    const staffPage = this.reflector.getAllAndOverride<boolean | undefined>(STAFF_PAGE_KEY, [context.getHandler(), context.getClass()]) === true;
     const authorization = authorizationOf(request);
     // Pages (never /api, whose callers send Bearer and whose posts carry no CSRF token) also take the console's session cookie.
     const bearer = authorization !== undefined ? await this.auth.callerFromHeader(authorization) : null;

@@ -117,6 +117,18 @@ export async function startWith(config: QalamConfig, port: number): Promise<Test
   };
 }
 
+/**
+ * A second API process on a test app's database and queue (two replicas behind one load
+ * balancer), listening on a free port. Close it before the first: the first drops the database.
+ */
+export async function startSecondApp(config: QalamConfig): Promise<{ nest: INestApplication; api: Api }> {
+  const qalam = await createQalam(config);
+  if (qalam.kind !== 'http') throw new Error('a second app needs an HTTP role');
+  await qalam.app.listen(0, '127.0.0.1');
+  const server = qalam.app.getHttpServer() as Server;
+  return { nest: qalam.app, api: new Api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`) };
+}
+
 /** Drops the database and the queue keys of one test configuration. */
 export async function dropTestState(config: QalamConfig): Promise<void> {
   const name = new URL(config.databaseUrl).pathname.slice(1);

@@ -26,15 +26,12 @@ export function requestLogging(logger: JsonLogger) {
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     const store = { requestId };
-    let logged = false;
     const done = (): void => {
-      if (logged) return;
-      logged = true;
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const line = { method: req.method, route: routePattern(req), status: res.writableFinished ? res.statusCode : 499, durationMs: Math.round(durationMs * 10) / 10 };
       logger.request(`${line.method} ${line.route} ${line.status} ${line.durationMs}ms`, requestId, line);
     };
-    res.once('finish', done);
+    // 'close' comes after 'finish' when the answer went out, and alone when the client left first (499).
     res.once('close', done);
     requestContext.run(store, () => next());
   };
