@@ -237,7 +237,7 @@ export class AppealsService {
       }
       return open;
     });
-    for (const range of ranges) await this.letters.enqueue(range);
+    await this.letters.enqueueAll(ranges);
     return outcomes;
   }
 

@@ -9,6 +9,9 @@ import { BatchRange, LetterQueueService } from './letter-queue.service';
  * runs inside the caller's transaction; enqueueing after it commits, so no job ever names a
  * letter that is not yet a row.
  */
+/** The most batches `enqueueAll` lists by id; more go range by range. */
+const MAX_LISTED_BATCHES = 1_000;
+
 @Injectable()
 export class LettersService {
   private readonly logger = new Logger(LettersService.name);
@@ -61,6 +64,27 @@ export class LettersService {
       await this.queue.enqueueRange(range);
     } catch (error) {
       this.logger.warn(`Batches ${range.from} to ${range.to} not enqueued now (${(error as Error).message.slice(0, 120)}): the reconciler will enqueue them`);
+    }
+  }
+
+  /**
+   * Enqueues the batches of several small ranges just committed (a member's signatures of a
+   * month: a few batches each) in one read and one addBulk; as `enqueue`, a failure is left
+   * to the reconciler. Ranges too large to list go one by one.
+   */
+  async enqueueAll(ranges: BatchRange[]): Promise<void> {
+    const count = ranges.reduce((sum, range) => sum + Number(BigInt(range.to) - BigInt(range.from)), 0);
+    if (count > MAX_LISTED_BATCHES) {
+      for (const range of ranges) await this.enqueue(range);
+      return;
+    }
+    const batchIds: string[] = [];
+    for (const range of ranges) for (let batch = BigInt(range.from); batch < BigInt(range.to); batch += 1n) batchIds.push(batch.toString());
+    if (batchIds.length === 0) return;
+    try {
+      await this.queue.enqueueBatches(batchIds);
+    } catch (error) {
+      this.logger.warn(`${batchIds.length} batches not enqueued now (${(error as Error).message.slice(0, 120)}): the reconciler will enqueue them`);
     }
   }
 
