@@ -58,11 +58,12 @@ export function pageCookies(): RequestHandler {
  * Calls `changed` as a staff request that may have changed something (a POST, PATCH, PUT or
  * DELETE to /api or /console) answers: after its handler, so after its transaction
  * committed, and before its answer leaves, so the caller's next request sees the change. The
- * members' own posts (/sign, /join, ...) are not such requests.
+ * members' own posts (/sign, /join, ...) and logins (/api/auth/...) are not such requests.
  */
 export function afterStaffChanges(changed: () => void): RequestHandler {
   return (req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && (req.url.startsWith('/api/') || req.url.startsWith('/console/'))) {
+    const staffPath = (req.url.startsWith('/api/') && !req.url.startsWith('/api/auth/')) || req.url.startsWith('/console/');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && staffPath) {
       onHeaders(res, changed);
     }
     next();
