@@ -324,7 +324,7 @@ describe('cycles: open, invite, remind, unsubscribe', () => {
       await expect(cycles.forMember('5b0c3f1e-8a7d-4c2b-9e6f-0a1b2c3d4e5f', members.russian.id)).rejects.toThrow(/Cycle not found/);
 
       const link = tokens().issue('sign', { supporterId: members.russian.id, cycleId });
-      await expect(cycles.memberOfSignLink(link)).resolves.toEqual({ cycleId, supporterId: members.russian.id });
+      await expect(cycles.forSignLink(link)).resolves.toMatchObject({ id: cycleId, member: { id: members.russian.id } });
       for (const refused of [
         withPayload(link, { sub: members.english.id, cyc: cycleId, aud: 'qalam:sign', exp: Math.floor(Date.now() / 1000) + 3600 }),
         signToken({ sub: members.russian.id, cyc: cycleId, aud: 'qalam:sign', exp: Math.floor(Date.now() / 1000) - 60 }, app.config.appSecret),
@@ -332,7 +332,7 @@ describe('cycles: open, invite, remind, unsubscribe', () => {
         // Quiet unsubscribed: their old link no longer signs anything.
         tokens().issue('sign', { supporterId: members.quiet.id, cycleId }),
       ]) {
-        await expect(cycles.memberOfSignLink(refused)).rejects.toThrow(LinkInvalidError);
+        await expect(cycles.forSignLink(refused)).rejects.toThrow(LinkInvalidError);
       }
     } finally {
       await db.destroy();

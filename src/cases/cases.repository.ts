@@ -42,14 +42,6 @@ export class CasesRepository {
     return row ?? null;
   }
 
-  /** Of these cases, those that accept messages and have not ended (released, deceased), in the order given. */
-  async acceptingMessages(ids: readonly string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM cases WHERE id = ANY($1::uuid[]) AND accepts_messages AND status NOT IN ('released', 'deceased')`, [ids]);
-    const accepting = new Set(rows.map((row) => row.id));
-    return [...new Set(ids)].filter((id) => accepting.has(id));
-  }
-
   /** The case's status and translations, its row locked until the caller's transaction ends (null if there is none). */
   async lockForChange(manager: EntityManager, id: string): Promise<{ status: CaseStatus; translations: CaseTranslations } | null> {
     const [existing] = await manager.query<{ status: CaseStatus; translations: CaseTranslations }[]>(`SELECT status, translations FROM cases WHERE id = $1 FOR UPDATE`, [id]);

@@ -8,9 +8,14 @@ import type { CycleView, MemberAppealView, MemberCycleView } from './dto/cycle.d
 /** What a cycle's signing page shows every member alike: the cycle, its appeals without anyone's signature. */
 export type CycleContentRow = Omit<MemberCycleView, 'appeals' | 'member'> & { appeals: Omit<MemberAppealView, 'signed' | 'signature'>[] };
 
-/** A member's own part of the page: their row (null if no such supporter) and their signatures, by appeal id. */
+/**
+ * A member's own part of the page: their row (null if no such supporter), whether the cycle
+ * is open to them (open, and they a reachable member: a sign link works), and their
+ * signatures, by appeal id.
+ */
 export interface MemberPartRow {
   member: MemberCycleView['member'] | null;
+  open: boolean;
   signatures: Record<string, NonNullable<MemberAppealView['signature']>>;
 }
 
@@ -126,6 +131,7 @@ export class CyclesRepository {
       'qalam_cycle_member_part',
       `SELECT (SELECT json_build_object('id', s.id, 'name', s.name, 'language', s.language, 'country', s.country, 'city', s.city, 'signatureStyle', s.signature_style)
                  FROM supporters s WHERE s.id = $2) AS member,
+              EXISTS (SELECT 1 FROM supporters s, cycles c WHERE s.id = $2 AND c.id = $1 AND c.status = 'open' AND ${reachableMember('s')}) AS open,
               coalesce((SELECT json_object_agg(sg.appeal_id, json_build_object('id', sg.id, 'note', sg.note, 'signatureStyle', sg.signature_style,
                                  'autoSigned', sg.auto_signed, 'createdAt', sg.created_at,
                                  'letters', coalesce((SELECT json_agg(json_build_object('officialId', l.official_id, 'status', l.status) ORDER BY l.official_id)

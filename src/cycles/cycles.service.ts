@@ -13,7 +13,7 @@ import { LinkInvalidError } from '../supporters/member-errors';
 import { MemberTokenService } from '../supporters/member-token.service';
 import { CycleMailService } from './cycle-mail.service';
 import { MailingsRepository } from '../mailings/mailings.repository';
-import { CyclesRepository } from './cycles.repository';
+import { CyclesRepository, MemberPartRow } from './cycles.repository';
 import { CycleContentService } from './cycle-content.service';
 import { CreateCycleDto, CycleView, MemberCycleView } from './dto/cycle.dto';
 
@@ -34,9 +34,11 @@ const BUNDLED_STATUSES = ['draft', 'open'];
  *   remind(id: string): Promise<{ queued: number }>                   409 unless open, if reminded already or before reminderAfterDays
  *
  * For the signing pages (a member who arrives with the sign link of their invitation):
- *   memberOfSignLink(token: string): Promise<{ cycleId: string; supporterId: string }>
- *       LinkInvalidError (404, a clear message) if the token is tampered, expired, not a sign
- *       link, or its member is gone, unconfirmed or unsubscribed, or its cycle is not open.
+ *   forSignLink(token: string): Promise<MemberCycleView>
+ *       forMember for the link's member and cycle, read with the rule of who may use it, in
+ *       the same statement: LinkInvalidError (404, a clear message) if the token is tampered,
+ *       expired, not a sign link, or its member is gone, unconfirmed or unsubscribed, or its
+ *       cycle is not open.
  *   forMember(cycleId: string, supporterId: string): Promise<MemberCycleView>
  *       the cycle and its appeals in order, each with its case (translations and timeline),
  *       officials, templates (in the coordinator's order, with their texts) and this member's
@@ -134,11 +136,12 @@ export class CyclesService {
   }
 
   /** The member and cycle a sign link is for, if the link is genuine, unexpired, and still applies. */
-  async memberOfSignLink(token: string): Promise<{ cycleId: string; supporterId: string }> {
+  async forSignLink(token: string): Promise<MemberCycleView> {
     const claims = this.tokens.verify('sign', token);
     if (!claims?.cycleId) throw new LinkInvalidError('sign');
-    if (!(await this.cycles.isOpenToMember(claims.cycleId, claims.supporterId))) throw new LinkInvalidError('sign');
-    return { cycleId: claims.cycleId, supporterId: claims.supporterId };
+    const [content, own] = await Promise.all([this.content.content(claims.cycleId), this.cycles.memberPart(claims.cycleId, claims.supporterId)]);
+    if (!own.open) throw new LinkInvalidError('sign');
+    return viewOf(content, own);
   }
 
   /**
@@ -147,13 +150,7 @@ export class CyclesService {
    */
   async forMember(cycleId: string, supporterId: string): Promise<MemberCycleView> {
     const [content, own] = await Promise.all([this.content.content(cycleId), this.cycles.memberPart(cycleId, supporterId)]);
-    if (!content) throw new NotFoundError('Cycle');
-    if (!own.member) throw new NotFoundError('Supporter');
-    const appeals = content.appeals.map((appeal) => {
-      const signature = own.signatures[appeal.id] ?? null;
-      return { ...appeal, signed: signature !== null, signature };
-    });
-    return { ...content, member: own.member, appeals };
+    return viewOf(content, own);
   }
 
   /** Signs one appeal of the cycle as the member; an appeal of another cycle is 404. */
@@ -177,4 +174,15 @@ export class CyclesService {
     for (const item of items) if (!ofCycle.has(item.appealId)) outcomes.set(item.appealId, 'closed');
     return outcomes;
   }
+}
+
+/** The page's content and the member's own part, put together; 404 for a draft or unknown cycle or a supporter gone. */
+function viewOf(content: Awaited<ReturnType<CycleContentService['content']>>, own: MemberPartRow): MemberCycleView {
+  if (!content) throw new NotFoundError('Cycle');
+  if (!own.member) throw new NotFoundError('Supporter');
+  const appeals = content.appeals.map((appeal) => {
+    const signature = own.signatures[appeal.id] ?? null;
+    return { ...appeal, signed: signature !== null, signature };
+  });
+  return { ...content, member: own.member, appeals };
 }

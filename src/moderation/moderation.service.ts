@@ -90,9 +90,7 @@ export class ModerationService {
 
   /** For the signing page: of these cases, those a member may write to now, each with the member's held message. */
   async boxesFor(supporterId: string, caseIds: readonly string[]): Promise<MessageBox[]> {
-    const accepting = await this.cases.acceptingMessages(caseIds);
-    const held = await this.messages.heldOfMember(supporterId, accepting);
-    return accepting.map((caseId) => ({ caseId, held: held.find((row) => row.caseId === caseId) ?? null }));
+    return this.messages.boxesOfMember(supporterId, caseIds);
   }
 
   /** Cases with messages waiting, most first (the console's home). */

@@ -16,6 +16,7 @@ import { LetterParts, LetterRendererService } from '../templates/letter-renderer
 import { choiceFor, NOTE_MAX_LENGTH, SignFormProblem, SignRequest } from './sign-form';
 import { caseFieldsIn } from '../cases/case-translations';
 import { Catalogue, catalogueOf } from '../common/i18n/messages';
+import { ViewsService } from './views.service';
 import { caseStatusLabel, countryLabel, dayLabel, dayOf, languageName, letterStatusLabel, monthLabel, paragraphs, signatureStyleLabel, webLink } from './view-format';
 
 /*
@@ -56,17 +57,11 @@ export interface AppealView {
   caseName: string;
   countryName: string;
   profession: string | null;
-  /** Set when the summary is not in the page's language (no translation): its own language, for `lang`. */
-  summaryLanguage: string | null;
   statusLabel: string;
   /** "Please sign by 10 December 2026", when the appeal has a deadline. */
   deadlineLabel: string | null;
-  /** Detention date and charges, when known. */
-  facts: { label: string; value: string }[];
-  summary: string[];
-  /** No photo column yet: always null, and the view shows none. */
-  photo: { url: string; alt: string } | null;
-  timeline: { date: string; dateLabel: string; kind: string; description: string; source: { href: string; host: string } | null }[];
+  /** The case's section (summary, facts, timeline: views/partials/appeal-case.hbs), the same for every member of the language. */
+  caseHtml: string;
   letters: LetterView[];
   signed: { dayLabel: string; styleLabel: string; note: string | null; letters: { to: string; statusLabel: string; status: LetterStatus }[] } | null;
   /** The form fields, when this appeal can be signed now. */
@@ -159,7 +154,15 @@ const HISTORY_LIMIT = 500;
 export class SigningService {
   private readonly logger = new Logger(SigningService.name);
 
+  /**
+   * Each case's section as rendered for a language. The month's content is one deep-frozen
+   * object while it stands (CycleContentService): changed content is a new object, so a new
+   * key, and what no page holds any more is collected.
+   */
+  private readonly caseSections = new WeakMap<object, Map<string, string>>();
+
   constructor(
+    @Inject(ViewsService) private readonly views: ViewsService,
     @Inject(SupportersRepository) private readonly supporters: SupportersRepository,
     @Inject(LettersRepository) private readonly letters: LettersRepository,
     @Inject(CyclesService) private readonly cycles: CyclesService,
@@ -170,8 +173,8 @@ export class SigningService {
   /** The month's page; `submitted` brings back what a refused post held, with its problems. */
   async page(token: string, claims: MemberTokenClaims, submitted?: { request: SignRequest; problems: SignFormProblem[] }): Promise<SigningPage> {
     // The backend's rule for who may use a sign link (a reachable member, an open cycle),
-    // checked alongside the reads.
-    const [, cycle] = await Promise.all([this.cycles.memberOfSignLink(token), this.forMember(claims)]);
+    // checked in the same read.
+    const cycle = await this.forSignLink(token);
     const supporter = cycle.member;
     const total = cycle.appeals.length;
     const problems = submitted?.problems ?? [];
@@ -203,22 +206,9 @@ export class SigningService {
         caseName: own.name,
         countryName: countryLabel(appeal.case.country, language),
         profession: own.profession,
-        summaryLanguage: own.summaryLanguage,
         statusLabel: caseStatusLabel(appeal.case.status, language),
         deadlineLabel: appeal.deadline ? messages.t('consoleAppeals.signBy', { day: dayLabel(appeal.deadline, language) }) : null,
-        facts: [
-          ...(appeal.case.detainedOn ? [{ label: messages.t('appeal.detained'), value: dayLabel(appeal.case.detainedOn, language) }] : []),
-          ...(own.charges ? [{ label: messages.t('appeal.charges'), value: own.charges }] : []),
-        ],
-        summary: paragraphs(own.summary),
-        photo: null,
-        timeline: appeal.case.events.map((event) => ({
-          date: event.occurredOn,
-          dateLabel: dayLabel(event.occurredOn, language),
-          kind: event.kind,
-          description: event.description,
-          source: webLink(event.sourceUrl),
-        })),
+        caseHtml: this.caseSection(appeal.case, language, messages),
         letters: officials.map((official, officialIndex) =>
           this.letterView(appeal, official, supporter, signature ? { note: signature.note, style: signature.signatureStyle } : { note: null, style }, officialIndex === 0, messages),
         ),
@@ -290,7 +280,7 @@ export class SigningService {
    */
   async sign(token: string, claims: MemberTokenClaims, request: SignRequest): Promise<{ confirmation: ConfirmationPage } | { problems: SignFormProblem[] }> {
     const cycleId = claims.cycleId as string;
-    const [, before] = await Promise.all([this.cycles.memberOfSignLink(token), this.forMember(claims)]);
+    const before = await this.forSignLink(token);
     const supporter = before.member;
     const appeals = before.appeals;
 
@@ -439,6 +429,16 @@ export class SigningService {
     };
   }
 
+  /** The member's month for their sign link, checked as it is read (CyclesService.forSignLink); gone is a link that opens nothing. */
+  private async forSignLink(token: string): Promise<MemberCycleView> {
+    try {
+      return await this.cycles.forSignLink(token);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new SignLinkGoneError();
+      throw error;
+    }
+  }
+
   /** The one read model of the member's month; a cycle or member gone since the link was made is a link that opens nothing. */
   private async forMember(claims: MemberTokenClaims): Promise<MemberCycleView> {
     try {
@@ -447,6 +447,43 @@ export class SigningService {
       if (error instanceof NotFoundError) throw new SignLinkGoneError();
       throw error;
     }
+  }
+
+  /** The case's summary, facts and timeline in the page's language, rendered once per case content and language. */
+  private caseSection(record: MemberAppealView['case'], language: string, messages: Catalogue): string {
+    let byLanguage = this.caseSections.get(record);
+    if (!byLanguage) {
+      byLanguage = new Map();
+      this.caseSections.set(record, byLanguage);
+    }
+    let html = byLanguage.get(language);
+    if (html === undefined) {
+      const own = caseInLanguage(record, language);
+      html = this.views.partial(
+        'appeal-case',
+        {
+          // Set when the summary is not in the page's language (no translation): its own language, for `lang`.
+          summaryLanguage: own.summaryLanguage,
+          facts: [
+            ...(record.detainedOn ? [{ label: messages.t('appeal.detained'), value: dayLabel(record.detainedOn, language) }] : []),
+            ...(own.charges ? [{ label: messages.t('appeal.charges'), value: own.charges }] : []),
+          ],
+          summary: paragraphs(own.summary),
+          // No photo column yet: the view shows none.
+          photo: null,
+          timeline: record.events.map((event) => ({
+            date: event.occurredOn,
+            dateLabel: dayLabel(event.occurredOn, language),
+            kind: event.kind,
+            description: event.description,
+            source: webLink(event.sourceUrl),
+          })),
+        },
+        language,
+      );
+      byLanguage.set(language, html);
+    }
+    return html;
   }
 
   /** One official's letter as they will receive it and, when their language differs, the same letter in the member's. */

@@ -37,6 +37,7 @@ type PageTemplate = HandlebarsTemplateDelegate<Record<string, unknown>>;
 @Injectable()
 export class ViewsService {
   private readonly pages = new Map<string, PageTemplate>();
+  private readonly partials = new Map<string, PageTemplate>();
   private readonly layout: PageTemplate;
   /** The stylesheet, served from memory by the assets route. */
   readonly stylesheet: string;
@@ -61,7 +62,9 @@ export class ViewsService {
     const options: CompileOptions = { strict: true, preventIndent: true };
     const partials = join(VIEWS_DIR, 'partials');
     for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
-      env.registerPartial(basename(file, '.hbs'), env.compile(readFileSync(join(partials, file), 'utf8'), options));
+      const partial = env.compile<Record<string, unknown>>(readFileSync(join(partials, file), 'utf8'), options);
+      env.registerPartial(basename(file, '.hbs'), partial);
+      this.partials.set(basename(file, '.hbs'), partial);
     }
     const pages = join(VIEWS_DIR, 'pages');
     for (const file of readdirSync(pages).filter((name) => name.endsWith('.hbs'))) {
@@ -85,6 +88,16 @@ export class ViewsService {
   fragment(page: string, model: object, language: string): string {
     const template = this.pages.get(page);
     if (!template) throw new Error(`no view named '${page}'`);
+    return template({ ...(model as Record<string, unknown>), lang: language });
+  }
+
+  /**
+   * One partial alone, as its page would render it, for a part of a page that is the same
+   * for many requests: rendered once and set into each page as it is (`{{{...}}}`).
+   */
+  partial(name: string, model: object, language: string): string {
+    const template = this.partials.get(name);
+    if (!template) throw new Error(`no partial named '${name}'`);
     return template({ ...(model as Record<string, unknown>), lang: language });
   }
 

@@ -21,9 +21,19 @@ export type Params = Record<string, string | number>;
 
 const PLURAL_CATEGORIES: ReadonlySet<string> = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
 
+/** A message's text cut at its `{name}` slots once: literal, name, literal, ..., literal. */
+type Pieces = readonly string[];
+
+function piecesOf(text: string): Pieces {
+  return text.split(/\{(\w+)\}/g);
+}
+
 /** One language's messages, with English behind it. */
 export class Catalogue {
   private readonly plurals: Intl.PluralRules;
+  private readonly numbers: Intl.NumberFormat;
+  /** Each message's text (each plural form's) cut at its slots on first use: a page asks for the same keys again and again. */
+  private readonly cut = new Map<string, Pieces>();
 
   constructor(
     readonly language: string,
@@ -31,6 +41,7 @@ export class Catalogue {
     private readonly fallback: ReadonlyMap<string, Message>,
   ) {
     this.plurals = new Intl.PluralRules(language);
+    this.numbers = new Intl.NumberFormat(language);
   }
 
   /** The message of `key` with its parameters filled in; an unknown key is a bug, and throws. */
@@ -44,11 +55,20 @@ export class Catalogue {
       const count = Number(params.count ?? 0);
       text = message[this.plurals.select(count)] ?? message.other;
     }
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    let pieces = this.cut.get(text);
+    if (pieces === undefined) {
+      pieces = piecesOf(text);
+      this.cut.set(text, pieces);
+    }
+    if (pieces.length === 1) return text;
+    let filled = pieces[0];
+    for (let index = 1; index < pieces.length; index += 2) {
+      const name = pieces[index];
       const value = params[name];
-      if (value === undefined) return whole;
-      return typeof value === 'number' ? value.toLocaleString(this.language) : value;
-    });
+      // A slot with no parameter stays as written, braces and all.
+      filled += (value === undefined ? `{${name}}` : typeof value === 'number' ? this.numbers.format(value) : value) + pieces[index + 1];
+    }
+    return filled;
   }
 
   has(key: string): boolean {
