@@ -1,21 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/prepared';
+import { takesMessages } from '../cases/case-filters';
 import { reachableMember } from '../supporters/member-filters';
 import { Cycle, CycleStatus } from './cycle.entity';
 import type { CycleView, MemberAppealView, MemberCycleView } from './dto/cycle.dto';
 
 /** What a cycle's signing page shows every member alike: the cycle, its appeals without anyone's signature. */
-export type CycleContentRow = Omit<MemberCycleView, 'appeals' | 'member'> & { appeals: Omit<MemberAppealView, 'signed' | 'signature'>[] };
+export type CycleContentRow = Omit<MemberCycleView, 'appeals' | 'member' | 'messageBoxes'> & { appeals: Omit<MemberAppealView, 'signed' | 'signature'>[] };
 
 /**
  * A member's own part of the page: their row (null if no such supporter), whether the cycle
- * is open to them (open, and they a reachable member: a sign link works), and their
- * signatures, by appeal id.
+ * is open to them (open, and they a reachable member: a sign link works), their message
+ * boxes, and their signatures, by appeal id.
  */
 export interface MemberPartRow {
   member: MemberCycleView['member'] | null;
   open: boolean;
+  /** The month's cases that take messages now (takesMessages), each with the text of the member's message held for it, if one waits. */
+  messageBoxes: { caseId: string; heldText: string | null }[];
   signatures: Record<string, NonNullable<MemberAppealView['signature']>>;
 }
 
@@ -132,6 +135,10 @@ export class CyclesRepository {
       `SELECT (SELECT json_build_object('id', s.id, 'name', s.name, 'language', s.language, 'country', s.country, 'city', s.city, 'signatureStyle', s.signature_style)
                  FROM supporters s WHERE s.id = $2) AS member,
               EXISTS (SELECT 1 FROM supporters s, cycles c WHERE s.id = $2 AND c.id = $1 AND c.status = 'open' AND ${reachableMember('s')}) AS open,
+              coalesce((SELECT json_agg(json_build_object('caseId', k.id,
+                                 'heldText', (SELECT m.text FROM messages m WHERE m.case_id = k.id AND m.supporter_id = $2 AND m.status = 'held' LIMIT 1)))
+                          FROM cases k
+                         WHERE k.id IN (SELECT a.case_id FROM cycle_appeals ca JOIN appeals a ON a.id = ca.appeal_id WHERE ca.cycle_id = $1) AND ${takesMessages('k')}), '[]'::json) AS "messageBoxes",
               coalesce((SELECT json_object_agg(sg.appeal_id, json_build_object('id', sg.id, 'note', sg.note, 'signatureStyle', sg.signature_style,
                                  'autoSigned', sg.auto_signed, 'createdAt', sg.created_at,
                                  'letters', coalesce((SELECT json_agg(json_build_object('officialId', l.official_id, 'status', l.status) ORDER BY l.official_id)

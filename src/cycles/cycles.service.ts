@@ -184,5 +184,5 @@ function viewOf(content: Awaited<ReturnType<CycleContentService['content']>>, ow
     const signature = own.signatures[appeal.id] ?? null;
     return { ...appeal, signed: signature !== null, signature };
   });
-  return { ...content, member: own.member, appeals };
+  return { ...content, member: own.member, appeals, messageBoxes: own.messageBoxes };
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
-import { preparedQuery } from '../database/prepared';
 import { DONE_MESSAGE_STATUSES, MessageStatus } from './message.entity';
 
 /** A message as moderation reads it: no name or email of its writer, their id only. */
@@ -66,27 +65,6 @@ export class MessagesRepository {
     const counts: Record<MessageStatus, number> = { held: 0, approved: 0, rejected: 0, printed: 0, posted: 0 };
     for (const row of rows) counts[row.status] = row.count;
     return counts;
-  }
-
-  /**
-   * The signing page's message boxes in one prepared statement: of these cases, those that
-   * take messages now (accepts_messages, neither released nor deceased), in the order given,
-   * each with the member's message held for it (null when none waits).
-   */
-  async boxesOfMember(supporterId: string, caseIds: readonly string[]): Promise<{ caseId: string; held: MessageRow | null }[]> {
-    if (caseIds.length === 0) return [];
-    const rows = await preparedQuery<{ caseId: string; held: (Omit<MessageRow, 'decidedAt' | 'createdAt'> & { decidedAt: string | null; createdAt: string }) | null }>(
-      this.db,
-      'qalam_message_boxes_of_member',
-      `SELECT c.id AS "caseId",
-              (SELECT json_build_object('id', m.id, 'caseId', m.case_id, 'supporterId', m.supporter_id, 'text', m.text, 'language', m.language, 'status', m.status,
-                                        'decidedBy', m.decided_by, 'decidedAt', m.decided_at, 'createdAt', m.created_at)
-                 FROM messages m WHERE m.case_id = c.id AND m.supporter_id = $1 AND m.status = 'held' LIMIT 1) AS held
-         FROM cases c WHERE c.id = ANY($2::uuid[]) AND c.accepts_messages AND c.status NOT IN ('released', 'deceased')`,
-      [supporterId, caseIds],
-    );
-    const byCase = new Map(rows.map((row) => [row.caseId, row.held ? { ...row.held, decidedAt: row.held.decidedAt ? new Date(row.held.decidedAt) : null, createdAt: new Date(row.held.createdAt) } : null]));
-    return [...new Set(caseIds)].filter((caseId) => byCase.has(caseId)).map((caseId) => ({ caseId, held: byCase.get(caseId) ?? null }));
   }
 
   /**

@@ -20,12 +20,6 @@ export class MessageTextError extends DomainError {
   }
 }
 
-/** Whether a member may write to a case now, and their message waiting for moderation, if any. */
-export interface MessageBox {
-  caseId: string;
-  held: MessageRow | null;
-}
-
 /**
  * Members' messages of solidarity: written by a member to a case that accepts them, held
  * until a coordinator approves or rejects each (approved ones wait for a cards print run;
@@ -86,11 +80,6 @@ export class ModerationService {
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
     const decided = await this.decideHeld(unique, decision, actorId, caseId);
     return { decided: decided.length, skipped: unique.length - decided.length };
-  }
-
-  /** For the signing page: of these cases, those a member may write to now, each with the member's held message. */
-  async boxesFor(supporterId: string, caseIds: readonly string[]): Promise<MessageBox[]> {
-    return this.messages.boxesOfMember(supporterId, caseIds);
   }
 
   /** Cases with messages waiting, most first (the console's home). */

@@ -4,7 +4,7 @@ import { formatDate } from '../common/i18n/dates';
 import { catalogueOf } from '../common/i18n/messages';
 import type { Official } from '../officials/official.entity';
 import type { SignatureStyle } from '../supporters/supporter.entity';
-import { countryName, LetterContext, signatureOf } from './template-engine';
+import { countryName, LetterContext, SignerFields, signatureOf } from './template-engine';
 
 export interface ContextParts {
   case: Pick<Case, 'name' | 'country' | 'profession' | 'status' | 'summary' | 'charges' | 'detainedOn'> & {
@@ -79,11 +79,26 @@ export function senderName(language: string, signature: string, orgName: string)
   return catalogueOf(language).t('letter.fromName', { signature, org: orgName });
 }
 
+/** How the letter's signer appears in it (the same rule for every letter), and their note. */
+export function signerFields(parts: Pick<ContextParts, 'case' | 'supporter' | 'note'>, language: string): SignerFields {
+  const signing = parts.supporter ? safeSigning(parts.case.risk, parts.supporter.signatureStyle, parts.supporter.city) : null;
+  return {
+    supporter: parts.supporter && signing
+      ? {
+          signature: supporterSignature(language, signing.style, parts.supporter.name, parts.supporter.country),
+          city: signing.city,
+          country: parts.supporter.country,
+          countryName: parts.supporter.country !== 'ZZ' ? countryNameIn(parts.supporter.country, language) : '',
+        }
+      : { signature: catalogueOf(language).t('letter.yourName'), city: null, country: '', countryName: '' },
+    note: parts.note,
+  };
+}
+
 /** What a template sees: never the supporter's email, only how they sign. */
 export function letterContext(parts: ContextParts): LetterContext {
   const language = parts.language ?? parts.official.language;
-  const supporterCountry = parts.supporter && parts.supporter.country !== 'ZZ' ? countryNameIn(parts.supporter.country, language) : '';
-  const signing = parts.supporter ? safeSigning(parts.case.risk, parts.supporter.signatureStyle, parts.supporter.city) : null;
+  const signer = signerFields(parts, language);
   const translated = caseFieldsIn(parts.case, language);
   const own = caseFieldsIn(parts.case, 'en').fields;
   const fields = parts.englishFallback ? { name: translated.fields.name ?? own.name, profession: translated.fields.profession ?? own.profession, summary: translated.fields.summary ?? own.summary, charges: translated.fields.charges ?? own.charges } : translated.fields;
@@ -103,15 +118,8 @@ export function letterContext(parts: ContextParts): LetterContext {
       male: parts.case.gender === 'male',
     },
     official: { name: parts.official.name, title: parts.official.title, salutation: parts.official.salutation, organisation: parts.official.organisation },
-    supporter: parts.supporter && signing
-      ? {
-          signature: supporterSignature(language, signing.style, parts.supporter.name, parts.supporter.country),
-          city: signing.city,
-          country: parts.supporter.country,
-          countryName: supporterCountry,
-        }
-      : { signature: catalogueOf(language).t('letter.yourName'), city: null, country: '', countryName: '' },
-    note: parts.note,
+    supporter: signer.supporter,
+    note: signer.note,
     appeal: { title: parts.appealTitle },
     date: formatDate(parts.date, language),
     ...(parts.lettersSent !== undefined ? { lettersSent: parts.lettersSent } : {}),

@@ -3,6 +3,8 @@ import {
   compileTemplate,
   countryName,
   LetterContext,
+  SignerFields,
+  signerShape,
   signatureOf,
   TEMPLATE_KINDS,
   TemplateInvalidError,
@@ -287,5 +289,71 @@ describe('gender and the variables a template names', () => {
     expect(() => template.render({ ...base, untranslated: ['case.name'] })).toThrow(/case\.name/);
     // A field it does not use may stay untranslated.
     expect(template.render({ ...base, untranslated: ['case.summary'] }).body).toBe('');
+  });
+
+  it('takes the same initials on its quick path as the grapheme segmenter gives', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const reference = (part: string) => [...segmenter.segment(part)].map(({ segment }) => segment).find((segment) => /^[\p{L}\p{N}]/u.test(segment))?.toUpperCase() ?? '';
+    const firsts: string[] = [];
+    for (const [from, to] of [[0x41, 0x7a], [0xc0, 0x24f], [0x370, 0x3ff], [0x400, 0x4ff]]) for (let code = from; code <= to; code += 1) firsts.push(String.fromCodePoint(code));
+    let compared = 0;
+    for (const first of firsts) {
+      for (const rest of ['', 'ane', '\u0301x', '\u200Dy', '\uFE0Fz', '-b']) {
+        const name = `${first}${rest} Doe`;
+        const expected = [reference(`${first}${rest}`), 'D'].filter((initial) => initial !== '').map((initial) => `${initial}.`);
+        if (rest === '-b') expected[0] = [reference(first), 'B'].filter((initial) => initial !== '').map((initial) => `${initial}.`).join('-');
+        expect(signatureOf('initials', name, 'anon')).toBe(expected.join(' '));
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(3000);
+  });
+
+  describe('signer skeleton', () => {
+    const signers: SignerFields[] = [
+      { supporter: { signature: 'Jane Doe', city: 'Toronto', country: 'CA', countryName: 'Canada' }, note: 'Please release him.' },
+      { supporter: { signature: 'Олег  Петров ', city: ' Saint\r\nPetersburg', country: 'RU', countryName: 'Russia' }, note: '  urgent\r\n\tnote  \n\n' },
+      { supporter: { signature: 'J. D.', city: null, country: 'CA', countryName: 'Canada' }, note: null },
+      { supporter: { signature: 'a supporter from Canada', city: null, country: 'CA', countryName: 'Canada' }, note: '' },
+      { supporter: { signature: '{{case.name}} $& $1', city: '0', country: '', countryName: '' }, note: '{{note}}' },
+    ];
+    const templates: [string, string][] = [
+      ['Appeal for {{case.name}} from {{supporter.signature}} {{note}}', ALL_VARIABLES_BODY],
+      ['{{supporter.city}} {{supporter.signature}}', '{{#if supporter.city}}{{supporter.city}}, {{/if}}{{date}}\r\n\r\n{{#unless note}}No note.{{else}}{{note}}{{/unless}}\r\n{{{supporter.signature}}}  \n\n'],
+      ['Fixed subject', 'Nothing of the signer here.'],
+    ];
+
+    it('gives every signer of the same shape exactly what render gives', () => {
+      let compared = 0;
+      for (const [subject, body] of templates) {
+        const template = compileTemplate('appeal', subject, body);
+        for (const first of signers) {
+          const skeleton = template.signerSkeleton(aLetterContext(first));
+          expect(skeleton).not.toBeNull();
+          for (const other of signers.filter((candidate) => signerShape(candidate) === signerShape(first))) {
+            expect(skeleton!.fill(other)).toEqual(template.render(aLetterContext(other)));
+            compared += 1;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(signers.length * templates.length);
+    });
+
+    it('tells shapes apart by which fields are set, not by their text', () => {
+      expect(signerShape(signers[0])).toBe('11111');
+      expect(signerShape(signers[2])).toBe('10110');
+      expect(signerShape(signers[3])).toBe('10110');
+      expect(signerShape(signers[4])).toBe('11001');
+    });
+
+    it('declines (null) when the letter already holds its slot marks, and throws what render throws', () => {
+      const template = compileTemplate('appeal', 'Appeal', '{{case.summary}} {{supporter.signature}}');
+      const context = aLetterContext();
+      context.case.summary = 'a \uE0000\uE001 mark';
+      expect(template.signerSkeleton(context)).toBeNull();
+
+      const untranslated = compileTemplate('appeal', 'Appeal', '{{case.summary}}');
+      expect(() => untranslated.signerSkeleton(aLetterContext({ untranslated: ['case.summary'] }))).toThrow(/no translation of case.summary/);
+    });
   });
 });

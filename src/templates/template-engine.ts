@@ -60,11 +60,49 @@ export interface RenderedLetter {
   body: string;
 }
 
+/** What tells one signer's letter from another's when everything else is the same: how they sign, and their note. */
+export type SignerFields = Pick<LetterContext, 'supporter' | 'note'>;
+
+/**
+ * A letter cut at its signer's fields: everything else set once, for `fill`. Good for
+ * signers of the same `signerShape` only (a `{{#if supporter.city}}` took one branch).
+ */
+export interface SignerSkeleton {
+  fill(signer: SignerFields): RenderedLetter;
+}
+
 export interface CompiledTemplate {
   /** The variables the template names (`case.name`, `note`...). */
   readonly variables: ReadonlySet<string>;
   render(context: LetterContext): RenderedLetter;
+  /**
+   * The template run once with the signer's fields as slots, for the many letters that differ
+   * only in them (the month's page shows every member their own). Null when the cut would not
+   * give back exactly what `render` gives (checked on `context` itself): then render instead.
+   * Throws what `render` throws.
+   */
+  signerSkeleton(context: LetterContext): SignerSkeleton | null;
 }
+
+/** The signer's fields as the skeleton's slots, in slot order. */
+function signerSlots(signer: SignerFields): (string | null)[] {
+  return [signer.supporter.signature, signer.supporter.city, signer.supporter.country, signer.supporter.countryName, signer.note];
+}
+
+/**
+ * Which of the signer's fields are set: a template's `{{#if}}` and `{{#unless}}` see only that
+ * (variables are all it may test, and only text is given), so signers of one shape take the
+ * same branches, and their letters differ only where the fields are written.
+ */
+export function signerShape(signer: SignerFields): string {
+  let shape = '';
+  for (const value of signerSlots(signer)) shape += value ? '1' : '0';
+  return shape;
+}
+
+// A slot's mark in the text: private-use characters, checked absent from everything else the template sees.
+const SLOT_MARK = /\uE000(\d)\uE001/;
+const slotMark = (index: number) => `\uE000${index}\uE001`;
 
 /**
  * A letter that needs a case field its language has no translation for: `case_untranslated`,
@@ -213,16 +251,48 @@ export function compileTemplate(kind: TemplateKind, subject: string, body: strin
   subjectTemplate(blank, RUNTIME_OPTIONS);
   bodyTemplate(blank, RUNTIME_OPTIONS);
 
+  const render = (context: LetterContext): RenderedLetter => {
+    const missing = (context.untranslated ?? []).filter((variable) => variables.has(variable));
+    if (missing.length > 0) throw new UntranslatedError(missing);
+    const data = toRenderContext(context, extras);
+    return {
+      subject: toHeaderLine(subjectTemplate(data, RUNTIME_OPTIONS)),
+      body: toBodyText(bodyTemplate(data, RUNTIME_OPTIONS)),
+    };
+  };
+
   return {
     variables,
-    render(context: LetterContext): RenderedLetter {
-      const missing = (context.untranslated ?? []).filter((variable) => variables.has(variable));
-      if (missing.length > 0) throw new UntranslatedError(missing);
-      const data = toRenderContext(context, extras);
-      return {
-        subject: toHeaderLine(subjectTemplate(data, RUNTIME_OPTIONS)),
-        body: toBodyText(bodyTemplate(data, RUNTIME_OPTIONS)),
+    render,
+    signerSkeleton(context: LetterContext): SignerSkeleton | null {
+      const direct = render(context);
+      if (JSON.stringify(context).includes('\uE000')) return null;
+      // Each set field becomes its mark (any text takes the same branches as any other); an unset one stays as it is.
+      const marks = signerSlots(context).map((value, index) => (value ? slotMark(index) : value));
+      const marked: LetterContext = {
+        ...context,
+        supporter: { signature: marks[0] as string, city: marks[1], country: marks[2] as string, countryName: marks[3] as string },
+        note: marks[4],
       };
+      const data = toRenderContext(marked, extras);
+      // The raw output cut at the marks: text, slot, text, slot, ..., text. The header and body
+      // rules run on the filled text, as render runs them.
+      const cut = (raw: string) => raw.split(SLOT_MARK).map((piece, index) => (index % 2 === 1 ? Number(piece) : piece));
+      const subject = cut(subjectTemplate(data, RUNTIME_OPTIONS));
+      const body = cut(bodyTemplate(data, RUNTIME_OPTIONS));
+      const join = (pieces: (string | number)[], slots: (string | null)[]) => {
+        let text = pieces[0] as string;
+        for (let index = 1; index < pieces.length; index += 2) text += (slots[pieces[index] as number] ?? '') + (pieces[index + 1] as string);
+        return text;
+      };
+      const skeleton: SignerSkeleton = {
+        fill(signer: SignerFields): RenderedLetter {
+          const slots = signerSlots(signer);
+          return { subject: toHeaderLine(join(subject, slots)), body: toBodyText(join(body, slots)) };
+        },
+      };
+      const again = skeleton.fill(context);
+      return again.subject === direct.subject && again.body === direct.body ? skeleton : null;
     },
   };
 }
@@ -276,7 +346,12 @@ type RenderContext = Record<string, Value | Record<string, Value>>;
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+// A letter of these scripts followed by no mark or joiner is a grapheme of its own: the
+// segmenter (which costs more than the rest of a signature) is needed only for the others.
+const SIMPLE_LETTER = /^(?=\p{L})[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF](?![\p{M}\u200D\uFE00-\uFE0F])/u;
+
 function initialOf(part: string): string {
+  if (SIMPLE_LETTER.test(part)) return part[0].toUpperCase();
   for (const { segment } of graphemes.segment(part)) {
     if (/^[\p{L}\p{N}]/u.test(segment)) return segment.toUpperCase();
   }

@@ -7,10 +7,10 @@ import { CyclesService } from '../cycles/cycles.service';
 import type { LetterStatus } from '../letters/letter.entity';
 import { LettersRepository } from '../letters/letters.repository';
 import { MESSAGE_MAX_LENGTH } from '../messages/message-text';
-import { MessageBox, ModerationService } from '../moderation/moderation.service';
+import { ModerationService } from '../moderation/moderation.service';
 import type { MemberTokenClaims } from '../supporters/member-token.service';
 import { SupportersRepository } from '../supporters/supporters.repository';
-import type { SignatureStyle } from '../supporters/supporter.entity';
+import { SIGNATURE_STYLES, type SignatureStyle } from '../supporters/supporter.entity';
 import { safeSigning, signatureStylesFor, supporterSignature } from '../templates/letter-context';
 import { LetterParts, LetterRendererService } from '../templates/letter-renderer.service';
 import { choiceFor, NOTE_MAX_LENGTH, SignFormProblem, SignRequest } from './sign-form';
@@ -28,6 +28,8 @@ import { caseStatusLabel, countryLabel, dayLabel, dayOf, languageName, letterSta
  */
 
 type MemberView = MemberCycleView['member'];
+
+type MessageBox = MemberCycleView['messageBoxes'][number];
 
 type OfficialOfAppeal = MemberAppealView['officials'][number];
 
@@ -180,14 +182,15 @@ export class SigningService {
     const problems = submitted?.problems ?? [];
     const language = supporter.language;
     const messages = catalogueOf(language);
-    const boxes = await this.moderation.boxesFor(supporter.id, [...new Set(cycle.appeals.map((appeal) => appeal.case.id))]);
     // One box per case, on its first appeal of the month.
     const boxOn = new Map<string, MessageBox>();
-    for (const box of boxes) {
+    for (const box of cycle.messageBoxes) {
       const appeal = cycle.appeals.find((candidate) => candidate.case.id === box.caseId);
       if (appeal) boxOn.set(appeal.id, box);
     }
 
+    // How the member would sign in each style: the same under every appeal.
+    const examples = Object.fromEntries(SIGNATURE_STYLES.map((value) => [value, supporterSignature(language, value, supporter.name, supporter.country)])) as Record<SignatureStyle, string>;
     const appeals = cycle.appeals.map((appeal, index): AppealView => {
       const officials = appeal.officials;
       const signature = appeal.signature;
@@ -237,7 +240,7 @@ export class SigningService {
                 id: `style-${index + 1}-${value}`,
                 value,
                 label: signatureStyleLabel(value, language),
-                example: supporterSignature(language, value, supporter.name, supporter.country),
+                example: examples[value],
                 checked: value === style,
               })),
             }
@@ -523,7 +526,7 @@ export class SigningService {
     let template: (typeof templates)[number];
     try {
       // The worker's choice of template and its rendering: the official's language, else the coordinator's first.
-      const letter = this.renderer.renderFor(templates, official.language, parts)!;
+      const letter = this.renderer.renderForSigner(templates, official.language, parts)!;
       template = letter.template;
       view.subject = letter.subject;
       view.body = letter.body;
@@ -539,7 +542,7 @@ export class SigningService {
       const own = templates.find((candidate) => candidate.language === supporter.language);
       if (own) {
         try {
-          const letter = this.renderer.render(own, parts);
+          const letter = this.renderer.renderSigned(own, parts);
           view.translation = { language: own.language, languageName: languageName(own.language, messages.language), subject: letter.subject, body: letter.body };
         } catch {
           view.noTranslation = messages.t('letterView.cannotShowIn', { language: languageName(supporter.language, messages.language) });
@@ -579,7 +582,7 @@ function messageBoxOf(
   messages: Catalogue,
 ): Pick<AppealView, 'messageBox' | 'messageHeld'> {
   if (!box) return { messageBox: null, messageHeld: null };
-  if (box.held) return { messageBox: null, messageHeld: { text: box.held.text, status: messages.t('messageBox.held', { name: caseName }) } };
+  if (box.heldText !== null) return { messageBox: null, messageHeld: { text: box.heldText, status: messages.t('messageBox.held', { name: caseName }) } };
   return {
     messageHeld: null,
     messageBox: {

@@ -48,6 +48,8 @@ export interface MemberCycleView {
   openedAt: Date | null;
   member: { id: string; name: string; language: string; country: string; city: string | null; signatureStyle: SignatureStyle };
   appeals: MemberAppealView[];
+  /** The month's cases that take messages of solidarity now, each with the text of the member's message held for it, if one waits. */
+  messageBoxes: { caseId: string; heldText: string | null }[];
 }
 
 export interface MemberAppealView {
