@@ -7,7 +7,7 @@ import { Page } from '../common/pagination';
 import { AuditLogService } from '../database/audit-log.service';
 import type { MessageStatus } from '../messages/message.entity';
 import { messageProblemText, messageTextProblems, MessageTextProblem, normalMessageText } from '../messages/message-text';
-import { MessageDecision, MessageRow, MessagesRepository } from '../messages/messages.repository';
+import { MessageDecision, MessagesRepository } from '../messages/messages.repository';
 import { MessageView, ModeratedMessageView, toMessageView, toModeratedMessageView } from './dto/message.dto';
 
 /** A case that ended takes no more messages: there is no one in prison to send a card to. */
