@@ -31,6 +31,15 @@ type MemberView = MemberCycleView['member'];
 
 type MessageBox = MemberCycleView['messageBoxes'][number];
 
+/** A case as every member reading the page in one language sees it: its header's words and its section (views/partials/appeal-case.hbs). */
+interface CaseSection {
+  name: string;
+  profession: string | null;
+  countryName: string;
+  statusLabel: string;
+  html: string;
+}
+
 type OfficialOfAppeal = MemberAppealView['officials'][number];
 
 export interface LetterView {
@@ -161,7 +170,7 @@ export class SigningService {
    * object while it stands (CycleContentService): changed content is a new object, so a new
    * key, and what no page holds any more is collected.
    */
-  private readonly caseSections = new WeakMap<object, Map<string, string>>();
+  private readonly caseSections = new WeakMap<object, Map<string, CaseSection>>();
 
   constructor(
     @Inject(ViewsService) private readonly views: ViewsService,
@@ -199,7 +208,7 @@ export class SigningService {
       // A high-risk case offers initials or anonymous only: a default of full becomes initials, preselected.
       const style = signature?.signatureStyle ?? safeSigning(appeal.case.risk, choice.signatureStyle ?? supporter.signatureStyle, null).style;
       const headingId = `appeal-${index + 1}`;
-      const own = caseInLanguage(appeal.case, language);
+      const own = this.caseSection(appeal.case, language, messages);
       return {
         id: appeal.id,
         number: index + 1,
@@ -207,11 +216,11 @@ export class SigningService {
         headingId,
         title: appeal.title,
         caseName: own.name,
-        countryName: countryLabel(appeal.case.country, language),
+        countryName: own.countryName,
         profession: own.profession,
-        statusLabel: caseStatusLabel(appeal.case.status, language),
+        statusLabel: own.statusLabel,
         deadlineLabel: appeal.deadline ? messages.t('consoleAppeals.signBy', { day: dayLabel(appeal.deadline, language) }) : null,
-        caseHtml: this.caseSection(appeal.case, language, messages),
+        caseHtml: own.html,
         letters: officials.map((official, officialIndex) =>
           this.letterView(appeal, official, supporter, signature ? { note: signature.note, style: signature.signatureStyle } : { note: null, style }, officialIndex === 0, messages),
         ),
@@ -452,17 +461,17 @@ export class SigningService {
     }
   }
 
-  /** The case's summary, facts and timeline in the page's language, rendered once per case content and language. */
-  private caseSection(record: MemberAppealView['case'], language: string, messages: Catalogue): string {
+  /** The case as the page shows it in a language (its header's words, and its section rendered), once per case content and language. */
+  private caseSection(record: MemberAppealView['case'], language: string, messages: Catalogue): CaseSection {
     let byLanguage = this.caseSections.get(record);
     if (!byLanguage) {
       byLanguage = new Map();
       this.caseSections.set(record, byLanguage);
     }
-    let html = byLanguage.get(language);
-    if (html === undefined) {
+    let section = byLanguage.get(language);
+    if (section === undefined) {
       const own = caseInLanguage(record, language);
-      html = this.views.partial(
+      const html = this.views.partial(
         'appeal-case',
         {
           // Set when the summary is not in the page's language (no translation): its own language, for `lang`.
@@ -484,9 +493,10 @@ export class SigningService {
         },
         language,
       );
-      byLanguage.set(language, html);
+      section = { name: own.name, profession: own.profession, countryName: countryLabel(record.country, language), statusLabel: caseStatusLabel(record.status, language), html };
+      byLanguage.set(language, section);
     }
-    return html;
+    return section;
   }
 
   /** One official's letter as they will receive it and, when their language differs, the same letter in the member's. */

@@ -44,6 +44,19 @@ export function dayOf(moment: Date | string, language = 'en'): string {
 
 /** "2025-11" -> "November 2025" ("ноябрь 2025 г."). */
 export function monthLabel(month: string, language = 'en'): string {
+  const key = `${month}|${language}`;
+  let label = monthLabels.get(key);
+  if (label === undefined) {
+    label = formatMonth(month, language);
+    if (monthLabels.size > 10_000) monthLabels.clear();
+    monthLabels.set(key, label);
+  }
+  return label;
+}
+
+const monthLabels = new Map<string, string>();
+
+function formatMonth(month: string, language: string): string {
   const date = new Date(`${month}-01T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return month;
   // Russian wants the month's own (nominative) name here: "ноябрь 2025 г.", not "ноября".
@@ -51,8 +64,23 @@ export function monthLabel(month: string, language = 'en'): string {
   return label.charAt(0).toLocaleUpperCase(language) + label.slice(1);
 }
 
+/** Each language's name in each page language, looked up once: a page names the letters' languages again and again. */
+const languageNamesIn = new Map<string, string>();
+
 /** "ru" -> "Russian" (in `language`: "русский"). */
 export function languageName(code: string, language = 'en'): string {
+  const key = `${code}|${language}`;
+  let name = languageNamesIn.get(key);
+  if (name === undefined) {
+    name = lookUpLanguageName(code, language);
+    // Codes come from our own records (templates, officials, members): a bounded set, but bounded here too.
+    if (languageNamesIn.size > 10_000) languageNamesIn.clear();
+    languageNamesIn.set(key, name);
+  }
+  return name;
+}
+
+function lookUpLanguageName(code: string, language: string): string {
   try {
     let names = languageNames.get(language);
     if (!names) {
