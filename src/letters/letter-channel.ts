@@ -10,7 +10,12 @@ export function goesByEmail(letter: string, appeal: string, official: string): s
   return `(${letter}.channel IS NULL AND (${appeal}.channel = 'email' OR (${appeal}.channel = 'email-then-post' AND ${official}.email IS NOT NULL)))`;
 }
 
-/** The SQL condition of a letter that waits for a print run: queued, going by post, in no run yet. */
+/**
+ * The SQL condition of a letter that waits for a print run: queued, going by post, in no run
+ * yet. No letter of an `email` appeal ever does (only queueForPost gives a letter the `post`
+ * channel, and only on `email-then-post` appeals): saying so first lets Postgres skip an email
+ * appeal's letters without reading them.
+ */
 export function awaitsPost(letter: string, appeal: string, official: string): string {
-  return `(${letter}.status = 'queued' AND ${letter}.print_run_id IS NULL AND NOT ${goesByEmail(letter, appeal, official)})`;
+  return `(${appeal}.channel <> 'email' AND ${letter}.status = 'queued' AND ${letter}.print_run_id IS NULL AND NOT ${goesByEmail(letter, appeal, official)})`;
 }
