@@ -19,3 +19,13 @@ export function goesByEmail(letter: string, appeal: string, official: string): s
 export function awaitsPost(letter: string, appeal: string, official: string): string {
   return `(${appeal}.channel <> 'email' AND ${letter}.status = 'queued' AND ${letter}.print_run_id IS NULL AND NOT ${goesByEmail(letter, appeal, official)})`;
 }
+
+/**
+ * The SQL count of an appeal's letters that a print run would take now (attachToPrintRun's
+ * rule: the appeal open, the letter awaiting post), given the appeal's alias in the enclosing
+ * statement. Per appeal, so that an email appeal's letters are not read at all.
+ */
+export function lettersAwaitingPostOf(appeal: string): string {
+  return `(SELECT count(*)::int FROM letters waiting JOIN officials addressee ON addressee.id = waiting.official_id
+            WHERE waiting.appeal_id = ${appeal}.id AND ${appeal}.status = 'open' AND ${awaitsPost('waiting', appeal, 'addressee')})`;
+}
