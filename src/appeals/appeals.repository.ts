@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { CaseRisk, CaseTranslations } from '../cases/case.entity';
+import type { CaseGender, CaseRisk, CaseStatus, CaseTranslations } from '../cases/case.entity';
+import { preparedQuery } from '../database/prepared';
+import { lettersAwaitingPostOf } from '../letters/letter-channel';
 import type { LetterStatus } from '../letters/letter.entity';
+import { addressedForCards, awaitsCard } from '../messages/message-cards';
+import type { PrintFigures } from '../printing/print-runs.repository';
 import type { TemplateKind } from '../templates/template-engine';
 import { Appeal, AppealChannel, AppealModeration, AppealStatus } from './appeal.entity';
 
@@ -56,6 +60,58 @@ export interface AppealAddressRow {
   postalAddress: string | null;
 }
 
+/**
+ * An appeal as its console page shows it: the appeal with its links and letter counts, its
+ * case (the fields its letters are rendered from), its templates in the coordinator's order,
+ * its officials by name, how many notes wait for moderation, how many letters and cards wait
+ * for a print run, and its latest print runs, newest first.
+ */
+export interface AppealRecordRow extends AppealRow {
+  case: {
+    id: string;
+    name: string;
+    country: string;
+    profession: string | null;
+    status: CaseStatus;
+    summary: string;
+    charges: string | null;
+    detainedOn: string | null;
+    gender: CaseGender | null;
+    translations: CaseTranslations;
+    risk: CaseRisk;
+  };
+  templates: { id: string; name: string; kind: TemplateKind; language: string; subject: string; body: string; version: number }[];
+  officials: { id: string; name: string; title: string; salutation: string | null; organisation: string | null; language: string; email: string | null }[];
+  heldNotes: number;
+  awaitingPost: number;
+  awaitingCards: number;
+  /** As JSON gives them: `createdAt` an ISO string. */
+  printRuns: (Omit<PrintFigures['runs'][number], 'createdAt'> & { createdAt: string })[];
+  printRunsTotal: number;
+}
+
+/** The console's appeal page, read in one prepared statement: $1 the appeal, $2 how many print runs. */
+const APPEAL_RECORD = `
+SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.moderation, a.status, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
+       (SELECT coalesce(array_agg(t.template_id ORDER BY t.position), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
+       (SELECT coalesce(array_agg(o.official_id ORDER BY o.official_id), '{}') FROM appeal_officials o WHERE o.appeal_id = a.id) AS "officialIds",
+       (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')
+          FROM (SELECT r.status, sum(r.count)::int AS count FROM letter_counts r WHERE r.appeal_id = a.id GROUP BY r.status) c) AS counts,
+       json_build_object('id', k.id, 'name', k.name, 'country', k.country, 'profession', k.profession, 'status', k.status, 'summary', k.summary, 'charges', k.charges,
+                         'detainedOn', to_char(k.detained_on, 'YYYY-MM-DD'), 'gender', k.gender, 'translations', k.translations, 'risk', k.risk) AS "case",
+       (SELECT coalesce(json_agg(json_build_object('id', tp.id, 'name', tp.name, 'kind', tp.kind, 'language', tp.language, 'subject', tp.subject, 'body', tp.body, 'version', tp.version) ORDER BY at.position), '[]')
+          FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id WHERE at.appeal_id = a.id) AS templates,
+       (SELECT coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'title', o.title, 'salutation', o.salutation, 'organisation', o.organisation, 'language', o.language, 'email', o.email) ORDER BY o.name, o.id), '[]')
+          FROM appeal_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.appeal_id = a.id) AS officials,
+       (SELECT count(*)::int FROM signatures s WHERE s.appeal_id = a.id AND s.note_status = 'held') AS "heldNotes",
+       ${lettersAwaitingPostOf('a')} AS "awaitingPost",
+       (SELECT count(*)::int FROM messages m WHERE m.case_id = k.id AND ${addressedForCards('k')} AND ${awaitsCard('m')}) AS "awaitingCards",
+       (SELECT coalesce(json_agg(json_build_object('id', p.id, 'status', p.status, 'letters', p.letters, 'createdAt', p.created_at) ORDER BY p.created_at DESC, p.id DESC), '[]')
+          FROM (SELECT id, status, letters, created_at FROM print_runs WHERE appeal_id = a.id ORDER BY created_at DESC, id DESC LIMIT $2) p) AS "printRuns",
+       (SELECT count(*)::int FROM print_runs p WHERE p.appeal_id = a.id) AS "printRunsTotal"
+  FROM appeals a JOIN cases k ON k.id = a.case_id
+ WHERE a.id = $1`;
+
 /** The appeals, appeal_templates and appeal_officials tables. Methods that take a manager run in the caller's transaction. */
 @Injectable()
 export class AppealsRepository {
@@ -77,6 +133,12 @@ export class AppealsRepository {
     return manager.findOne(Appeal, { where: { id } });
   }
 
+  /** The console's appeal page in one round trip (see AppealRecordRow), with its latest `printRuns` runs; null if there is no such appeal. */
+  async recordOf(id: string, printRuns: number): Promise<AppealRecordRow | null> {
+    const [row] = await preparedQuery<AppealRecordRow>(this.db, 'qalam_appeal_record', APPEAL_RECORD, [id, printRuns]);
+    return row ?? null;
+  }
+
   /** The appeal's template and official ids, each sorted by id. */
   async linksOf(id: string): Promise<{ templateIds: string[]; officialIds: string[] }> {
     const [links] = await this.db.query<{ templateIds: string[]; officialIds: string[] }[]>(
@@ -85,22 +147,6 @@ export class AppealsRepository {
       [id],
     );
     return links;
-  }
-
-  /** The appeal's templates with their texts, in the coordinator's order (the first is the fallback language). */
-  templatesOf(id: string): Promise<{ id: string; name: string; kind: TemplateKind; language: string; subject: string; body: string; version: number }[]> {
-    return this.db.query(
-      `SELECT t.id, t.name, t.kind, t.language, t.subject, t.body, t.version FROM appeal_templates at JOIN templates t ON t.id = at.template_id WHERE at.appeal_id = $1 ORDER BY at.position`,
-      [id],
-    );
-  }
-
-  /** The appeal's officials, by name. */
-  officialsOf(id: string): Promise<{ id: string; name: string; title: string; salutation: string | null; organisation: string | null; language: string; email: string | null }[]> {
-    return this.db.query(
-      `SELECT o.id, o.name, o.title, o.salutation, o.organisation, o.language, o.email FROM appeal_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.appeal_id = $1 ORDER BY o.name, o.id`,
-      [id],
-    );
   }
 
   /** The appeal's letters by status, from the letter_counts rollup. */

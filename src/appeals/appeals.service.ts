@@ -14,6 +14,7 @@ import { LettersRepository } from '../letters/letters.repository';
 import { SignaturesRepository } from '../letters/signatures.repository';
 import { noteHasLink } from '../letters/note-links';
 import { Official } from '../officials/official.entity';
+import type { PrintFigures } from '../printing/print-runs.repository';
 import { SignatureStyle, Supporter } from '../supporters/supporter.entity';
 import { preparedQuery } from '../database/prepared';
 import { LetterRendererService } from '../templates/letter-renderer.service';
@@ -22,7 +23,7 @@ import { Template } from '../templates/template.entity';
 import { TemplateUnprintableError, unprintableTemplates } from '../templates/template-fonts';
 import { AppealChannel, AppealModeration, AppealStatus, CHANNEL_NEEDS, reachableOn } from './appeal.entity';
 import { assertTranslatedForLaunch } from './appeal-languages';
-import { AppealsRepository, LetterCountRow } from './appeals.repository';
+import { AppealRecordRow, AppealsRepository, LetterCountRow } from './appeals.repository';
 import { AppealListQuery, AppealView, CreateAppealDto, SignAppealDto, SignatureResult } from './dto/appeal.dto';
 
 /** Which transitions a coordinator may make, and to what. */
@@ -120,18 +121,34 @@ export class AppealsService {
   }
 
   /**
+   * What the console's appeal page shows, from one statement: the appeal with its letter
+   * counts, its case's name, its templates, its letter to each official as the worker would
+   * render it, how many notes wait for moderation, and what waits for a print run with the
+   * latest `printRuns` runs.
+   */
+  async record(id: string, printRuns: number): Promise<AppealRecord> {
+    const row = await this.appeals.recordOf(id, printRuns);
+    if (!row) throw new NotFoundError('Appeal');
+    const { counts, case: record, templates, officials, heldNotes, awaitingPost, awaitingCards, printRuns: runs, printRunsTotal, ...appeal } = row;
+    return {
+      appeal: { ...appeal, letters: letterCounts(counts) },
+      case: { id: record.id, name: record.name },
+      templates: templates.map((template) => ({ id: template.id, name: template.name, language: template.language })),
+      letters: this.previewsOf(appeal.title, record, templates, officials),
+      heldNotes,
+      print: { awaiting: awaitingPost, cards: awaitingCards, runs: runs.map((run) => ({ ...run, createdAt: new Date(run.createdAt) })), runsTotal: printRunsTotal },
+    };
+  }
+
+  /**
    * The appeal's letter to each official as the worker would render it (the one rendering
    * path: the official's language chooses among the appeal's templates), with no signer yet.
    * A letter that cannot render (a missing translation) carries the reason instead.
    */
-  async previewLetters(id: string): Promise<AppealLetterPreview[]> {
-    const appeal = await this.appeals.findById(id);
-    if (!appeal) throw new NotFoundError('Appeal');
-    const [record, templates, officials] = await Promise.all([this.cases.findOne({ where: { id: appeal.caseId } }), this.appeals.templatesOf(id), this.appeals.officialsOf(id)]);
-    if (!record) throw new NotFoundError('Case');
+  private previewsOf(appealTitle: string, record: AppealRecordRow['case'], templates: AppealRecordRow['templates'], officials: AppealRecordRow['officials']): AppealLetterPreview[] {
     return officials.map((official) => {
       try {
-        const letter = this.renderer.renderFor(templates, official.language, { case: record, official, supporter: null, note: null, appealTitle: appeal.title, date: new Date() });
+        const letter = this.renderer.renderFor(templates, official.language, { case: record, official, supporter: null, note: null, appealTitle, date: new Date() });
         if (!letter) return { official, templateName: null, language: null, subject: null, body: null, error: 'no template' };
         return { official, templateName: letter.template.name, language: letter.language, subject: letter.subject, body: letter.body, error: null };
       } catch (error) {
@@ -284,6 +301,18 @@ export interface LaunchCount {
   letters: number;
   members: number;
   officials: number;
+}
+
+/** An appeal as its console page shows it (AppealsService.record). */
+export interface AppealRecord {
+  appeal: AppealView;
+  case: { id: string; name: string };
+  /** In the coordinator's order: the first is the fallback language. */
+  templates: { id: string; name: string; language: string }[];
+  letters: AppealLetterPreview[];
+  /** How many signers' notes wait for moderation. */
+  heldNotes: number;
+  print: PrintFigures;
 }
 
 /** One official's letter of an appeal, as it would be sent (no signer yet), or why it cannot be. */

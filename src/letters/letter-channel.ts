@@ -10,7 +10,22 @@ export function goesByEmail(letter: string, appeal: string, official: string): s
   return `(${letter}.channel IS NULL AND (${appeal}.channel = 'email' OR (${appeal}.channel = 'email-then-post' AND ${official}.email IS NOT NULL)))`;
 }
 
-/** The SQL condition of a letter that waits for a print run: queued, going by post, in no run yet. */
+/**
+ * The SQL condition of a letter that waits for a print run: queued, going by post, in no run
+ * yet. No letter of an `email` appeal ever does (only queueForPost gives a letter the `post`
+ * channel, and only on `email-then-post` appeals): saying so first lets Postgres skip an email
+ * appeal's letters without reading them.
+ */
 export function awaitsPost(letter: string, appeal: string, official: string): string {
-  return `(${letter}.status = 'queued' AND ${letter}.print_run_id IS NULL AND NOT ${goesByEmail(letter, appeal, official)})`;
+  return `(${appeal}.channel <> 'email' AND ${letter}.status = 'queued' AND ${letter}.print_run_id IS NULL AND NOT ${goesByEmail(letter, appeal, official)})`;
+}
+
+/**
+ * The SQL count of an appeal's letters that a print run would take now (attachToPrintRun's
+ * rule: the appeal open, the letter awaiting post), given the appeal's alias in the enclosing
+ * statement. Per appeal, so that an email appeal's letters are not read at all.
+ */
+export function lettersAwaitingPostOf(appeal: string): string {
+  return `(SELECT count(*)::int FROM letters waiting JOIN officials addressee ON addressee.id = waiting.official_id
+            WHERE waiting.appeal_id = ${appeal}.id AND ${appeal}.status = 'open' AND ${awaitsPost('waiting', appeal, 'addressee')})`;
 }

@@ -5,7 +5,7 @@ import { execute } from '../database/execute';
 import { reachableMember } from '../supporters/member-filters';
 import type { CaseTranslations } from '../cases/case.entity';
 import { FINAL_LETTER_STATUSES, LetterStatus } from './letter.entity';
-import { awaitsPost } from './letter-channel';
+import { awaitsPost, lettersAwaitingPostOf } from './letter-channel';
 
 /** What a print run takes: an appeal's letters waiting for post, or those of a cycle's appeals. */
 export type PrintScope = { appealId: string } | { cycleId: string };
@@ -202,11 +202,8 @@ export class LettersRepository {
 
   /** How many letters of open appeals in `scope` wait for post now (the console offers a run). */
   async countAwaitingPost(scope: PrintScope): Promise<number> {
-    const [{ count }] = await this.db.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM letters l JOIN appeals a ON a.id = l.appeal_id AND a.status = 'open' JOIN officials o ON o.id = l.official_id
-        WHERE ${scopeCondition(scope, '$1')} AND ${awaitsPost('l', 'a', 'o')}`,
-      [scopeId(scope)],
-    );
+    const appeals = 'appealId' in scope ? `a.id = $1` : `a.id IN (SELECT appeal_id FROM cycle_appeals WHERE cycle_id = $1)`;
+    const [{ count }] = await this.db.query<{ count: number }[]>(`SELECT coalesce(sum(${lettersAwaitingPostOf('a')}), 0)::int AS count FROM appeals a WHERE ${appeals}`, [scopeId(scope)]);
     return count;
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../database/execute';
+import { addressedForCards, awaitsCard } from './message-cards';
 import { DONE_MESSAGE_STATUSES, MessageStatus } from './message.entity';
 
 /** A message as moderation reads it: no name or email of its writer, their id only. */
@@ -100,9 +101,9 @@ export class MessagesRepository {
   /** Cases of `scope` (an appeal's, or a cycle's appeals') with approved messages not in a run, and whether each has an address for cards. */
   async awaitingCards(scope: CardScope): Promise<{ caseId: string; caseName: string; approved: number; addressed: boolean }[]> {
     return this.db.query(
-      `SELECT c.id AS "caseId", c.name AS "caseName", count(*)::int AS approved, c.message_address IS NOT NULL AS addressed
+      `SELECT c.id AS "caseId", c.name AS "caseName", count(*)::int AS approved, ${addressedForCards('c')} AS addressed
          FROM messages m JOIN cases c ON c.id = m.case_id
-        WHERE m.status = 'approved' AND m.print_run_id IS NULL AND ${caseScope(scope, '$1')}
+        WHERE ${awaitsCard('m')} AND ${caseScope(scope, '$1')}
         GROUP BY c.id, c.name ORDER BY c.name`,
       [scopeIdOf(scope)],
     );
@@ -113,7 +114,7 @@ export class MessagesRepository {
     return execute(
       manager,
       `UPDATE messages m SET print_run_id = $2, updated_at = now() FROM cases c
-        WHERE c.id = m.case_id AND c.message_address IS NOT NULL AND m.status = 'approved' AND m.print_run_id IS NULL AND ${caseScope(scope, '$1')}`,
+        WHERE c.id = m.case_id AND ${addressedForCards('c')} AND ${awaitsCard('m')} AND ${caseScope(scope, '$1')}`,
       [scopeIdOf(scope), runId],
     );
   }

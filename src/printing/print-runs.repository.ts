@@ -47,6 +47,14 @@ function runOf(row: PrintRunRow): PrintRun {
   });
 }
 
+/** What a scope's page says of printing: letters and cards waiting for a run now, and its latest runs, newest first (of `runsTotal`). */
+export interface PrintFigures {
+  awaiting: number;
+  cards: number;
+  runs: Pick<PrintRun, 'id' | 'status' | 'letters' | 'createdAt'>[];
+  runsTotal: number;
+}
+
 /** All SQL of the print_runs table. Status changes are guarded by the status they leave, so a repeated or racing one changes nothing. */
 @Injectable()
 export class PrintRunsRepository {

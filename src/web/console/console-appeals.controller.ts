@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, Res
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APPEAL_CHANNELS, APPEAL_MODERATIONS, APPEAL_STATUSES, AppealStatus } from '../../appeals/appeal.entity';
-import { NoteModerationService } from '../../note-moderation/note-moderation.service';
 import { CaseUntranslatedError } from '../../appeals/appeal-languages';
 import { AppealsService, transitionAllowed } from '../../appeals/appeals.service';
 import { AppealView, CreateAppealDto } from '../../appeals/dto/appeal.dto';
@@ -15,7 +14,6 @@ import { Catalogue, catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
 import { LETTER_STATUSES } from '../../letters/letter.entity';
 import { OfficialsService } from '../../officials/officials.service';
-import { PrintRunsService } from '../../print/print-runs.service';
 import { TemplatesService } from '../../templates/templates.service';
 import { pageHeaders } from '../page-response';
 import { dayLabel } from '../view-format';
@@ -27,7 +25,7 @@ import { apiBodyOf, FieldProblems, problemsFor, problemSummary, refusalOf, valid
 import { consoleLayout } from './console-layout';
 import { ConsoleRequest, seeOther, whole } from './console-page';
 import { describedCharactersOf, TemplateUnprintableError } from '../../templates/template-fonts';
-import { printStartOf } from './print-start';
+import { printStartView, RUNS_SHOWN } from './print-start';
 
 type StaffRequest = ConsoleRequest;
 
@@ -56,10 +54,8 @@ export class ConsoleAppealsController {
     @Inject(CasesService) private readonly cases: CasesService,
     @Inject(TemplatesService) private readonly templates: TemplatesService,
     @Inject(OfficialsService) private readonly officials: OfficialsService,
-    @Inject(PrintRunsService) private readonly printRuns: PrintRunsService,
     @Inject(CsrfService) private readonly csrf: CsrfService,
     @Inject(ViewsService) private readonly views: ViewsService,
-    @Inject(NoteModerationService) private readonly notes: NoteModerationService,
   ) {}
 
   @Get()
@@ -117,14 +113,8 @@ export class ConsoleAppealsController {
     const startedAt = performance.now();
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
-    const appeal = await this.appeals.get(id);
-    const [record, letters, templates, print, heldNotes] = await Promise.all([
-      this.cases.get(appeal.caseId),
-      this.appeals.previewLetters(id),
-      Promise.all(appeal.templateIds.map((templateId) => this.templates.get(templateId))),
-      printStartOf(this.printRuns, { appealId: id }, printProblem, messages, appeal.channel !== 'email'),
-      this.notes.held(id, 1, 1),
-    ]);
+    const { appeal, case: record, templates, letters, heldNotes, print: figures } = await this.appeals.record(id, RUNS_SHOWN);
+    const print = printStartView(figures, { appealId: id }, printProblem, messages, appeal.channel !== 'email');
     const model = {
       csrf: this.csrf.tokenFor(request, response),
       ...this.summary(appeal, staff.language, messages),
@@ -134,7 +124,7 @@ export class ConsoleAppealsController {
       letters: letters.map((letter, index) => ({ ...letter, open: index === 0, headingId: `letter-${index + 1}` })),
       counts: countsOf(appeal, messages),
       moderationName: messages.t(`consoleAppeals.appeal.moderations.${appeal.moderation}`),
-      heldNotes: { count: heldNotes.total, href: `/console/appeals/${id}/held`, label: heldNotes.total > 0 ? messages.t('consoleAppeals.appeal.heldNotes', { count: heldNotes.total }) : messages.t('consoleAppeals.appeal.heldNone') },
+      heldNotes: { count: heldNotes, href: `/console/appeals/${id}/held`, label: heldNotes > 0 ? messages.t('consoleAppeals.appeal.heldNotes', { count: heldNotes }) : messages.t('consoleAppeals.appeal.heldNone') },
       print,
       canLaunch: transitionAllowed('launch', appeal.status),
       actions: ACTIONS.filter((action) => transitionAllowed(action, appeal.status)).map((action) => ({
