@@ -1,4 +1,5 @@
-import { ViewsService } from './views.service';
+import { catalogueOf } from '../common/i18n/messages';
+import { inlineWords, ViewsService } from './views.service';
 
 const layout = { title: 'A <title>', nav: [{ href: '/sign/t?a=1&b=2', label: 'Mine', current: true }], unsubscribeUrl: '/unsubscribe/t' };
 
@@ -29,5 +30,23 @@ describe(ViewsService.name, () => {
   it('refuses a field the view names but the model lacks (strict), and an unknown view', () => {
     expect(() => sut.render('problem', { paragraphs: [] }, layout)).toThrow(/"heading" not defined/);
     expect(() => sut.render('nope', {}, layout)).toThrow("no view named 'nope'");
+  });
+
+  it('sets a static message into the source as the helper would give it, and leaves the rest to the helper', () => {
+    const en = catalogueOf('en');
+    const source = '<a title="{{t "nav.month"}}">{{t "nav.letters"}}</a> {{t "sign.lede" month=month name=name}} {{t "no.such.key"}}';
+    const inlined = inlineWords(source, en);
+    expect(inlined).toBe(`<a title="${en.t('nav.month')}">${en.t('nav.letters')}</a> {{t "sign.lede" month=month name=name}} {{t "no.such.key"}}`);
+    expect(inlineWords('{{t "letters.letterCount"}}', en)).toBe('{{t "letters.letterCount"}}');
+  });
+
+  it('renders every language the same with its words set in as through the helper', () => {
+    for (const language of ['en', 'ru', 'de']) {
+      const html = sut.render('problem', { heading: 'H', paragraphs: ['P'] }, { ...layout, language });
+      const words = catalogueOf(language);
+      expect(html).toContain(`<a class="skip-link" href="#main">${words.t('layout.skip')}</a>`);
+      expect(html).toMatch(new RegExp(`<html lang="${language}">`));
+    }
+    expect(() => sut.render('problem', { heading: 'H', paragraphs: [] }, { ...layout, language: 'ru' })).not.toThrow();
   });
 });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
-import { catalogueOf, Params } from '../common/i18n/messages';
+import { Catalogue, catalogueLanguages, catalogueOf, Params } from '../common/i18n/messages';
 
 /** The repository's views/ folder, from src/ (tests) or dist/ (built). */
 export const VIEWS_DIR = join(__dirname, '..', '..', 'views');
@@ -36,9 +36,8 @@ type PageTemplate = HandlebarsTemplateDelegate<Record<string, unknown>>;
  */
 @Injectable()
 export class ViewsService {
-  private readonly pages = new Map<string, PageTemplate>();
-  private readonly partials = new Map<string, PageTemplate>();
-  private readonly layout: PageTemplate;
+  /** Each catalogue's language's views (pages, partials, layout), with its plain words set in. */
+  private readonly views = new Map<string, LanguageViews>();
   /** The stylesheet, served from memory by the assets route. */
   readonly stylesheet: string;
   /** Its address carries a hash of its content, so browsers may keep it for good. */
@@ -52,25 +51,14 @@ export class ViewsService {
   readonly htmxScriptPath: string;
 
   constructor() {
-    const env = Handlebars.create();
-    // {{t "key" name=value}}: a message of the page's language (the render's `lang`), escaped as any value.
-    env.registerHelper('t', function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
-      const root = (options.data as { root?: { lang?: unknown } } | undefined)?.root;
-      const language = typeof root?.lang === 'string' ? root.lang : 'en';
-      return catalogueOf(language).t(String(key), options.hash as Params);
-    });
-    const options: CompileOptions = { strict: true, preventIndent: true };
-    const partials = join(VIEWS_DIR, 'partials');
-    for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
-      const partial = env.compile<Record<string, unknown>>(readFileSync(join(partials, file), 'utf8'), options);
-      env.registerPartial(basename(file, '.hbs'), partial);
-      this.partials.set(basename(file, '.hbs'), partial);
-    }
-    const pages = join(VIEWS_DIR, 'pages');
-    for (const file of readdirSync(pages).filter((name) => name.endsWith('.hbs'))) {
-      this.pages.set(basename(file, '.hbs'), env.compile(readFileSync(join(pages, file), 'utf8'), options));
-    }
-    this.layout = env.compile(readFileSync(join(VIEWS_DIR, 'layouts', 'main.hbs'), 'utf8'), options);
+    const read = (folder: string) =>
+      readdirSync(folder)
+        .filter((name) => name.endsWith('.hbs'))
+        .map((file) => ({ name: basename(file, '.hbs'), source: readFileSync(join(folder, file), 'utf8') }));
+    const partials = read(join(VIEWS_DIR, 'partials'));
+    const pages = read(join(VIEWS_DIR, 'pages'));
+    const layout = readFileSync(join(VIEWS_DIR, 'layouts', 'main.hbs'), 'utf8');
+    for (const language of catalogueLanguages()) this.views.set(language, compileViews(catalogueOf(language), partials, pages, layout));
     this.stylesheet = readFileSync(join(VIEWS_DIR, 'assets', 'qalam.css'), 'utf8');
     this.stylesheetPath = `/assets/qalam-${createHash('sha256').update(this.stylesheet).digest('hex').slice(0, 12)}.css`;
     const chart = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
@@ -86,7 +74,7 @@ export class ViewsService {
 
   /** A page's own part without the layout: what htmx swaps into a page already shown. */
   fragment(page: string, model: object, language: string): string {
-    const template = this.pages.get(page);
+    const template = this.viewsOf(language).pages.get(page);
     if (!template) throw new Error(`no view named '${page}'`);
     return template({ ...(model as Record<string, unknown>), lang: language });
   }
@@ -96,22 +84,68 @@ export class ViewsService {
    * for many requests: rendered once and set into each page as it is (`{{{...}}}`).
    */
   partial(name: string, model: object, language: string): string {
-    const template = this.partials.get(name);
+    const template = this.viewsOf(language).partials.get(name);
     if (!template) throw new Error(`no partial named '${name}'`);
     return template({ ...(model as Record<string, unknown>), lang: language });
   }
 
   /** The whole HTML document of one page. */
   render(page: string, model: object, layout: LayoutModel): string {
-    const template = this.pages.get(page);
-    if (!template) throw new Error(`no view named '${page}'`);
     const lang = layout.language ?? 'en';
+    const views = this.viewsOf(lang);
+    const template = views.pages.get(page);
+    if (!template) throw new Error(`no view named '${page}'`);
     const content = template({ ...(model as Record<string, unknown>), lang });
-    return this.layout({ scripts: [], languageLinks: [], signOut: null, ...layout, lang, stylesheetPath: this.stylesheetPath, content });
+    return views.layout({ scripts: [], languageLinks: [], signOut: null, ...layout, lang, stylesheetPath: this.stylesheetPath, content });
+  }
+
+  /** The views of a language's catalogue (English for a language with none, as catalogueOf). */
+  private viewsOf(language: string): LanguageViews {
+    return this.views.get(catalogueOf(language).language)!;
   }
 }
 
 type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
+
+interface LanguageViews {
+  pages: Map<string, PageTemplate>;
+  partials: Map<string, PageTemplate>;
+  layout: PageTemplate;
+}
+
+const OPTIONS: CompileOptions = { strict: true, preventIndent: true };
+
+/**
+ * A static `{{t "key"}}` (no parameters) says the same on every render: a plain message of
+ * the catalogue is set into the source as the helper would give it, escaped. Messages with
+ * slots, plurals, and any text with a brace or a backslash (which Handlebars would read as
+ * its own) stay helper calls, as does every `{{t}}` with parameters.
+ */
+export function inlineWords(source: string, messages: Catalogue): string {
+  return source.replace(/\{\{t "([\w.-]+)"\}\}/g, (call, key: string) => {
+    const text = messages.plain(key);
+    return text === null || /[{}\\]/.test(text) ? call : Handlebars.escapeExpression(text);
+  });
+}
+
+function compileViews(messages: Catalogue, partials: { name: string; source: string }[], pages: { name: string; source: string }[], layout: string): LanguageViews {
+  // An environment per language: its partials are that language's too.
+  const env = Handlebars.create();
+  // {{t "key" name=value}}: a message of the page's language (the render's `lang`), escaped as any value.
+  env.registerHelper('t', function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
+    const root = (options.data as { root?: { lang?: unknown } } | undefined)?.root;
+    const language = typeof root?.lang === 'string' ? root.lang : 'en';
+    return catalogueOf(language).t(String(key), options.hash as Params);
+  });
+  const compiled: LanguageViews = { pages: new Map(), partials: new Map(), layout: env.compile(inlineWords(layout, messages), OPTIONS) };
+  for (const { name, source } of partials) {
+    const partial = env.compile<Record<string, unknown>>(inlineWords(source, messages), OPTIONS);
+    env.registerPartial(name, partial);
+    compiled.partials.set(name, partial);
+  }
+  for (const { name, source } of pages) compiled.pages.set(name, env.compile(inlineWords(source, messages), OPTIONS));
+  return compiled;
+}
 
 function hashOf(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);

@@ -71,6 +71,15 @@ export class Catalogue {
     return filled;
   }
 
+  /**
+   * The text of `key` when it is one plain string with no slot (what `t(key)` gives whatever
+   * the parameters); null for a plural message, one with slots, or an unknown key.
+   */
+  plain(key: string): string | null {
+    const message = this.own.get(key) ?? this.fallback.get(key);
+    return typeof message === 'string' && !/\{\w+\}/.test(message) ? message : null;
+  }
+
   has(key: string): boolean {
     return this.own.has(key) || this.fallback.has(key);
   }
