@@ -1,8 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { Role } from '../common/auth/roles';
+import { preparedQuery } from '../database/prepared';
 import type { MemberSearchQuery, MyLetterView } from './dto/supporter.dto';
 import { MEMBER_MAIL_COLUMNS, MemberMailRow } from './member-filters';
-import { Supporter } from './supporter.entity';
+
+/** A supporter as the members list shows them. */
+export interface MemberListRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  language: string;
+  active: boolean;
+}
 
 /** A member as a signup gives them. */
 export interface SignupRow {
@@ -141,28 +152,34 @@ export class SupportersRepository {
     return { items, total };
   }
 
-  /** Supporters matching the filters, oldest first, `limit` after the supporter `after` (keyset on (created_at, id)). */
-  async search(query: MemberSearchQuery, limit: number): Promise<Supporter[]> {
+  /**
+   * Supporters matching the filters, oldest first, `limit` after the supporter `after` (keyset
+   * on (created_at, id)), with only what the members list shows. Without a text search the
+   * statement is prepared, one per combination of filters (the pages a coordinator turns
+   * through); a text search is planned at each call, since its pattern decides between the
+   * trigram indexes and the walk in created order.
+   */
+  async search(query: MemberSearchQuery, limit: number): Promise<MemberListRow[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
-    const add = (condition: (n: string) => string, value: unknown) => {
+    let shape = 0;
+    const add = (bit: number, condition: (n: string) => string, value: unknown) => {
       values.push(value);
       conditions.push(condition(`$${values.length}`));
+      shape |= bit;
     };
     const text = query.q?.trim();
-    if (text) add((n) => `(s.name ILIKE ${n} ESCAPE '\\' OR s.email ILIKE ${n} ESCAPE '\\')`, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (query.role) add((n) => `s.role = ${n}`, query.role);
-    if (query.active) add((n) => `s.active = ${n}`, query.active === 'true');
-    if (query.language) add((n) => `s.language = ${n}`, query.language);
-    if (query.after) add((n) => `(s.created_at, s.id) > (SELECT created_at, id FROM supporters WHERE id = ${n})`, query.after);
+    if (text) add(0, (n) => `(s.name ILIKE ${n} ESCAPE '\\' OR s.email ILIKE ${n} ESCAPE '\\')`, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (query.role) add(1, (n) => `s.role = ${n}`, query.role);
+    if (query.active) add(2, (n) => `s.active = ${n}`, query.active === 'true');
+    if (query.language) add(4, (n) => `s.language = ${n}`, query.language);
+    if (query.after) add(8, (n) => `(s.created_at, s.id) > (SELECT created_at, id FROM supporters WHERE id = ${n})`, query.after);
     values.push(limit);
-    const rows = await this.db.query<Record<string, unknown>[]>(
-      `SELECT s.id, s.email, s.name, s.country, s.city, s.language, s.role, s.auto_sign AS "autoSign", s.signature_style AS "signatureStyle", s.active, s.created_at AS "createdAt"
-         FROM supporters s ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-        ORDER BY s.created_at, s.id LIMIT $${values.length}`,
-      values,
-    );
-    return rows as unknown as Supporter[];
+    const sql = `SELECT s.id, s.email, s.name, s.role, s.language, s.active
+       FROM supporters s ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY s.created_at, s.id LIMIT $${values.length}`;
+    if (text) return this.db.query<MemberListRow[]>(sql, values);
+    return preparedQuery<MemberListRow>(this.db, `qalam_member_list_${shape}`, sql, values);
   }
 
   /** The supporter's row as their data export gives it. */

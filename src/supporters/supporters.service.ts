@@ -10,7 +10,7 @@ import { CreateSupporterDto, ImportReport, MemberSearchQuery, MyLetterView, Supp
 import { ImportProgress, importSupporters } from './supporter-import';
 import type { Readable } from 'node:stream';
 import { Supporter } from './supporter.entity';
-import { SupportersRepository } from './supporters.repository';
+import { MemberListRow, SupportersRepository } from './supporters.repository';
 import { CallerRecordsService } from './caller-records.service';
 
 /** A request body holds at most this many rows; the command line has no limit. */
@@ -61,9 +61,9 @@ export class SupportersService {
    * `after` (keyset on (created_at, id): a page costs the same deep in the list, and a
    * member added meanwhile never shifts one from a page to the next).
    */
-  async search(query: MemberSearchQuery): Promise<{ items: SupporterView[]; next: string | null }> {
+  async search(query: MemberSearchQuery): Promise<{ items: MemberListRow[]; next: string | null }> {
     const rows = await this.rows.search(query, query.limit + 1);
-    const items = rows.slice(0, query.limit).map(toSupporterView);
+    const items = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
     return { items, next: rows.length > query.limit ? items[items.length - 1].id : null };
   }
 

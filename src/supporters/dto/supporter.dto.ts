@@ -1,6 +1,7 @@
+import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, isIn, isInt, IsISO31661Alpha2, IsOptional, IsString, isUUID, Length, Matches, matches, max, MaxLength, maxLength, min, MinLength } from 'class-validator';
 import { ApiCount, ApiId, ApiNullable, ApiTimestamp } from '../../common/api-properties';
 import { ROLES, Role } from '../../common/auth/roles';
 import { SIGNATURE_STYLES, SignatureStyle, Supporter } from '../supporter.entity';
@@ -100,12 +101,60 @@ export class UpdateSupporterDto {
   role?: Role;
 }
 
-/** The members list's filters (the console's /console/members), a page after `after`. */
-export class MemberSearchQuery {
-  @IsOptional() @IsString() @MaxLength(200) q?: string;
-  @Transform(unsetIfEmpty) @IsOptional() @IsIn(ROLES) role?: Role;
-  @Transform(unsetIfEmpty) @IsOptional() @IsIn(['true', 'false']) active?: 'true' | 'false';
-  @Transform(unsetIfEmpty) @IsOptional() @Matches(/^[a-z]{2}$/) language?: string;
-  @Transform(unsetIfEmpty) @IsOptional() @IsUUID() after?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit = 50;
+/** The members list's filters (the console's /console/members), a page of `limit` after `after`. */
+export interface MemberSearchQuery {
+  q?: string;
+  role?: Role;
+  active?: 'true' | 'false';
+  language?: string;
+  after?: string;
+  limit: number;
+}
+
+const MEMBER_SEARCH_FIELDS: ReadonlySet<string> = new Set(['q', 'role', 'active', 'language', 'after', 'limit']);
+
+/**
+ * The members list's query string as its filters, with the rules a DTO under the global
+ * ValidationPipe would apply (class-validator's own checks, an unknown field refused, a
+ * filter form's "any" choice, an empty field, being no filter), without the class-transformer
+ * and metadata walk a DTO costs on every page. Throws a 400 naming each bad field.
+ */
+export function memberSearchOf(query: Record<string, unknown>): MemberSearchQuery {
+  const problems: string[] = [];
+  const search: MemberSearchQuery = { limit: 50 };
+  // class-transformer drops `__proto__` and `constructor` before the whitelist sees them: so here.
+  for (const field of Object.keys(query)) if (!MEMBER_SEARCH_FIELDS.has(field) && field !== '__proto__' && field !== 'constructor') problems.push(`property ${field} should not exist`);
+  const { q, limit } = query;
+  const role = unsetIfEmpty({ value: query.role });
+  const active = unsetIfEmpty({ value: query.active });
+  const language = unsetIfEmpty({ value: query.language });
+  const after = unsetIfEmpty({ value: query.after });
+  if (q !== undefined) {
+    if (typeof q === 'string' && maxLength(q, 200)) search.q = q;
+    else problems.push('q must be a string of at most 200 characters');
+  }
+  if (role !== undefined) {
+    if (isIn(role, ROLES)) search.role = role as Role;
+    else problems.push(`role must be one of ${ROLES.join(', ')}`);
+  }
+  if (active !== undefined) {
+    if (isIn(active, ['true', 'false'])) search.active = active as 'true' | 'false';
+    else problems.push('active must be true or false');
+  }
+  if (language !== undefined) {
+    if (typeof language === 'string' && matches(language, /^[a-z]{2}$/)) search.language = language;
+    else problems.push('language must be a two-letter code');
+  }
+  if (after !== undefined) {
+    if (typeof after === 'string' && isUUID(after)) search.after = after;
+    else problems.push('after must be a UUID');
+  }
+  if (limit !== undefined) {
+    // As @Type(() => Number): a text's Number(), then a whole number from 1 to 200.
+    const number = typeof limit === 'string' ? Number(limit) : NaN;
+    if (isInt(number) && min(number, 1) && max(number, 200)) search.limit = number;
+    else problems.push('limit must be a whole number from 1 to 200');
+  }
+  if (problems.length > 0) throw new BadRequestException(problems);
+  return search;
 }

@@ -1,5 +1,5 @@
 import type { Role } from '../../common/auth/roles';
-import { catalogueOf } from '../../common/i18n/messages';
+import { Catalogue, catalogueOf } from '../../common/i18n/messages';
 import type { LayoutModel } from '../views.service';
 
 /** The console's sections, in the navigation's order; `admin` ones are shown to admins only. */
@@ -19,17 +19,35 @@ const SECTIONS: { key: string; href: string; admin?: boolean; label?: string }[]
   { key: 'account', href: '/console/account', label: 'consoleMembers.nav.account' },
 ];
 
+type Nav = LayoutModel['nav'];
+
+/** The navigation by catalogue, role and current section: the same few lists for every page. */
+const NAVS = new WeakMap<Catalogue, Map<string, Nav>>();
+
+function navOf(messages: Catalogue, role: Role, current: string): Nav {
+  let byPage = NAVS.get(messages);
+  if (!byPage) NAVS.set(messages, (byPage = new Map()));
+  // Sections are the code's own; any other `current` marks none, so the map stays as small as they are.
+  const marked = SECTIONS.some((section) => section.href === current) ? current : '';
+  const key = `${role === 'admin' ? 'admin' : 'staff'} ${marked}`;
+  let nav = byPage.get(key);
+  if (!nav) {
+    nav = Object.freeze(
+      SECTIONS.filter((section) => !section.admin || role === 'admin').map((section) =>
+        Object.freeze({ href: section.href, label: messages.t(section.label ?? `console.nav.${section.key}`), current: section.href === marked }),
+      ),
+    ) as Nav;
+    byPage.set(key, nav);
+  }
+  return nav;
+}
+
 /** The layout of a console page: its title, the navigation for this role, and the log-out form with the page's CSRF token. */
 export function consoleLayout(title: string, current: string, staff: { role: Role; language: string }, csrf: string): LayoutModel {
-  const messages = catalogueOf(staff.language);
   return {
     title,
     language: staff.language,
-    nav: SECTIONS.filter((section) => !section.admin || staff.role === 'admin').map((section) => ({
-      href: section.href,
-      label: messages.t(section.label ?? `console.nav.${section.key}`),
-      current: section.href === current,
-    })),
+    nav: navOf(catalogueOf(staff.language), staff.role, current),
     unsubscribeUrl: null,
     signOut: { csrf },
   };

@@ -3,13 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CsrfGuard, CsrfService } from '../../auth/csrf.service';
 import { passwordProblems, StaffAccountsService } from '../../auth/staff-accounts.service';
-import { ROLES } from '../../common/auth/roles';
+import { Role, ROLES } from '../../common/auth/roles';
 import { StaffPage } from '../../common/auth/staff-page.decorator';
 import { isDomainError } from '../../common/errors';
-import { catalogueOf } from '../../common/i18n/messages';
+import { Catalogue, catalogueOf } from '../../common/i18n/messages';
 import { UuidParam } from '../../common/uuid.pipe';
 import { StatsService } from '../../stats/stats.service';
-import { CreateSupporterDto, MemberSearchQuery } from '../../supporters/dto/supporter.dto';
+import { CreateSupporterDto, memberSearchOf } from '../../supporters/dto/supporter.dto';
 import { SupportersService } from '../../supporters/supporters.service';
 import { ViewsService } from '../views.service';
 import { staffOf } from './console.controller';
@@ -17,6 +17,21 @@ import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleRequest, fieldOf, formProblems, renderConsole, seeOther } from './console-page';
 
 const LANGUAGES = ['en', 'ru', 'fr', 'de', 'es', 'tg', 'uz'];
+
+type ListWords = { roleNames: Record<Role, string>; yes: string; no: string };
+
+/** The words of every row of the members list, by catalogue: looked up once, not twice a row. */
+const LIST_WORDS = new WeakMap<Catalogue, ListWords>();
+
+function listWordsOf(messages: Catalogue): ListWords {
+  let words = LIST_WORDS.get(messages);
+  if (!words) {
+    const roleNames = Object.fromEntries(ROLES.map((role) => [role, messages.t(`consoleMembers.roleName.${role}`)])) as Record<Role, string>;
+    words = { roleNames, yes: messages.t('consoleMembers.list.yes'), no: messages.t('consoleMembers.list.no') };
+    LIST_WORDS.set(messages, words);
+  }
+  return words;
+}
 
 /**
  * The console's members: search and filters (SupportersService.search, pages of 50 by
@@ -40,13 +55,16 @@ export class ConsoleMembersController {
   ) {}
 
   @Get('members')
-  async list(@Query() query: MemberSearchQuery, @Req() request: ConsoleRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async list(@Req() request: ConsoleRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
     const startedAt = performance.now();
+    const query = memberSearchOf(request.query);
     const staff = staffOf(request);
     const messages = catalogueOf(staff.language);
+    const words = listWordsOf(messages);
     const { items, next } = await this.supporters.search({ ...query, limit: 50 });
     const filters = { q: query.q ?? '', role: query.role ?? '', active: query.active ?? '', language: query.language ?? '' };
     const params = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== ''));
+    const firstHref = query.after ? `/console/members?${params.toString()}` : null;
     if (next) params.set('after', next);
     return renderConsole(this.views, response, staff, this.csrf.tokenFor(request, response), {
       view: 'console-members',
@@ -56,12 +74,19 @@ export class ConsoleMembersController {
       model: {
         filters,
         isAdmin: staff.role === 'admin',
-        roles: ROLES.map((role) => ({ value: role, label: messages.t(`consoleMembers.roleName.${role}`), selected: role === filters.role })),
+        roles: ROLES.map((role) => ({ value: role, label: words.roleNames[role], selected: role === filters.role })),
         languages: LANGUAGES.map((language) => ({ value: language, selected: language === filters.language })),
         activeChoices: ['true', 'false'].map((value) => ({ value, label: messages.t(`consoleMembers.list.active_${value}`), selected: value === filters.active })),
-        members: items.map((member) => ({ ...member, roleName: messages.t(`consoleMembers.roleName.${member.role}`) })),
+        members: items.map((member) => ({
+          id: member.id,
+          name: member.name,
+          email: member.email,
+          language: member.language,
+          roleName: words.roleNames[member.role],
+          activeName: member.active ? words.yes : words.no,
+        })),
         nextHref: next ? `/console/members?${params.toString()}` : null,
-        firstHref: query.after ? `/console/members?${new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== '')).toString()}` : null,
+        firstHref,
       },
     });
   }
