@@ -34,8 +34,7 @@ export class SigningController {
   async page(@Param('token') token: string, @Res({ passthrough: true }) response: Response): Promise<string> {
     const startedAt = performance.now();
     const claims = this.claimsOf(token);
-    const page = await this.signing.page(token, claims);
-    const html = this.views.render('sign', page, this.layout(catalogueOf(page.language).t('titles.sign', { title: page.cycleTitle }), page.language, token, claims, 'page'));
+    const html = await this.signing.pageHtml(token, (language, cycleTitle) => this.layout(catalogueOf(language).t('titles.sign', { title: cycleTitle }), language, token, claims, 'page'));
     pageHeaders(response, 200, startedAt);
     return html;
   }

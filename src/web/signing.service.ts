@@ -16,7 +16,8 @@ import { LetterParts, LetterRendererService } from '../templates/letter-renderer
 import { choiceFor, NOTE_MAX_LENGTH, SignFormProblem, SignRequest } from './sign-form';
 import { caseFieldsIn } from '../cases/case-translations';
 import { Catalogue, catalogueOf } from '../common/i18n/messages';
-import { ViewsService } from './views.service';
+import Handlebars from 'handlebars';
+import { LayoutModel, ViewsService } from './views.service';
 import { caseStatusLabel, countryLabel, dayLabel, dayOf, languageName, letterStatusLabel, monthLabel, paragraphs, signatureStyleLabel, webLink } from './view-format';
 
 /*
@@ -171,6 +172,9 @@ export class SigningService {
    * key, and what no page holds any more is collected.
    */
   private readonly caseSections = new WeakMap<object, Map<string, CaseSection>>();
+  /** The signing page's cuts, by the month's content (its first case: the content is one frozen tree) and then the shape (skeletonShapeOf); null: rendered whole. */
+  private readonly pageSkeletons = new WeakMap<object, Map<string, SignPageSkeleton | null>>();
+  private skeletonFills = 0;
 
   constructor(
     @Inject(ViewsService) private readonly views: ViewsService,
@@ -185,7 +189,77 @@ export class SigningService {
   async page(token: string, claims: MemberTokenClaims, submitted?: { request: SignRequest; problems: SignFormProblem[] }): Promise<SigningPage> {
     // The backend's rule for who may use a sign link (a reachable member, an open cycle),
     // checked in the same read.
+    return this.pageOf(token, await this.forSignLink(token), submitted);
+  }
+
+  /**
+   * The month's page as HTML, for its GET. A member who has signed nothing yet and has no
+   * message waiting sees the page every such member of their language, style and message
+   * boxes sees, but for their own words (name, signature examples, letters, the link's
+   * token): that page is rendered once per month's content and shape, cut at those words
+   * (SignPageSkeleton), and each member's page is the cut joined with their own, escaped as
+   * the views escape them. The first page of each cut is compared with a whole rendering,
+   * and every VERIFY_EVERY-th page after it again; a cut that ever differs is dropped for
+   * good and the page rendered whole. Any other page is rendered whole.
+   */
+  async pageHtml(token: string, layoutOf: (language: string, cycleTitle: string) => LayoutModel): Promise<string> {
     const cycle = await this.forSignLink(token);
+    const layout = layoutOf(cycle.member.language, cycle.title);
+    const shape = skeletonShapeOf(cycle);
+    let byShape: Map<string, SignPageSkeleton | null> | undefined;
+    if (shape) {
+      byShape = this.pageSkeletons.get(cycle.appeals[0].case);
+      if (!byShape) {
+        byShape = new Map();
+        this.pageSkeletons.set(cycle.appeals[0].case, byShape);
+      }
+      const skeleton = byShape.get(shape);
+      if (skeleton) {
+        const own = this.memberWords(token, cycle);
+        if (own) {
+          const html = skeleton.fill(slotsOf(own, layout));
+          this.skeletonFills += 1;
+          if (this.skeletonFills % VERIFY_EVERY !== 0) return html;
+          const whole = this.views.render('sign', this.pageOf(token, cycle), layout);
+          if (whole === html) return html;
+          this.logger.warn(`Cycle ${cycle.id}: the signing page's cut for shape ${shape} differed from a whole rendering; pages of that shape are rendered whole from now on`);
+          byShape.set(shape, null);
+          return whole;
+        }
+      }
+    }
+    const page = this.pageOf(token, cycle);
+    const html = this.views.render('sign', page, layout);
+    if (shape && byShape && !byShape.has(shape)) byShape.set(shape, this.cutPage(page, layout, html));
+    return html;
+  }
+
+  /** The page cut at the member's words, or null when the cut would not give back `html`, the page rendered whole. */
+  private cutPage(page: SigningPage, layout: LayoutModel, html: string): SignPageSkeleton | null {
+    if (html.includes('\uE000') || page.appeals.some((appeal) => appeal.letters.some((letter) => letter.error !== null))) return null;
+    const marked = mapSlots(page, layout, (_, index) => `\uE000${index}\uE001`);
+    const pieces = this.views.render('sign', marked.page, marked.layout).split(/\uE000(\d+)\uE001/);
+    const skeleton = new SignPageSkeleton(pieces);
+    return skeleton.fill(slotsOf(page, layout)) === html ? skeleton : null;
+  }
+
+  /** What is the member's own on a page of a cut: their name, the link's addresses, each appeal's signature examples and letters. */
+  private memberWords(token: string, cycle: MemberCycleView): SlotPage | null {
+    const supporter = cycle.member;
+    const messages = catalogueOf(supporter.language);
+    const examples = examplesOf(supporter);
+    const appeals: SlotPage['appeals'] = [];
+    for (const appeal of cycle.appeals) {
+      const style = safeSigning(appeal.case.risk, supporter.signatureStyle, null).style;
+      const letters = appeal.officials.map((official, officialIndex) => this.letterView(appeal, official, supporter, { note: null, style }, officialIndex === 0, messages));
+      if (letters.some((letter) => letter.error !== null)) return null;
+      appeals.push({ form: SIGNABLE.includes(appeal.status) ? { styles: signatureStylesFor(appeal.case.risk).map((value) => ({ example: examples[value] })) } : null, letters });
+    }
+    return { memberName: supporter.name, formAction: `/sign/${token}`, lettersUrl: `/sign/${token}/letters`, appeals };
+  }
+
+  /** The month's page for the member of `cycle`, read already. */
+  private pageOf(token: string, cycle: MemberCycleView, submitted?: { request: SignRequest; problems: SignFormProblem[] }): SigningPage {
     const supporter = cycle.member;
     const total = cycle.appeals.length;
     const problems = submitted?.problems ?? [];
@@ -198,8 +272,7 @@ export class SigningService {
       if (appeal) boxOn.set(appeal.id, box);
     }
 
-    // How the member would sign in each style: the same under every appeal.
-    const examples = Object.fromEntries(SIGNATURE_STYLES.map((value) => [value, supporterSignature(language, value, supporter.name, supporter.country)])) as Record<SignatureStyle, string>;
+    const examples = examplesOf(supporter);
     const appeals = cycle.appeals.map((appeal, index): AppealView => {
       const officials = appeal.officials;
       const signature = appeal.signature;
@@ -621,4 +694,76 @@ function closedMessageFor(appeal: MemberAppealView, caseName: string, messages: 
   if (appeal.status === 'draft') return messages.t('closed.draft');
   if (appeal.status === 'cancelled') return messages.t('closed.cancelled');
   return messages.t('closed.closed');
+}
+
+/** A page of a cut is compared with a whole rendering this often (its first one always). */
+const VERIFY_EVERY = 100;
+
+/** How the member would sign in each style: the same under every appeal. */
+function examplesOf(supporter: MemberView): Record<SignatureStyle, string> {
+  return Object.fromEntries(SIGNATURE_STYLES.map((value) => [value, supporterSignature(supporter.language, value, supporter.name, supporter.country)])) as Record<SignatureStyle, string>;
+}
+
+/**
+ * What decides the page's HTML around the member's own words, beside the month's content:
+ * their language, their default style (which choice is checked), and the cases that offer
+ * them a message box. Null for a page no cut serves: a signature made (its letters' statuses,
+ * its day), a message waiting, a month of no appeals.
+ */
+function skeletonShapeOf(cycle: MemberCycleView): string | null {
+  if (cycle.appeals.length === 0 || cycle.appeals.some((appeal) => appeal.signature !== null) || cycle.messageBoxes.some((box) => box.heldText !== null)) return null;
+  return [cycle.member.language, cycle.member.signatureStyle, ...cycle.messageBoxes.map((box) => box.caseId)].join('|');
+}
+
+/** The member's own words of a page, where the page and its layout hold them. */
+interface SlotPage {
+  memberName: string;
+  formAction: string;
+  lettersUrl: string;
+  appeals: { form: { styles: { example: string }[] } | null; letters: Pick<LetterView, 'subject' | 'body' | 'translation'>[] }[];
+}
+
+/**
+ * The page (and its layout) with each of the member's words replaced by `replace(word, its
+ * slot number)`, always in the same order: the one walk both the cut's marks and each
+ * member's words come from.
+ */
+function mapSlots<P extends SlotPage>(page: P, layout: LayoutModel, replace: (word: string, index: number) => string): { page: P; layout: LayoutModel } {
+  let index = 0;
+  const next = (word: string) => replace(word, index++);
+  const mapped: P = { ...page, memberName: next(page.memberName), formAction: next(page.formAction), lettersUrl: next(page.lettersUrl) };
+  const nav = layout.nav.map((link) => ({ ...link, href: next(link.href) }));
+  const unsubscribeUrl = layout.unsubscribeUrl === null ? null : next(layout.unsubscribeUrl);
+  mapped.appeals = page.appeals.map((appeal) => ({
+    ...appeal,
+    form: appeal.form ? { ...appeal.form, styles: appeal.form.styles.map((style) => ({ ...style, example: next(style.example) })) } : null,
+    letters: appeal.letters.map((letter) => ({
+      ...letter,
+      subject: next(letter.subject),
+      body: next(letter.body),
+      translation: letter.translation ? { ...letter.translation, subject: next(letter.translation.subject), body: next(letter.translation.body) } : null,
+    })),
+  })) as P['appeals'];
+  return { page: mapped, layout: { ...layout, nav, unsubscribeUrl } };
+}
+
+function slotsOf(page: SlotPage, layout: LayoutModel): string[] {
+  const words: string[] = [];
+  mapSlots(page, layout, (word) => {
+    words.push(word);
+    return word;
+  });
+  return words;
+}
+
+/** A signing page cut at the member's words: text, slot, text, ..., text. */
+class SignPageSkeleton {
+  constructor(private readonly pieces: readonly string[]) {}
+
+  /** The page with these words, escaped as the views escape a value. */
+  fill(words: readonly string[]): string {
+    let html = this.pieces[0];
+    for (let index = 1; index < this.pieces.length; index += 2) html += Handlebars.escapeExpression(words[Number(this.pieces[index])] ?? '') + this.pieces[index + 1];
+    return html;
+  }
 }
