@@ -11,6 +11,8 @@ import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { CallerRecordsModule } from '../supporters/caller-records.module';
+import { ChangeNoticesModule } from '../database/change-notices.module';
+import { LiveStaffSessionsService } from './live-staff-sessions.service';
 import { CsrfGuard, CsrfService } from './csrf.service';
 import { StaffSession } from './staff-session.entity';
 import { StaffSessionsRepository } from './staff-sessions.repository';
@@ -22,6 +24,7 @@ import { StaffSessionsService } from './staff-sessions.service';
     TypeOrmModule.forFeature([Supporter, StaffSession]),
     RateLimitModule,
     CallerRecordsModule,
+    ChangeNoticesModule,
     JwtModule.registerAsync({
       imports: [ConfigModule],
       inject: [QALAM_CONFIG],
@@ -34,7 +37,7 @@ import { StaffSessionsService } from './staff-sessions.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, StaffSessionsRepository, StaffSessionsService, CsrfService, CsrfGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [AuthService, StaffSessionsRepository, LiveStaffSessionsService, StaffSessionsService, CsrfService, CsrfGuard, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService, JwtModule, StaffSessionsService, CsrfService, CsrfGuard],
 })
 export class AuthModule {}

@@ -5,13 +5,16 @@ import type { Role } from '../common/auth/roles';
 import { StaffSession } from './staff-session.entity';
 import { preparedQuery } from '../database/prepared';
 
-/** A live session's supporter, as the supporters table says now. */
+/** A live session's supporter, as the supporters table says now, and how long ago (by Postgres' clock) it was seen and until it expires. */
 export interface SessionHolder {
   sessionId: string;
   supporterId: string;
   role: Role;
   language: string;
-  lastSeenAt: Date;
+  /** now() - last_seen_at, in milliseconds. */
+  seenAgoMs: number;
+  /** expires_at - now(), in milliseconds. */
+  expiresInMs: number;
 }
 
 /** Every statement on staff_sessions (the trigger of its migration deletes rows too, when a role or `active` changes). */
@@ -36,7 +39,8 @@ export class StaffSessionsRepository {
     const rows = await preparedQuery<SessionHolder>(
       this.sessions.manager.connection,
       'qalam_staff_session_live',
-      `SELECT s.id AS "sessionId", p.id AS "supporterId", p.role, p.language, s.last_seen_at AS "lastSeenAt"
+      `SELECT s.id AS "sessionId", p.id AS "supporterId", p.role, p.language,
+              (extract(epoch FROM now() - s.last_seen_at) * 1000)::float8 AS "seenAgoMs", (extract(epoch FROM s.expires_at - now()) * 1000)::float8 AS "expiresInMs"
          FROM staff_sessions s JOIN supporters p ON p.id = s.supporter_id
         WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
           AND p.active AND p.role IN ('coordinator', 'admin')`,
@@ -45,9 +49,11 @@ export class StaffSessionsRepository {
     return rows[0] ?? null;
   }
 
-  /** Marks a session seen now, at most once per `everySeconds`, so that reading pages writes rarely. */
-  async touch(sessionId: string, everySeconds: number): Promise<void> {
-    await this.sessions.query(`UPDATE staff_sessions SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - make_interval(secs => $2)`, [sessionId, everySeconds]);
+  /** Marks a session seen now, at most once per `everySeconds`, so that reading pages writes rarely; false when no row was marked (gone, or marked lately by another process). */
+  async touch(sessionId: string, everySeconds: number): Promise<boolean> {
+    // An UPDATE answers [rows, affected].
+    const [, affected] = await this.sessions.query<[unknown[], number]>(`UPDATE staff_sessions SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - make_interval(secs => $2)`, [sessionId, everySeconds]);
+    return affected > 0;
   }
 
   async deleteByHash(tokenHash: Buffer): Promise<void> {

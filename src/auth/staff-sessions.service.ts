@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import type { Caller } from '../common/auth/current-supporter.decorator';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
+import { LiveSession, LiveStaffSessionsService } from './live-staff-sessions.service';
 import { StaffSessionsRepository } from './staff-sessions.repository';
 
 /** A session ends after 12 hours without a request, and 7 days after sign-in whatever happens. */
@@ -20,6 +22,11 @@ export interface StaffCaller extends Caller {
  * Server-side sessions of the staff console. The cookie holds 32 random bytes; the table
  * holds their SHA-256 (a fast hash is enough for a random secret: nothing to brute-force).
  * Logging out deletes the row, so a replayed cookie opens nothing.
+ *
+ * A live session is kept in memory a few seconds (LiveStaffSessionsService, whose doc
+ * states the rule that drops it when it ends): its expiry and idle time are checked at
+ * every use from what was read, as the SQL checks them, a kept session that fails either is
+ * read again, and last_seen_at is written as often as when every request read the row.
  */
 @Injectable()
 export class StaffSessionsService {
@@ -29,6 +36,7 @@ export class StaffSessionsService {
 
   constructor(
     @Inject(StaffSessionsRepository) private readonly sessions: StaffSessionsRepository,
+    @Inject(LiveStaffSessionsService) private readonly live: LiveStaffSessionsService,
     @Inject(QALAM_CONFIG) config: QalamConfig,
   ) {
     this.secure = config.publicUrl.startsWith('https:');
@@ -46,16 +54,40 @@ export class StaffSessionsService {
   async callerOf(request: Request): Promise<StaffCaller | null> {
     const token = this.tokenOf(request);
     if (!token) return null;
-    const holder = await this.sessions.findLive(hashOf(token), SESSION_IDLE_SECONDS);
-    if (!holder) return null;
-    if (Date.now() - new Date(holder.lastSeenAt).getTime() > TOUCH_EVERY_SECONDS * 1000) await this.sessions.touch(holder.sessionId, TOUCH_EVERY_SECONDS);
-    return { id: holder.supporterId, role: holder.role, language: holder.language };
+    const hash = hashOf(token);
+    const key = hash.toString('base64url');
+    let session = this.live.get(key);
+    // Kept but past its expiry or idle time by what was read: the row says (another process may have marked it seen since).
+    if (session && !isLive(session, performance.now())) {
+      this.live.forget(key);
+      session = undefined;
+    }
+    if (!session) {
+      const mark = this.live.mark();
+      const readAt = performance.now();
+      const holder = await this.sessions.findLive(hash, SESSION_IDLE_SECONDS);
+      if (!holder) return null;
+      // On this process's clock, from when the read began: expiry and idle time come no later than the SQL would see them.
+      session = { sessionId: holder.sessionId, supporterId: holder.supporterId, role: holder.role, language: holder.language, lastSeenAt: readAt - holder.seenAgoMs, expiresAt: readAt + holder.expiresInMs };
+      this.live.keep(key, session, mark);
+    }
+    if (performance.now() - session.lastSeenAt > TOUCH_EVERY_SECONDS * 1000) {
+      const touchedAt = performance.now();
+      // Not marked: gone, or marked lately by another process; the next request reads the row.
+      if (await this.sessions.touch(session.sessionId, TOUCH_EVERY_SECONDS)) session.lastSeenAt = touchedAt;
+      else this.live.forget(key);
+    }
+    return { id: session.supporterId, role: session.role, language: session.language };
   }
 
   /** Ends the request's session on the server, if it names one. */
   async end(request: Request): Promise<void> {
     const token = this.tokenOf(request);
-    if (token) await this.sessions.deleteByHash(hashOf(token));
+    if (!token) return;
+    const hash = hashOf(token);
+    await this.sessions.deleteByHash(hash);
+    // Committed: this process's next request with it reads the row (every other process drops it on the table's notice).
+    this.live.forget(hash.toString('base64url'));
   }
 
   /** Ends the request's session on the server and clears the cookie. */
@@ -68,6 +100,7 @@ export class StaffSessionsService {
   async endAllOf(supporterId: string, keep?: Request): Promise<void> {
     const token = keep ? this.tokenOf(keep) : undefined;
     await this.sessions.deleteOfSupporter(supporterId, token ? hashOf(token) : null);
+    this.live.forgetSupporter(supporterId);
   }
 
   setCookie(response: Response, token: string): void {
@@ -94,6 +127,11 @@ export class StaffSessionsService {
     const value = (request.cookies as Record<string, unknown> | undefined)?.[this.cookieName];
     return typeof value === 'string' && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
   }
+}
+
+/** Neither expired nor idle too long at `now`, as staff_sessions' SQL asks (`expires_at > now()`, `last_seen_at > now() - idle`). */
+function isLive(session: LiveSession, now: number): boolean {
+  return session.expiresAt > now && session.lastSeenAt > now - SESSION_IDLE_SECONDS * 1000;
 }
 
 function hashOf(token: string): Buffer {

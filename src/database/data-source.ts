@@ -22,6 +22,7 @@ import { NoteModeration1765510000000 } from './migrations/1765510000000-NoteMode
 import { InboundQueue1765530000000 } from './migrations/1765530000000-InboundQueue';
 import { SupporterChanges1765540000000 } from './migrations/1765540000000-SupporterChanges';
 import { CycleContentChanges1765550000000 } from './migrations/1765550000000-CycleContentChanges';
+import { StaffSessionChanges1765560000000 } from './migrations/1765560000000-StaffSessionChanges';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   InboundQueue1765530000000,
   SupporterChanges1765540000000,
   CycleContentChanges1765550000000,
+  StaffSessionChanges1765560000000,
 ];
 
 /**

@@ -7,6 +7,7 @@ import { LettersRepository } from '../letters/letters.repository';
 import { SignaturesRepository } from '../letters/signatures.repository';
 import { MailingsRepository } from '../mailings/mailings.repository';
 import { SupportersRepository } from '../supporters/supporters.repository';
+import { CallerRecordsService } from '../supporters/caller-records.service';
 import { DeletionReport, SupporterExport } from './dto/privacy.dto';
 
 /**
@@ -23,6 +24,7 @@ export class PrivacyService {
     @Inject(SignaturesRepository) private readonly signatures: SignaturesRepository,
     @Inject(LettersRepository) private readonly letters: LettersRepository,
     @Inject(MailingsRepository) private readonly mailings: MailingsRepository,
+    @Inject(CallerRecordsService) private readonly callerRecords: CallerRecordsService,
   ) {}
 
   /**
@@ -58,7 +60,7 @@ export class PrivacyService {
 
   async delete(caller: Caller, id: string): Promise<DeletionReport> {
     this.checkAccess(caller, id);
-    return this.db.transaction(async (tx) => {
+    const report = await this.db.transaction(async (tx): Promise<DeletionReport> => {
       if (!(await this.supporters.lockForErasure(tx, id))) throw new NotFoundError('Supporter');
       // Queued letters would otherwise be sent in the name of someone who left.
       const cancelled = await this.letters.cancelQueuedOfDeletedSupporter(tx, id);
@@ -80,5 +82,8 @@ export class PrivacyService {
         supporter: kept === 0 ? 'deleted' : 'scrubbed',
       };
     });
+    // Committed: this process's next request of theirs (a token, a console session) reads the row; the others drop it on the notice.
+    this.callerRecords.forget(id);
+    return report;
   }
 }

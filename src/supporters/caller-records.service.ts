@@ -63,9 +63,12 @@ export class CallerRecordsService {
     return row;
   }
 
-  /** Drops a record this process has just changed, so its own next request reads the row. */
+  /**
+   * Drops a record this process has just changed, so its own next request reads the row: heard
+   * here as the table's notice, by every copy of supporters kept in this process (the staff
+   * console's live sessions, say, whose role a change may end).
+   */
   forget(id: string): void {
-    this.generation += 1;
-    this.cache.delete(id);
+    this.notices.changedHere(SUPPORTER_CHANGES_CHANNEL, id);
   }
 }
