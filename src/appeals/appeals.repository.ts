@@ -188,6 +188,15 @@ export class AppealsRepository {
     return row ?? null;
   }
 
+  /** signingStateOf for several appeals in one read, by id (an unknown id is absent). */
+  async signingStatesOf(manager: EntityManager, ids: string[]): Promise<Map<string, { status: AppealStatus; moderation: AppealModeration; risk: CaseRisk }>> {
+    const rows = await manager.query<{ id: string; status: AppealStatus; moderation: AppealModeration; risk: CaseRisk }[]>(
+      `SELECT a.id, a.status, a.moderation, k.risk FROM appeals a JOIN cases k ON k.id = a.case_id WHERE a.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map(({ id, ...state }) => [id, state]));
+  }
+
   /** The status of each of these appeals that exists, by id. */
   statusesOf(ids: string[], manager: EntityManager = this.db.manager): Promise<{ id: string; status: AppealStatus }[]> {
     return manager.query(`SELECT id, status FROM appeals WHERE id = ANY($1::uuid[]) ORDER BY id`, [ids]);

@@ -23,6 +23,7 @@ import { InboundQueue1765530000000 } from './migrations/1765530000000-InboundQue
 import { SupporterChanges1765540000000 } from './migrations/1765540000000-SupporterChanges';
 import { CycleContentChanges1765550000000 } from './migrations/1765550000000-CycleContentChanges';
 import { StaffSessionChanges1765560000000 } from './migrations/1765560000000-StaffSessionChanges';
+import { SignaturesCountedAtOnce1765570000000 } from './migrations/1765570000000-SignaturesCountedAtOnce';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   SupporterChanges1765540000000,
   CycleContentChanges1765550000000,
   StaffSessionChanges1765560000000,
+  SignaturesCountedAtOnce1765570000000,
 ];
 
 /**

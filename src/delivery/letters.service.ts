@@ -53,6 +53,13 @@ export class LettersService {
     return status === 'held' ? null : rangeOf(batches.base, created);
   }
 
+  /** The queued letters of several new signatures (open appeals), in one statement and one block of batches. */
+  async createForSignatures(manager: EntityManager, signatureIds: string[]): Promise<BatchRange | null> {
+    if (signatureIds.length === 0) return null;
+    const batches = await this.numbering(manager);
+    return rangeOf(batches.base, await this.letters.writeForSignatures(manager, signatureIds, batches));
+  }
+
   /**
    * Enqueues the batches of letters just committed. The letters are rows already: if Redis
    * (or Postgres, which the batches are read from) is away now, the reconciler enqueues them

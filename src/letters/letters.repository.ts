@@ -161,6 +161,20 @@ export class LettersRepository {
     );
   }
 
+  /** writeForSignature for several signatures at once, numbered in one block (queued). */
+  writeForSignatures(manager: EntityManager, signatureIds: string[], batches: BatchNumbering): Promise<number> {
+    return execute(
+      manager,
+      `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id, status)
+       SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $2::bigint + (row_number() OVER (ORDER BY s.appeal_id, ao.official_id) - 1) / $3, 'queued'
+         FROM signatures s JOIN appeal_officials ao ON ao.appeal_id = s.appeal_id
+         JOIN supporters sp ON sp.id = s.supporter_id AND sp.confirmed_at IS NOT NULL
+        WHERE s.id = ANY($1::uuid[])
+       ON CONFLICT (supporter_id, appeal_id, official_id) DO NOTHING`,
+      [signatureIds, batches.base, batches.size],
+    );
+  }
+
   /** A member who unsubscribed: the letters auto-signed in their name and still queued are never sent. */
   cancelQueuedAutoSigned(manager: EntityManager, supporterId: string): Promise<number> {
     return execute(
