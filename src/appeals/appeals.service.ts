@@ -265,9 +265,9 @@ export class AppealsService {
 
   /**
    * The usual post, every chosen appeal open, no note held, no style refused: all the
-   * signatures in one statement and all their letters in another, so that the counters'
-   * locks (taken by the first, held to the commit) wait on two round trips rather than four
-   * per appeal. Null when any appeal is otherwise: then each is signed in turn (signIn),
+   * signatures and their letters in one statement, so that the counters' locks (taken at its
+   * end, held to the commit) wait on no round trip but the commit, rather than on four per
+   * appeal. Null when any appeal is otherwise: then each is signed in turn (signIn),
    * which says what became of each.
    */
   private async signAllAtOnce(manager: EntityManager, supporterId: string, defaultStyle: SignatureStyle, items: { appealId: string; input: SignAppealDto }[]): Promise<BatchRange[] | null> {
@@ -280,7 +280,7 @@ export class AppealsService {
       if (!state || state.status !== 'open' || (state.risk === 'high' && input.signatureStyle === 'full') || noteHeld(state.moderation, note)) return null;
       signatures.push({ appealId, note, signatureStyle: safeSigning(state.risk, input.signatureStyle ?? defaultStyle, null).style });
     }
-    const range = await this.letters.createForSignatures(manager, await this.signatures.insertManyUnlessSigned(manager, supporterId, signatures));
+    const range = await this.letters.signWithLetters(manager, supporterId, signatures);
     return range ? [range] : [];
   }
 

@@ -1,3 +1,4 @@
+import type { SignatureStyle } from '../supporters/supporter.entity';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BatchNumbering, LettersRepository } from '../letters/letters.repository';
@@ -53,11 +54,15 @@ export class LettersService {
     return status === 'held' ? null : rangeOf(batches.base, created);
   }
 
-  /** The queued letters of several new signatures (open appeals), in one statement and one block of batches. */
-  async createForSignatures(manager: EntityManager, signatureIds: string[]): Promise<BatchRange | null> {
-    if (signatureIds.length === 0) return null;
+  /**
+   * A member's signatures of several open appeals with their queued letters, in one statement
+   * (SignaturesRepository.insertManyWithLetters) numbered in one block of batches reserved
+   * first; the batches to enqueue once committed.
+   */
+  async signWithLetters(manager: EntityManager, supporterId: string, signatures: { appealId: string; note: string | null; signatureStyle: SignatureStyle }[]): Promise<BatchRange | null> {
+    if (signatures.length === 0) return null;
     const batches = await this.numbering(manager);
-    return rangeOf(batches.base, await this.letters.writeForSignatures(manager, signatureIds, batches));
+    return rangeOf(batches.base, await this.letters.insertManyWithLetters(manager, supporterId, signatures, batches));
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { SignatureStyle } from '../supporters/supporter.entity';
 import { Inject, Injectable } from '@nestjs/common';
 import { preparedQuery } from '../database/prepared';
 import { DataSource, EntityManager } from 'typeorm';
@@ -161,18 +162,37 @@ export class LettersRepository {
     );
   }
 
-  /** writeForSignature for several signatures at once, numbered in one block (queued). */
-  writeForSignatures(manager: EntityManager, signatureIds: string[], batches: BatchNumbering): Promise<number> {
-    return execute(
-      manager,
-      `INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id, status)
-       SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $2::bigint + (row_number() OVER (ORDER BY s.appeal_id, ao.official_id) - 1) / $3, 'queued'
-         FROM signatures s JOIN appeal_officials ao ON ao.appeal_id = s.appeal_id
-         JOIN supporters sp ON sp.id = s.supporter_id AND sp.confirmed_at IS NOT NULL
-        WHERE s.id = ANY($1::uuid[])
-       ON CONFLICT (supporter_id, appeal_id, official_id) DO NOTHING`,
-      [signatureIds, batches.base, batches.size],
+  /**
+   * One member's signatures of several appeals and their letters (queued, numbered from
+   * `batches`), in one statement: the counters' triggers run at its end, taking their locks
+   * at once and in order, so that they are held only until the commit, with no round trip in
+   * between. Those signed already are left as they are and get no letter. Returns how many
+   * letters were made.
+   */
+  async insertManyWithLetters(
+    manager: EntityManager,
+    supporterId: string,
+    signatures: { appealId: string; note: string | null; signatureStyle: SignatureStyle }[],
+    batches: BatchNumbering,
+  ): Promise<number> {
+    if (signatures.length === 0) return 0;
+    const [{ letters }] = await manager.query<{ letters: number }[]>(
+      `WITH signed AS (
+         INSERT INTO signatures (appeal_id, supporter_id, note, signature_style, note_status)
+         SELECT appeal_id, $2::uuid, note, signature_style, NULL FROM unnest($1::uuid[], $3::text[], $4::text[]) AS given (appeal_id, note, signature_style)
+          ORDER BY appeal_id
+         ON CONFLICT (supporter_id, appeal_id) DO NOTHING RETURNING id, appeal_id, supporter_id
+       ), written AS (
+         INSERT INTO letters (appeal_id, supporter_id, official_id, signature_id, batch_id, status)
+         SELECT s.appeal_id, s.supporter_id, ao.official_id, s.id, $5::bigint + (row_number() OVER (ORDER BY s.appeal_id, ao.official_id) - 1) / $6, 'queued'
+           FROM signed s JOIN appeal_officials ao ON ao.appeal_id = s.appeal_id
+           JOIN supporters sp ON sp.id = s.supporter_id AND sp.confirmed_at IS NOT NULL
+         ON CONFLICT (supporter_id, appeal_id, official_id) DO NOTHING RETURNING 1
+       )
+       SELECT count(*)::int AS letters FROM written`,
+      [signatures.map((signature) => signature.appealId), supporterId, signatures.map((signature) => signature.note), signatures.map((signature) => signature.signatureStyle), batches.base, batches.size],
     );
+    return letters;
   }
 
   /** A member who unsubscribed: the letters auto-signed in their name and still queued are never sent. */

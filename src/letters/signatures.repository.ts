@@ -56,23 +56,6 @@ export class SignaturesRepository {
     return row?.id ?? null;
   }
 
-  /**
-   * One member's signatures of several appeals in one statement (the counters' trigger then
-   * runs once, taking its locks at once, in order); those signed already are left as they
-   * are. Returns the new signatures' ids.
-   */
-  async insertManyUnlessSigned(manager: EntityManager, supporterId: string, signatures: { appealId: string; note: string | null; signatureStyle: SignatureStyle }[]): Promise<string[]> {
-    if (signatures.length === 0) return [];
-    const rows = await manager.query<{ id: string }[]>(
-      `INSERT INTO signatures (appeal_id, supporter_id, note, signature_style, note_status)
-       SELECT appeal_id, $2::uuid, note, signature_style, NULL FROM unnest($1::uuid[], $3::text[], $4::text[]) AS given (appeal_id, note, signature_style)
-       ORDER BY appeal_id
-       ON CONFLICT (supporter_id, appeal_id) DO NOTHING RETURNING id`,
-      [signatures.map((signature) => signature.appealId), supporterId, signatures.map((signature) => signature.note), signatures.map((signature) => signature.signatureStyle)],
-    );
-    return rows.map((row) => row.id);
-  }
-
   /** An appeal's held notes, oldest first, with how many letters each holds back. */
   async heldPageOfAppeal(appealId: string, page: number, limit: number): Promise<{ rows: HeldNoteRow[]; total: number }> {
     const [rows, [{ total }]] = await Promise.all([
