@@ -44,17 +44,25 @@ export function dayOf(moment: Date | string, language = 'en'): string {
 
 /** "2025-11" -> "November 2025" ("ноябрь 2025 г."). */
 export function monthLabel(month: string, language = 'en'): string {
-  const key = `${month}|${language}`;
-  let label = monthLabels.get(key);
-  if (label === undefined) {
-    label = formatMonth(month, language);
-    if (monthLabels.size > 10_000) monthLabels.clear();
-    monthLabels.set(key, label);
-  }
-  return label;
+  return remembered(monthLabels, `${month}|${language}`, () => formatMonth(month, language));
 }
 
 const monthLabels = new Map<string, string>();
+
+/**
+ * A label looked up once per key: Intl formatters and display names cost more than the rest
+ * of a page's words. Keys come from our own records (months, language codes), a bounded set,
+ * and the map is bounded too.
+ */
+function remembered(labels: Map<string, string>, key: string, look: () => string): string {
+  let label = labels.get(key);
+  if (label === undefined) {
+    label = look();
+    if (labels.size > 10_000) labels.clear();
+    labels.set(key, label);
+  }
+  return label;
+}
 
 function formatMonth(month: string, language: string): string {
   const date = new Date(`${month}-01T00:00:00Z`);
@@ -69,15 +77,7 @@ const languageNamesIn = new Map<string, string>();
 
 /** "ru" -> "Russian" (in `language`: "русский"). */
 export function languageName(code: string, language = 'en'): string {
-  const key = `${code}|${language}`;
-  let name = languageNamesIn.get(key);
-  if (name === undefined) {
-    name = lookUpLanguageName(code, language);
-    // Codes come from our own records (templates, officials, members): a bounded set, but bounded here too.
-    if (languageNamesIn.size > 10_000) languageNamesIn.clear();
-    languageNamesIn.set(key, name);
-  }
-  return name;
+  return remembered(languageNamesIn, `${code}|${language}`, () => lookUpLanguageName(code, language));
 }
 
 function lookUpLanguageName(code: string, language: string): string {
