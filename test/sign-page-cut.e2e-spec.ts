@@ -70,10 +70,11 @@ describe("the signing page cut at the member's words", () => {
         expect(cut).toBe(whole);
         expect(cut).toContain(`/sign/${token}`);
       }
-      // Whole renderings: the test's own one per page, and one per shape (each language and
-      // style) with its marked one; every other page came from a cut.
+      // Whole renderings: the test's own one per page, and for each shape (each language and
+      // style) its first page, its second with the marked one the cut is made of; every
+      // other page came from a cut.
       const shapes = new Set(members.map((member) => `${member.language}|${member.signatureStyle}`)).size;
-      expect(render.mock.calls.length).toBe(made.length + shapes * 2);
+      expect(render.mock.calls.length).toBe(made.length + shapes * 3);
     } finally {
       render.mockRestore();
     }

@@ -172,8 +172,8 @@ export class SigningService {
    * key, and what no page holds any more is collected.
    */
   private readonly caseSections = new WeakMap<object, Map<string, CaseSection>>();
-  /** The signing page's cuts, by the month's content (its first case: the content is one frozen tree) and then the shape (skeletonShapeOf); null: rendered whole. */
-  private readonly pageSkeletons = new WeakMap<object, Map<string, SignPageSkeleton | null>>();
+  /** The signing page's cuts, by the month's content (its first case: the content is one frozen tree) and then the shape (skeletonShapeOf); null: rendered whole; false: seen once, cut on the next. */
+  private readonly pageSkeletons = new WeakMap<object, Map<string, SignPageSkeleton | null | false>>();
   private skeletonFills = 0;
 
   constructor(
@@ -206,7 +206,7 @@ export class SigningService {
     const cycle = await this.forSignLink(token);
     const layout = layoutOf(cycle.member.language, cycle.title);
     const shape = skeletonShapeOf(cycle);
-    let byShape: Map<string, SignPageSkeleton | null> | undefined;
+    let byShape: Map<string, SignPageSkeleton | null | false> | undefined;
     if (shape) {
       byShape = this.pageSkeletons.get(cycle.appeals[0].case);
       if (!byShape) {
@@ -230,7 +230,13 @@ export class SigningService {
     }
     const page = this.pageOf(token, cycle);
     const html = this.views.render('sign', page, layout);
-    if (shape && byShape && !byShape.has(shape)) byShape.set(shape, this.cutPage(page, layout, html));
+    // Cut on the shape's second page of this content: content read afresh for every page
+    // (nothing kept while the notices are not heard) is never cut for nothing.
+    if (shape && byShape) {
+      const known = byShape.get(shape);
+      if (known === undefined) byShape.set(shape, false);
+      else if (known === false) byShape.set(shape, this.cutPage(page, layout, html));
+    }
     return html;
   }
 
