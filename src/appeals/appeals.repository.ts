@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { CaseGender, CaseRisk, CaseStatus, CaseTranslations } from '../cases/case.entity';
+import type { CaseOfLetters, CaseRisk, CaseTranslations } from '../cases/case.entity';
 import { preparedQuery } from '../database/prepared';
 import { lettersAwaitingPostOf } from '../letters/letter-channel';
 import type { LetterStatus } from '../letters/letter.entity';
@@ -67,19 +67,7 @@ export interface AppealAddressRow {
  * for a print run, and its latest print runs, newest first.
  */
 export interface AppealRecordRow extends AppealRow {
-  case: {
-    id: string;
-    name: string;
-    country: string;
-    profession: string | null;
-    status: CaseStatus;
-    summary: string;
-    charges: string | null;
-    detainedOn: string | null;
-    gender: CaseGender | null;
-    translations: CaseTranslations;
-    risk: CaseRisk;
-  };
+  case: CaseOfLetters;
   templates: { id: string; name: string; kind: TemplateKind; language: string; subject: string; body: string; version: number }[];
   officials: { id: string; name: string; title: string; salutation: string | null; organisation: string | null; language: string; email: string | null }[];
   heldNotes: number;

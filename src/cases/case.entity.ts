@@ -15,6 +15,23 @@ export type CaseTranslation = Partial<Record<TranslatedField, string>>;
 /** Keyed by two-letter language code. */
 export type CaseTranslations = Record<string, CaseTranslation>;
 
+/** A case as its letters are rendered from it (letter-context.ts), read as JSON: dates YYYY-MM-DD. */
+export interface CaseOfLetters {
+  id: string;
+  name: string;
+  country: string;
+  profession: string | null;
+  status: CaseStatus;
+  summary: string;
+  charges: string | null;
+  /** YYYY-MM-DD. */
+  detainedOn: string | null;
+  gender: CaseGender | null;
+  translations: CaseTranslations;
+  /** high: initials or anonymous only. */
+  risk: CaseRisk;
+}
+
 @Entity('cases')
 export class Case {
   @PrimaryGeneratedColumn('uuid') id: string;

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApiCount, ApiId, ApiTimestamp } from '../../common/api-properties';
 import { OneLine, Trim } from '../../common/validation';
 import type { AppealStatus } from '../../appeals/appeal.entity';
-import type { CaseGender, CaseRisk, CaseStatus, CaseTranslations } from '../../cases/case.entity';
+import type { CaseOfLetters } from '../../cases/case.entity';
 import type { LetterStatus } from '../../letters/letter.entity';
 import type { SignatureStyle } from '../../supporters/supporter.entity';
 import type { TemplateKind } from '../../templates/template-engine';
@@ -60,22 +60,7 @@ export interface MemberAppealView {
   /** The day by which members should sign (YYYY-MM-DD), or null. */
   deadline: string | null;
   position: number;
-  case: {
-    id: string;
-    name: string;
-    country: string;
-    profession: string | null;
-    status: CaseStatus;
-    summary: string;
-    charges: string | null;
-    /** YYYY-MM-DD. */
-    detainedOn: string | null;
-    gender: CaseGender | null;
-    translations: CaseTranslations;
-    /** high: initials or anonymous only. */
-    risk: CaseRisk;
-    events: { occurredOn: string; kind: string; description: string; sourceUrl: string | null }[];
-  };
+  case: CaseOfLetters & { events: { occurredOn: string; kind: string; description: string; sourceUrl: string | null }[] };
   officials: { id: string; name: string; title: string; language: string; salutation: string | null; organisation: string | null }[];
   /** The appeal's letter templates in the coordinator's order; a letter uses its official's language when one is here, else the first. */
   templates: { id: string; language: string; kind: TemplateKind; subject: string; body: string; version: number }[];
