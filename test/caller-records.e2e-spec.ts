@@ -1,3 +1,4 @@
+import { waitFor } from './helpers/wait';
 import type { INestApplication } from '@nestjs/common';
 import { CALLER_RECORD_TTL_MS, CallerRecordsService } from '../src/supporters/caller-records.service';
 import { aSupporter } from './helpers/factories';
@@ -40,14 +41,6 @@ describe('callers kept in memory, and the rule that keeps them right', () => {
       const me = await api.get('/api/me', token);
       if (check(me.status, me.body)) return Date.now() - started;
       if (Date.now() - started > withinMs) throw new Error(`GET /api/me still answers ${me.status} ${JSON.stringify(me.body)} after ${withinMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async function waitUntil(check: () => boolean, withinMs: number, what: string): Promise<void> {
-    const started = Date.now();
-    while (!check()) {
-      if (Date.now() - started > withinMs) throw new Error(`not ${what} after ${withinMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -111,13 +104,13 @@ describe('callers kept in memory, and the rule that keeps them right', () => {
     // Postgres ends the listener's connection (as a restart would).
     const ended = await first.db.query(`SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'qalam-change-notices' AND datname = current_database()`);
     expect(ended.rows.length).toBe(2);
-    await waitUntil(() => !records.keeping, 5_000, 'the lost connection noticed');
+    await waitFor(async () => (!records.keeping || undefined), () => 'the lost connection noticed', 5_000);
     // A change made while nobody listens is seen by the very next request all the same (were
     // the listener back already, it would have dropped everything when it came back).
     await first.db.query(`UPDATE supporters SET active = false WHERE id = $1`, [member.id]);
     expect((await secondApi.get('/api/me', member.token)).status).toBe(401);
     // It listens again on its own.
-    await waitUntil(() => records.keeping, 10_000, 'listening again');
+    await waitFor(async () => (records.keeping || undefined), () => 'listening again', 10_000);
     await first.db.query(`UPDATE supporters SET active = true WHERE id = $1`, [member.id]);
     await until(secondApi, member.token, (status) => status === 200, CALLER_RECORD_TTL_MS / 2);
   });

@@ -1,3 +1,4 @@
+import { waitFor } from './helpers/wait';
 import type { INestApplication } from '@nestjs/common';
 import { LIVE_SESSION_TTL_MS, LiveStaffSessionsService } from '../src/auth/live-staff-sessions.service';
 import { StaffSessionsRepository } from '../src/auth/staff-sessions.repository';
@@ -56,14 +57,6 @@ describe('staff sessions kept in memory, and the rule that ends them', () => {
       const answer = await account(baseUrl, cookie);
       if (answer.status === refused.status && answer.location === refused.location) return Date.now() - started;
       if (Date.now() - started > withinMs) throw new Error(`GET /console/account still answers ${answer.status} after ${withinMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async function waitUntil(check: () => boolean, withinMs: number, what: string): Promise<void> {
-    const started = Date.now();
-    while (!check()) {
-      if (Date.now() - started > withinMs) throw new Error(`not ${what} after ${withinMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -146,7 +139,7 @@ describe('staff sessions kept in memory, and the rule that ends them', () => {
     await usedOnBoth(coordinator.cookie);
     const ended = await first.db.query(`SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'qalam-change-notices' AND datname = current_database()`);
     expect(ended.rows.length).toBe(2);
-    await waitUntil(() => !live.keeping, 5_000, 'the lost connection noticed');
+    await waitFor(async () => (!live.keeping || undefined), () => 'the lost connection noticed', 5_000);
     const reads = jest.spyOn(second.get(StaffSessionsRepository), 'findLive');
     try {
       for (let index = 0; index < 3; index += 1) await expect(account(secondUrl, coordinator.cookie)).resolves.toEqual({ status: 200, location: null });
@@ -157,6 +150,6 @@ describe('staff sessions kept in memory, and the rule that ends them', () => {
     } finally {
       reads.mockRestore();
     }
-    await waitUntil(() => live.keeping, 10_000, 'listening again');
+    await waitFor(async () => (live.keeping || undefined), () => 'listening again', 10_000);
   });
 });
