@@ -278,19 +278,19 @@ export class BenchDatabase {
   /**
    * The console's counters against the rows they count: letter_counts against letters by
    * (appeal, official, status), letter_days against sent and bounced letters by day, and the
-   * supporter_count of appeals and cases against their signatures. Each is the number of keys
+   * supporter counts of appeals and cases (summed over their shards) against their signatures. Each is the number of keys
    * where they differ: 0 when the triggers kept them right.
    */
   async counterMismatches(): Promise<{ letterCounts: number; letterDays: number; appealSupporters: number; caseSupporters: number }> {
     const { rows } = await this.client.query<{ letterCounts: number; letterDays: number; appealSupporters: number; caseSupporters: number }>(
       `WITH counted AS (SELECT appeal_id, official_id, status, count(*)::bigint AS count FROM letters GROUP BY 1, 2, 3),
-            rolled AS (SELECT appeal_id, official_id, status, count FROM letter_counts WHERE count <> 0),
+            rolled AS (SELECT appeal_id, official_id, status, sum(count)::bigint AS count FROM letter_counts GROUP BY 1, 2, 3 HAVING sum(count) <> 0),
             days AS (SELECT appeal_id, official_id, (sent_at AT TIME ZONE 'UTC')::date AS day, count(*)::bigint AS sent FROM letters WHERE status IN ('sent', 'bounced') GROUP BY 1, 2, 3),
             rolled_days AS (SELECT appeal_id, official_id, day, sent FROM letter_days WHERE sent <> 0)
        SELECT (SELECT count(*) FROM ((SELECT * FROM counted EXCEPT SELECT * FROM rolled) UNION ALL (SELECT * FROM rolled EXCEPT SELECT * FROM counted)) d)::int AS "letterCounts",
               (SELECT count(*) FROM ((SELECT * FROM days EXCEPT SELECT * FROM rolled_days) UNION ALL (SELECT * FROM rolled_days EXCEPT SELECT * FROM days)) d)::int AS "letterDays",
-              (SELECT count(*) FROM appeals a WHERE a.supporter_count <> (SELECT count(*) FROM signatures s WHERE s.appeal_id = a.id))::int AS "appealSupporters",
-              (SELECT count(*) FROM cases c WHERE c.supporter_count <> (SELECT count(DISTINCT s.supporter_id) FROM signatures s JOIN appeals a ON a.id = s.appeal_id WHERE a.case_id = c.id))::int AS "caseSupporters"`,
+              (SELECT count(*) FROM appeals a WHERE supporters_counted(a.id) <> (SELECT count(*) FROM signatures s WHERE s.appeal_id = a.id))::int AS "appealSupporters",
+              (SELECT count(*) FROM cases c WHERE supporters_counted(c.id) <> (SELECT count(DISTINCT s.supporter_id) FROM signatures s JOIN appeals a ON a.id = s.appeal_id WHERE a.case_id = c.id))::int AS "caseSupporters"`,
     );
     return rows[0];
   }

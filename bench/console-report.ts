@@ -64,7 +64,7 @@ export function formatConsoleSummary(result: ConsoleBenchResult): string {
   if (result.setup.length > 0) lines.push(`${label('setup')}${result.setup.map((step) => `${step.step} ${step.seconds.toFixed(1)} s`).join('; ')}`);
   if (result.counterMismatches) {
     const bad = Object.entries(result.counterMismatches).filter(([, count]) => count !== 0);
-    lines.push(`${label('counters')}letter_counts, letter_days and supporter_count against the rows: ${bad.length === 0 ? 'OK' : `MISMATCH ${bad.map(([name, count]) => `${name} ${count}`).join(', ')}`}`);
+    lines.push(`${label('counters')}letter_counts, letter_days and supporter_counts against the rows: ${bad.length === 0 ? 'OK' : `MISMATCH ${bad.map(([name, count]) => `${name} ${count}`).join(', ')}`}`);
   }
   if (m.baseline) {
     lines.push(

@@ -173,7 +173,7 @@ describe('email-then-post falls back to post', () => {
 
     expect(sink.receptions.size).toBe(receptions + 2);
     await expect(statsOf(appealId)).resolves.toEqual(expect.objectContaining({ total: 4, sent: 2, queued: 2, failed: 0 }));
-    const { rows } = await app.db.query<{ status: string; count: number }>(`SELECT status, count::int FROM letter_counts WHERE appeal_id = $1 AND count <> 0 ORDER BY status`, [appealId]);
+    const { rows } = await app.db.query<{ status: string; count: number }>(`SELECT status, sum(count)::int AS count FROM letter_counts WHERE appeal_id = $1 GROUP BY status HAVING sum(count) <> 0 ORDER BY status`, [appealId]);
     expect(rows).toEqual([
       { status: 'queued', count: 2 },
       { status: 'sent', count: 2 },

@@ -127,6 +127,12 @@ export class CyclesRepository {
   /**
    * What is the member's own on the page (a statement prepared once per connection): their
    * row, and their signature of each of the cycle's appeals with its letters, by appeal id.
+   * The letters are looked up by supporter alone (the leading column of
+   * letters_supporter_appeal_official, a member's few letters): letters has no index on
+   * signature_id, and given the appeal too, a plan made while letters still looked small
+   * (a burst of signers grows it faster than it is analysed) scanned every letter of the
+   * appeal by letters_appeal. A letter the retention scrub unlinked is no longer the
+   * member's, as on their letters page.
    */
   async memberPart(cycleId: string, supporterId: string): Promise<MemberPartRow> {
     const [row] = await preparedQuery<MemberPartRow>(
@@ -142,7 +148,7 @@ export class CyclesRepository {
               coalesce((SELECT json_object_agg(sg.appeal_id, json_build_object('id', sg.id, 'note', sg.note, 'signatureStyle', sg.signature_style,
                                  'autoSigned', sg.auto_signed, 'createdAt', sg.created_at,
                                  'letters', coalesce((SELECT json_agg(json_build_object('officialId', l.official_id, 'status', l.status) ORDER BY l.official_id)
-                                                        FROM letters l WHERE l.signature_id = sg.id), '[]'::json)))
+                                                        FROM letters l WHERE l.supporter_id = $2 AND l.signature_id = sg.id), '[]'::json)))
                           FROM cycle_appeals ca JOIN signatures sg ON sg.appeal_id = ca.appeal_id AND sg.supporter_id = $2
                          WHERE ca.cycle_id = $1), '{}'::json) AS signatures`,
       [cycleId, supporterId],

@@ -24,6 +24,7 @@ import { SupporterChanges1765540000000 } from './migrations/1765540000000-Suppor
 import { CycleContentChanges1765550000000 } from './migrations/1765550000000-CycleContentChanges';
 import { StaffSessionChanges1765560000000 } from './migrations/1765560000000-StaffSessionChanges';
 import { SignaturesCountedAtOnce1765570000000 } from './migrations/1765570000000-SignaturesCountedAtOnce';
+import { CountersSideBySide1765580000000 } from './migrations/1765580000000-CountersSideBySide';
 
 export const MIGRATIONS = [
   InitialSchema1764201600000,
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   CycleContentChanges1765550000000,
   StaffSessionChanges1765560000000,
   SignaturesCountedAtOnce1765570000000,
+  CountersSideBySide1765580000000,
 ];
 
 /**

@@ -42,7 +42,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       const grace = Math.max(5, this.config.reconcileSeconds);
       // The counters say which appeals have letters waiting; only their letters are read.
       const rows = await manager.query<{ batch_id: string }[]>(
-        `WITH pending AS (SELECT DISTINCT appeal_id FROM letter_counts WHERE status IN ('queued', 'sending') AND count > 0)
+        `WITH pending AS (SELECT appeal_id FROM letter_counts WHERE status IN ('queued', 'sending') GROUP BY appeal_id HAVING sum(count) > 0)
          SELECT DISTINCT l.batch_id FROM letters l JOIN pending p ON p.appeal_id = l.appeal_id JOIN appeals a ON a.id = l.appeal_id
            JOIN officials o ON o.id = l.official_id LEFT JOIN delivery_workers w ON w.id = l.claimed_by
           WHERE (l.status = 'queued' AND a.status = 'open' AND ${goesByEmail('l', 'a', 'o')} AND l.updated_at < now() - make_interval(secs => $1))

@@ -134,7 +134,7 @@ export class SignaturesRepository {
 
   /**
    * The rest stay (letters join them for the style) with no note and signed anonymously;
-   * supporter_count is kept as signatures arrive, so it does not move. Returns how many.
+   * supporter_counts are kept as signatures arrive, so they do not move. Returns how many.
    */
   anonymiseOfSupporter(manager: EntityManager, supporterId: string): Promise<number> {
     return execute(manager, `UPDATE signatures SET note = NULL, signature_style = 'anonymous' WHERE supporter_id = $1`, [supporterId]);

@@ -46,8 +46,9 @@ export type StatsScope = 'case' | 'appeal' | 'official';
 
 /**
  * Where a scope's counters live: letter_counts and letter_days are rolled up by triggers
- * as letters change state, and supporter_count as signatures arrive, so no request counts
- * letters one by one.
+ * as letters change state, and supporter_counts as signatures arrive, so no request counts
+ * letters one by one. letter_counts and supporter_counts keep a row per connection
+ * (`shard`) that signs or sends beside others: every read sums them.
  */
 const SCOPES = {
   case: { table: 'cases', counts: 'letter_counts r JOIN appeals a ON a.id = r.appeal_id WHERE a.case_id = $1', days: 'letter_days r JOIN appeals a ON a.id = r.appeal_id WHERE a.case_id = $1' },
@@ -60,7 +61,7 @@ const EXPORT_PAGE = 1000;
 
 /**
  * The read model of the counts: the trigger-kept rollups (letter_counts, letter_days,
- * letter_minutes, letter_failures, the owners' supporter_count) and the export cursor over a
+ * letter_minutes, letter_failures, supporter_counts) and the export cursor over a
  * case's letters. No statement here counts letter rows: the stats benchmark depends on it.
  */
 @Injectable()
@@ -72,15 +73,15 @@ export class StatsRepository {
     const { table, counts, days } = SCOPES[scope];
     const [byStatus, owner, byDay] = await Promise.all([
       this.db.query<StatusCountRow[]>(`SELECT r.status, sum(r.count)::int AS count FROM ${counts} GROUP BY r.status`, [id]),
-      this.db.query<{ supporters: number }[]>(`SELECT supporter_count AS supporters FROM ${table} WHERE id = $1`, [id]),
+      this.db.query<{ supporters: number }[]>(`SELECT supporters_counted(id) AS supporters FROM ${table} WHERE id = $1`, [id]),
       this.db.query<{ date: string; sent: number }[]>(`SELECT to_char(r.day, 'YYYY-MM-DD') AS date, sum(r.sent)::int AS sent FROM ${days} GROUP BY r.day ORDER BY r.day`, [id]),
     ]);
     return { byStatus, supporters: owner.length === 0 ? null : owner[0].supporters, byDay };
   }
 
-  /** These appeals' titles and supporter counts (the supporter_count forScope reads), in one statement. */
+  /** These appeals' titles and supporter counts (the supporters_counted forScope reads), in one statement. */
   appealSupporters(ids: string[]): Promise<{ id: string; title: string; supporters: number }[]> {
-    return this.db.query<{ id: string; title: string; supporters: number }[]>(`SELECT id, title, supporter_count AS supporters FROM appeals WHERE id = ANY($1::uuid[])`, [ids]);
+    return this.db.query<{ id: string; title: string; supporters: number }[]>(`SELECT id, title, supporters_counted(id) AS supporters FROM appeals WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /** Every letter by status (letter_counts). */
