@@ -15,6 +15,7 @@ describe('http bench options', () => {
       burst: 10_000,
       burstSeconds: 60,
       burstInFlight: 50,
+      targets: ['me', 'join', 'sign-page', 'sign-post', 'console-list', 'console-record'],
       keep: false,
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/qalam_bench_http',
       redisUrl: 'redis://127.0.0.1:6379',
@@ -34,10 +35,13 @@ describe('http bench options', () => {
     });
     expect(parseHttpArgs(['--help'])).toBeNull();
     expect(HTTP_USAGE).toContain('--burst-seconds');
+    expect(parseHttpArgs(['--targets', 'console-list,sign-page'])?.targets).toEqual(['sign-page', 'console-list']);
   });
 
   it('refuses bad flags, and too few members for the sign posts and the burst', () => {
     expect(() => parseHttpArgs(['--duration', '0'])).toThrow(UsageError);
+    expect(() => parseHttpArgs(['--targets', 'sign-page,everything'])).toThrow('not everything');
+    expect(() => parseHttpArgs(['--targets', ','])).toThrow(UsageError);
     expect(() => parseHttpArgs(['--burst', 'many'])).toThrow(UsageError);
     expect(() => parseHttpArgs(['--requests', '5'])).toThrow(UsageError);
     expect(() => parseHttpArgs(['--queue-prefix', 'qalam'])).toThrow(UsageError);

@@ -16,7 +16,13 @@ export interface HttpBenchOptions extends ServiceOptions {
   burstSeconds: number;
   /** Requests the burst's client keeps outstanding at most. */
   burstInFlight: number;
+  /** The targets measured (all of HTTP_TARGETS unless --targets names some: a run to profile one, say, which then meets no verdict). */
+  targets: HttpTargetName[];
 }
+
+/** qalam's targets, in the order a round starts them. */
+export const HTTP_TARGETS = ['me', 'join', 'sign-page', 'sign-post', 'console-list', 'console-record'] as const;
+export type HttpTargetName = (typeof HTTP_TARGETS)[number];
 
 /** Tokens of members the sign-page target rotates over (they never sign). */
 export const SIGN_PAGE_TOKENS = 2_000;
@@ -39,6 +45,8 @@ export const HTTP_USAGE = `usage: npm run bench -- --mode http [options]
   --burst N            members signing in the burst, once each (default 10000)
   --burst-seconds S    seconds the burst is spread over (default 60)
   --burst-in-flight N  requests the burst's client keeps outstanding at most (default 50)
+  --targets LIST       only these targets, comma-separated, of ${HTTP_TARGETS.join(', ')}
+                       (default all; with fewer, the run gives no verdict: for profiling one)
 ${serviceUsage(HTTP_DEFAULTS, "the database, the queue keys and the processes' logs")}`;
 
 /** Members a run needs besides the /api/me member: the burst's, the sign page's, and enough for the sign-post target at its highest rate. */
@@ -48,7 +56,7 @@ export function membersNeeded(options: Pick<HttpBenchOptions, 'burst' | 'rounds'
 
 /** Parses `npm run bench -- --mode http ...` (without --mode); null for --help. */
 export function parseHttpArgs(argv: string[]): HttpBenchOptions | null {
-  const line = parseCommandLine(argv, ['members', 'connections', 'duration', 'rounds', 'burst', 'burst-seconds', 'burst-in-flight']);
+  const line = parseCommandLine(argv, ['members', 'connections', 'duration', 'rounds', 'burst', 'burst-seconds', 'burst-in-flight', 'targets']);
   if (line.help) return null;
   const options: HttpBenchOptions = {
     members: wholeNumber('members', line.values.members, 25_000, 1, 2_000_000),
@@ -58,6 +66,7 @@ export function parseHttpArgs(argv: string[]): HttpBenchOptions | null {
     burst: wholeNumber('burst', line.values.burst, 10_000, 1, 1_000_000),
     burstSeconds: wholeNumber('burst-seconds', line.values['burst-seconds'], 60, 1, 3_600),
     burstInFlight: wholeNumber('burst-in-flight', line.values['burst-in-flight'], 50, 1, 1_000),
+    targets: targetsOf(line.values.targets),
     ...serviceOptions(line, HTTP_DEFAULTS),
   };
   const needed = membersNeeded(options);
@@ -65,4 +74,12 @@ export function parseHttpArgs(argv: string[]): HttpBenchOptions | null {
     throw new UsageError(`--members must be at least ${needed} for these flags (burst ${options.burst} + sign page ${SIGN_PAGE_TOKENS} + ${options.rounds} rounds x ${options.duration} s x ${MAX_SIGN_POSTS_PER_SECOND}/s of sign posts)`);
   }
   return options;
+}
+
+function targetsOf(value: string | undefined): HttpTargetName[] {
+  if (value === undefined) return [...HTTP_TARGETS];
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(HTTP_TARGETS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) throw new UsageError(`--targets must name some of ${HTTP_TARGETS.join(', ')}${unknown.length > 0 ? `, not ${unknown.join(', ')}` : ''}`);
+  return HTTP_TARGETS.filter((name) => names.includes(name));
 }
