@@ -324,6 +324,10 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
     await this.step("the month's cycle opened: its appeals launched, every member invited", () => api.post(`/api/cycles/${cycle.id}/open`));
     const consoleClient = new QalamApi(`http://127.0.0.1:${port}`);
     await this.qalam.signInToConsole(consoleClient);
+    // The console's first page, where the sign-in's 303 leads a browser: it sets the CSRF
+    // cookie of the new session, which the browser sends with every later page (the login
+    // form's was bound to no session, and each page sent only that would make a new one).
+    await consoleClient.timedGet('/console', 'text/html');
     const cookie = consoleClient.cookieHeader();
     if (!cookie) throw new Error('the console sign-in left no cookie');
     this.result.seeded = { members, cycleId: cycle.id, appealIds, lettersPerMember: LETTERS_PER_MEMBER };

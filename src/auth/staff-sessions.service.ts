@@ -43,6 +43,8 @@ export class StaffSessionsService {
     this.cookieName = this.secure ? '__Host-qalam_session' : 'qalam_session';
   }
 
+  private readonly requestHashes = new WeakMap<Request, { token: string; hash: Buffer }>();
+
   /** Opens a session for a supporter the caller has just authenticated; returns the cookie's token. */
   async open(supporterId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
@@ -54,7 +56,7 @@ export class StaffSessionsService {
   async callerOf(request: Request): Promise<StaffCaller | null> {
     const token = this.tokenOf(request);
     if (!token) return null;
-    const hash = hashOf(token);
+    const hash = this.hashOfRequest(request, token);
     const key = hash.toString('base64url');
     let session = this.live.get(key);
     // Kept but past its expiry or idle time by what was read: the row says (another process may have marked it seen since).
@@ -120,7 +122,16 @@ export class StaffSessionsService {
   /** What binds a CSRF token to this session: the hash of its token (empty when signed out), never the token itself. */
   sessionBinding(request: Request): string {
     const token = this.tokenOf(request);
-    return token ? hashOf(token).toString('base64url') : '';
+    return token ? this.hashOfRequest(request, token).toString('base64url') : '';
+  }
+
+  /** The hash of the request's session token, made once per request (the caller's lookup and the CSRF binding both need it). */
+  private hashOfRequest(request: Request, token: string): Buffer {
+    const known = this.requestHashes.get(request);
+    if (known && known.token === token) return known.hash;
+    const hash = hashOf(token);
+    this.requestHashes.set(request, { token, hash });
+    return hash;
   }
 
   private tokenOf(request: Request): string | undefined {

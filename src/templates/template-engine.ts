@@ -285,10 +285,14 @@ export function compileTemplate(kind: TemplateKind, subject: string, body: strin
         for (let index = 1; index < pieces.length; index += 2) text += (slots[pieces[index] as number] ?? '') + (pieces[index + 1] as string);
         return text;
       };
+      // toBodyText's line-ending rule has nothing to do unless a piece or a field holds a CR.
+      const bodyHasCr = body.some((piece) => typeof piece === 'string' && piece.includes('\r'));
       const skeleton: SignerSkeleton = {
         fill(signer: SignerFields): RenderedLetter {
           const slots = signerSlots(signer);
-          return { subject: toHeaderLine(join(subject, slots)), body: toBodyText(join(body, slots)) };
+          const text = join(body, slots);
+          const crFree = !bodyHasCr && slots.every((slot) => typeof slot !== 'string' || !slot.includes('\r'));
+          return { subject: toHeaderLine(join(subject, slots)), body: crFree ? text.trimEnd() : toBodyText(text) };
         },
       };
       const again = skeleton.fill(context);
