@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { doubleCsrf, DoubleCsrfUtilities } from 'csrf-csrf';
+import { LRUCache } from 'lru-cache';
 import type { Request, Response } from 'express';
 import { isCrossSite } from '../common/same-origin';
 import { QALAM_CONFIG, QalamConfig } from '../config/config';
@@ -28,6 +29,14 @@ export class CsrfService {
   private readonly csrf: DoubleCsrfUtilities;
   /** The token each request already made: a page asks for it more than once (its forms, the layout's log-out). */
   private readonly made = new WeakMap<Request, string>();
+  /**
+   * Cookie tokens found valid, with the session binding each was valid for: csrf-csrf checks
+   * a cookie's token by its HMAC, which depends on nothing but the secret (the process's),
+   * the binding and the token, so a token once valid for a binding stays so. A page that
+   * brings one reuses it without the HMAC, and without setting the cookie the browser has.
+   */
+  private readonly valid = new LRUCache<string, string>({ max: 10_000 });
+  private readonly cookieName: string;
 
   constructor(
     @Inject(StaffSessionsService) private readonly sessions: StaffSessionsService,
@@ -35,10 +44,11 @@ export class CsrfService {
   ) {
     const secret = createHmac('sha256', config.appSecret).update('qalam:csrf').digest('hex');
     const secure = config.publicUrl.startsWith('https:');
+    this.cookieName = secure ? '__Host-qalam_csrf' : 'qalam_csrf';
     this.csrf = doubleCsrf({
       getSecret: () => secret,
       getSessionIdentifier: (request) => this.sessions.sessionBinding(request),
-      cookieName: secure ? '__Host-qalam_csrf' : 'qalam_csrf',
+      cookieName: this.cookieName,
       cookieOptions: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
       getCsrfTokenFromRequest: (request) => {
         const value = (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
@@ -54,7 +64,15 @@ export class CsrfService {
     // second cookie, and the page's first forms would carry a token the browser no longer has.
     let token = this.made.get(request);
     if (token === undefined) {
-      token = this.csrf.generateCsrfToken(request, response);
+      const brought = (request.cookies as Record<string, unknown> | undefined)?.[this.cookieName];
+      const binding = typeof brought === 'string' ? this.sessions.sessionBinding(request) : undefined;
+      if (typeof brought === 'string' && this.valid.get(brought) === binding) {
+        token = brought;
+      } else {
+        token = this.csrf.generateCsrfToken(request, response);
+        // The library reuses the cookie's token only when it is valid for this binding.
+        if (token === brought && binding !== undefined) this.valid.set(brought, binding);
+      }
       this.made.set(request, token);
     }
     return token;
