@@ -123,8 +123,16 @@ export class AppealsRepository {
 
   /** The console's appeal page in one round trip (see AppealRecordRow), with its latest `printRuns` runs; null if there is no such appeal. */
   async recordOf(id: string, printRuns: number): Promise<AppealRecordRow | null> {
-    const [row] = await preparedQuery<AppealRecordRow>(this.db, 'qalam_appeal_record', APPEAL_RECORD, [id, printRuns]);
-    return row ?? null;
+    // The record as one JSON object: the driver decodes one value, not twenty columns (two of them arrays it parses itself).
+    const [row] = await preparedQuery<{ record: Omit<AppealRecordRow, 'launchedAt' | 'createdAt'> & { launchedAt: string | null; createdAt: string } }>(
+      this.db,
+      'qalam_appeal_record',
+      `SELECT row_to_json(r) AS record FROM (${APPEAL_RECORD}) r`,
+      [id, printRuns],
+    );
+    if (!row) return null;
+    const { launchedAt, createdAt, ...record } = row.record;
+    return { ...record, launchedAt: launchedAt === null ? null : new Date(launchedAt), createdAt: new Date(createdAt) };
   }
 
   /** The appeal's template and official ids, each sorted by id. */

@@ -113,7 +113,13 @@ interface LanguageViews {
   layout: PageTemplate;
 }
 
-const OPTIONS: CompileOptions = { strict: true, preventIndent: true };
+/**
+ * Strict: a value a view names and its model lacks is an error, not an empty string. Known
+ * helpers only (`t` and the built-ins): every other mustache is a plain value, looked up
+ * directly, not tried as a helper first on every render of every row (a view that calls an
+ * unknown helper fails when it is compiled, at boot).
+ */
+const OPTIONS: CompileOptions = { strict: true, preventIndent: true, knownHelpersOnly: true, knownHelpers: { t: true } };
 
 /**
  * A static `{{t "key"}}` (no parameters) says the same on every render: a plain message of
