@@ -8,6 +8,7 @@ import { ChangeNoticesService } from './database/change-notices.service';
 import { CYCLE_CONTENT_CHANNEL } from './cycles/cycle-content.service';
 import { JsonLogger, levelsFrom } from './common/logging/json-logger';
 import { requestLogging } from './common/logging/request-logging';
+import { groupRoutesByFirstSegment } from './common/route-groups';
 import { QalamConfig } from './config/config';
 import { ensureDatabase } from './database/ensure-database';
 import { mountQueueBoard } from './operations/queue-board';
@@ -54,6 +55,9 @@ export async function createQalam(config: QalamConfig): Promise<QalamApp> {
   app.enableShutdownHooks();
   // The contract, generated from the controllers and DTOs: UI at /api/docs, JSON at /api/docs-json.
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  // The routes are registered at init: then each request is tried only against the routes of its path's first segment.
+  await app.init();
+  groupRoutesByFirstSegment(app.getHttpAdapter().getInstance());
   return { kind: 'http', app };
 }
 

@@ -7,6 +7,7 @@ import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { Access, ACCESS_KEY } from '../src/common/auth/roles.decorator';
 import type { Role } from '../src/common/auth/roles';
 import { STAFF_PAGE_KEY } from '../src/common/auth/staff-page.decorator';
+import { routeLayersOf } from '../src/common/route-groups';
 import { Browserish } from './helpers/console';
 import { aCase, anAppealTemplate, anOfficial, aSupporter } from './helpers/factories';
 import { ADMIN, ApiResponse, startTestApp, TestApp } from './helpers/test-app';
@@ -67,14 +68,13 @@ function controllerRoutes(nest: INestApplication, pages = new Set<string>()): Ma
 
 /** What Express actually serves, joined with the controllers' metadata. */
 function servedRoutes(nest: INestApplication): ServedRoute[] {
-  const express = nest.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string | string[]; methods: Record<string, boolean> } }[] } };
   const pages = new Set<string>();
   const metadata = controllerRoutes(nest, pages);
   const routes: ServedRoute[] = [];
-  for (const layer of express.router.stack) {
-    if (!layer.route) continue;
-    for (const path of ([] as string[]).concat(layer.route.path)) {
-      for (const [method, on] of Object.entries(layer.route.methods)) {
+  // The router's own stack and the groups of routes by first segment in it (src/common/route-groups.ts).
+  for (const layer of routeLayersOf(nest.getHttpAdapter().getInstance())) {
+    for (const path of ([] as string[]).concat(layer.route.path as string | string[])) {
+      for (const [method, on] of Object.entries(layer.route.methods ?? {})) {
         if (!on || method === '_all') continue;
         const key = `${method.toUpperCase()} ${path}`;
         routes.push({ method: method.toUpperCase(), path, access: metadata.get(key), staffPage: pages.has(key) });
