@@ -31,7 +31,10 @@ describe('groupRoutesByFirstSegment', () => {
     app.get('/console/members', say('members'));
     app.get('/api/:thing', say('api thing'));
     app.post('/api/me', say('post me'));
+    app.get('/console/members/invite', say('invite'));
     app.get('/console/members/:id', say('member'));
+    app.get('/console', say('console home'));
+    app.get('/console/appeals/:id', say('appeal'));
     app.get('/sign/:token', say('sign'));
     app.get('/:anything/members', say('any members'));
     app.get('/console/other', say('other'));
@@ -65,6 +68,13 @@ describe('groupRoutesByFirstSegment', () => {
     ['GET', '/api/other'],
     ['GET', '/console/members'],
     ['GET', '/console/members/7'],
+    ['GET', '/console/members/invite'],
+    ['GET', '/CONSOLE/Members/'],
+    ['GET', '/console'],
+    ['GET', '/console/'],
+    ['GET', '/console/appeals/9'],
+    ['GET', '/console/appealsx/9'],
+    ['GET', '/consolex'],
     ['GET', '/console/other'],
     ['GET', '/console/nothing'],
     ['GET', '/sign/abc?x=1'],
@@ -81,19 +91,20 @@ describe('groupRoutesByFirstSegment', () => {
   it('answers every request as before grouping', async () => {
     const before = await answers(anApp(), REQUESTS);
     const grouped = anApp();
-    // me, members, api thing, post me, member | sign | (any members: not grouped) | other, apix, boom
+    // me, members, api thing, post me, invite, member, console home, appeal, sign | (any members: not grouped) | other, apix, boom
     const served = (app: express.Express) => routeLayersOf(app).map((layer) => `${Object.keys(layer.route.methods ?? {}).join()} ${String(layer.route.path)}`);
     const routes = served(grouped);
-    expect(groupRoutesByFirstSegment(grouped)).toBe(9);
+    expect(groupRoutesByFirstSegment(grouped)).toBe(12);
     // Every route is still served; those of one first segment in the order registered.
     const after = served(grouped);
     expect([...after].sort()).toEqual([...routes].sort());
-    expect(routes).toHaveLength(10);
+    expect(routes).toHaveLength(13);
     const ofSegment = (list: string[], segment: string) => list.filter((route) => route.split(' ')[1].startsWith(`/${segment}/`));
-    for (const segment of ['api', 'console']) expect(ofSegment(after, segment)).toEqual(ofSegment(routes, segment));
+    for (const segment of ['api', 'console', 'console/members']) expect(ofSegment(after, segment)).toEqual(ofSegment(routes, segment));
     expect(await answers(grouped, REQUESTS)).toEqual(before);
     expect(before[0]).toBe('200 yes me {} /api/me');
-    expect(before[9]).toBe('200 yes any members {"anything":"team"} /:anything/members');
+    expect(before[16]).toBe('200 yes any members {"anything":"team"} /:anything/members');
+    expect(before[6]).toBe('200 yes invite {} /console/members/invite');
   });
 
   it('keeps a route after a parameter-first route behind it', async () => {

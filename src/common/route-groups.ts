@@ -13,64 +13,82 @@ interface RouterLike {
 /** The group router behind each dispatcher layer, for routeLayersOf. */
 const GROUPS = new WeakMap<Layer, RouterLike>();
 
+/** A route path's segment at `depth` (0: the first) when it and every one before it are literal text, lower-cased; else null. */
+export function literalSegment(path: unknown, depth: number): string | null {
+  if (typeof path !== 'string' || !path.startsWith('/')) return null;
+  const segments = path.slice(1).split('/');
+  if (segments.length <= depth) return null;
+  for (let index = 0; index <= depth; index += 1) if (!/^[A-Za-z0-9_.~-]+$/.test(segments[index])) return null;
+  return segments[depth].toLowerCase();
+}
+
 /** A route path's first segment when it is literal text ('/console/members/:id' is 'console'), else null. */
 export function literalFirstSegment(path: unknown): string | null {
-  if (typeof path !== 'string') return null;
-  const match = /^\/([A-Za-z0-9_.~-]+)(?:\/|$)/.exec(path);
-  return match ? match[1].toLowerCase() : null;
+  return literalSegment(path, 0);
 }
+
+/** A group of more routes than this is grouped again by the next segment. */
+const REGROUP_ABOVE = 3;
 
 /**
  * Express matches a request against every layer of its router in turn, and Nest registers
  * each route as a layer of its own: a page under /console or /sign was tried against every
- * /api route first (a regular expression each), about a hundred of them. This puts each run
- * of consecutive routes into one layer per first segment of their paths (a router of their
- * own), which a request enters only when its path's first segment is that one (as Express
- * matches: case-insensitive, the segment whole), so it is tried only against routes that can
- * match it.
+ * /api route first (a regular expression each), about a hundred of them, and then against
+ * the console's routes before its own. This puts each run of consecutive routes into one
+ * layer per first segment of their paths (a router of their own), and the routes of a large
+ * group again by their second segment, and so on: a request enters a group only when its
+ * path begins with the group's segments (as Express matches: case-insensitive, each segment
+ * whole), so it is tried only against routes that can match it.
  *
- * Order is kept where it can matter: within a segment the routes stay in their order; routes
- * of different literal first segments never match the same path; and a run ends at any layer
- * that is not such a route (a middleware, a route whose path begins with a parameter or a
- * pattern), so nothing moves across one. No route takes OPTIONS, which passes every group.
- * Returns how many routes went into groups.
+ * Order is kept where it can matter: within a group the routes stay in their order; routes
+ * of different literal segments at one depth never match the same path; and a run ends at
+ * any layer that is not such a route (a middleware, a route whose path has a parameter or a
+ * pattern at that depth, or ends there), so nothing moves across one. No route takes
+ * OPTIONS, which passes every group. Returns how many routes went into groups.
  */
 export function groupRoutesByFirstSegment(app: Express): number {
   const router = (app as unknown as { router: RouterLike }).router;
-  const grouped: Layer[] = [];
-  let run = new Map<string, RouterLike>();
-  let moved = 0;
-  for (const layer of router.stack) {
-    const segment = layer.route ? literalFirstSegment(layer.route.path) : null;
+  const counted = { moved: 0 };
+  router.stack.splice(0, router.stack.length, ...grouped(router.stack, 0, '', counted));
+  return counted.moved;
+}
+
+function grouped(stack: readonly Layer[], depth: number, prefix: string, counted: { moved: number }): Layer[] {
+  const out: Layer[] = [];
+  const groups: { prefix: string; layers: Layer[]; router: RouterLike }[] = [];
+  let run = new Map<string, (typeof groups)[number]>();
+  for (const layer of stack) {
+    const segment = layer.route ? literalSegment(layer.route.path, depth) : null;
     if (segment === null) {
       run = new Map();
-      grouped.push(layer);
+      out.push(layer);
       continue;
     }
     let group = run.get(segment);
     if (!group) {
-      group = Router() as unknown as RouterLike;
+      group = { prefix: `${prefix}/${segment}`, layers: [], router: Router() as unknown as RouterLike };
       run.set(segment, group);
-      grouped.push(dispatcherLayer(segment, group));
+      groups.push(group);
+      out.push(dispatcherLayer(group.prefix, group.router));
     }
-    group.stack.push(layer);
-    moved += 1;
+    group.layers.push(layer);
+    if (depth === 0) counted.moved += 1;
   }
-  router.stack.splice(0, router.stack.length, ...grouped);
-  return moved;
+  for (const group of groups) group.router.stack.push(...(group.layers.length > REGROUP_ABOVE ? grouped(group.layers, depth + 1, group.prefix, counted) : group.layers));
+  return out;
 }
 
-/** A middleware layer that hands a request whose path begins with /<segment> to `group`, and passes any other on. */
-function dispatcherLayer(segment: string, group: RouterLike): Layer {
+/** A middleware layer that hands a request whose path begins with `prefix` ('/console/members': its segments whole) to `group`, and passes any other on. */
+function dispatcherLayer(prefix: string, group: RouterLike): Layer {
   const holder = Router() as unknown as RouterLike & { use(handler: (request: Request, response: Response, next: NextFunction) => void): void };
-  const length = segment.length + 1;
+  const length = prefix.length;
   holder.use((request, response, next) => {
     // No route answers OPTIONS: it goes on past the groups (to the 404), as it did before,
     // rather than get a group router's automatic answer.
     if (request.method === 'OPTIONS') return next();
     const path = request.path;
-    const end = path.length === length || path.charCodeAt(length) === 47; // '/'
-    if (end && path.length >= length && path.slice(1, length).toLowerCase() === segment) group.handle(request, response, next);
+    const whole = path.length === length || (path.length > length && path.charCodeAt(length) === 47); // '/'
+    if (whole && path.slice(0, length).toLowerCase() === prefix) group.handle(request, response, next);
     else next();
   });
   const layer = holder.stack[0];
