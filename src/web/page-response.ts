@@ -16,6 +16,7 @@ const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'X-Robots-Tag': 'noindex, nofollow',
   'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 };
+const PAGE_HEADER_ENTRIES = Object.entries(PAGE_HEADERS);
 
 /**
  * Pages that run same-origin scripts, nothing inline: the dashboard (chart.js and the script
@@ -27,7 +28,7 @@ const SCRIPT_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; s
 /** Sets the status and headers of a page; `startedAt` (performance.now()) adds Server-Timing; `scripts` allows same-origin scripts. */
 export function pageHeaders(response: Response, status: number, startedAt?: number, scripts = false): void {
   response.status(status);
-  for (const [name, value] of Object.entries(PAGE_HEADERS)) response.setHeader(name, value);
+  for (const [name, value] of PAGE_HEADER_ENTRIES) response.setHeader(name, value);
   if (scripts) response.setHeader('Content-Security-Policy', SCRIPT_CSP);
   if (startedAt !== undefined) response.setHeader('Server-Timing', `page;dur=${(performance.now() - startedAt).toFixed(1)}`);
 }
