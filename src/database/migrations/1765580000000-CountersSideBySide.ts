@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SignaturesCountedAtOnce1765570000000 } from './1765570000000-SignaturesCountedAtOnce';
 
 /**
  * Counter rows per owner (and status): a statement adds to one of SHARDS rows, readers sum
@@ -107,42 +108,11 @@ export class CountersSideBySide1765580000000 implements MigrationInterface {
         ON CONFLICT (appeal_id, official_id, status, shard) DO UPDATE SET count = letter_counts.count + EXCLUDED.count;
         RETURN NULL;
       END $$`);
-    await db.query(`CREATE OR REPLACE FUNCTION letters_counted_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        -- rows in a fixed order, so that concurrent batches lock counters in the same order
-        INSERT INTO letter_counts (appeal_id, official_id, status, shard, count)
-        SELECT appeal_id, official_id, status, ${SHARD_OF_CONNECTION}, sum(delta) FROM (
-          SELECT o.appeal_id, o.official_id, o.status, -1 AS delta FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status <> o.status
-          UNION ALL
-          SELECT n.appeal_id, n.official_id, n.status, 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status <> o.status) changes
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-        ON CONFLICT (appeal_id, official_id, status, shard) DO UPDATE SET count = letter_counts.count + EXCLUDED.count;
-        INSERT INTO letter_days (appeal_id, official_id, day, sent)
-        SELECT n.appeal_id, n.official_id, (n.sent_at AT TIME ZONE 'UTC')::date, count(*)
-          FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status = 'sent' AND o.status <> 'sent' AND o.status <> 'bounced'
-         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-        ON CONFLICT (appeal_id, official_id, day) DO UPDATE SET sent = letter_days.sent + EXCLUDED.sent;
-        RETURN NULL;
-      END $$`);
+    await db.query(lettersCountedOnUpdate(SHARD_OF_CONNECTION));
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`CREATE OR REPLACE FUNCTION letters_counted_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO letter_counts (appeal_id, official_id, status, count)
-        SELECT appeal_id, official_id, status, sum(delta) FROM (
-          SELECT o.appeal_id, o.official_id, o.status, -1 AS delta FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status <> o.status
-          UNION ALL
-          SELECT n.appeal_id, n.official_id, n.status, 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status <> o.status) changes
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-        ON CONFLICT (appeal_id, official_id, status) DO UPDATE SET count = letter_counts.count + EXCLUDED.count;
-        INSERT INTO letter_days (appeal_id, official_id, day, sent)
-        SELECT n.appeal_id, n.official_id, (n.sent_at AT TIME ZONE 'UTC')::date, count(*)
-          FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status = 'sent' AND o.status <> 'sent' AND o.status <> 'bounced'
-         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-        ON CONFLICT (appeal_id, official_id, day) DO UPDATE SET sent = letter_days.sent + EXCLUDED.sent;
-        RETURN NULL;
-      END $$`);
+    await db.query(lettersCountedOnUpdate(null));
     await db.query(`CREATE OR REPLACE FUNCTION letters_counted_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         INSERT INTO letter_counts (appeal_id, official_id, status, count)
@@ -160,27 +130,31 @@ export class CountersSideBySide1765580000000 implements MigrationInterface {
       await db.query(`ALTER TABLE ${table} ADD COLUMN supporter_count integer NOT NULL DEFAULT 0`);
       await db.query(`UPDATE ${table} t SET supporter_count = supporters_counted(t.id)`);
     }
-    await db.query(`CREATE OR REPLACE FUNCTION signatures_counted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (
-          SELECT DISTINCT 'case/' || ap.case_id AS k FROM new_rows nr JOIN appeals ap ON ap.id = nr.appeal_id
-          UNION SELECT DISTINCT 'official/' || ao.official_id FROM new_rows nr JOIN appeal_officials ao ON ao.appeal_id = nr.appeal_id
-          ORDER BY 1) keys;
-        UPDATE appeals a SET supporter_count = a.supporter_count + n.count
-          FROM (SELECT appeal_id, count(*) AS count FROM new_rows GROUP BY 1 ORDER BY 1) n WHERE a.id = n.appeal_id;
-        UPDATE cases c SET supporter_count = c.supporter_count + n.count FROM (
-          SELECT ap.case_id, count(DISTINCT nr.supporter_id) AS count FROM new_rows nr JOIN appeals ap ON ap.id = nr.appeal_id
-           WHERE NOT EXISTS (SELECT 1 FROM signatures s JOIN appeals a2 ON a2.id = s.appeal_id
-                              WHERE s.supporter_id = nr.supporter_id AND a2.case_id = ap.case_id AND s.appeal_id <> nr.appeal_id AND NOT EXISTS (SELECT 1 FROM new_rows mine WHERE mine.id = s.id))
-           GROUP BY 1 ORDER BY 1) n WHERE c.id = n.case_id;
-        UPDATE officials o SET supporter_count = o.supporter_count + n.count FROM (
-          SELECT ao.official_id, count(DISTINCT nr.supporter_id) AS count FROM new_rows nr JOIN appeal_officials ao ON ao.appeal_id = nr.appeal_id
-           WHERE NOT EXISTS (SELECT 1 FROM signatures s JOIN appeal_officials ao2 ON ao2.appeal_id = s.appeal_id
-                              WHERE s.supporter_id = nr.supporter_id AND ao2.official_id = ao.official_id AND s.appeal_id <> nr.appeal_id AND NOT EXISTS (SELECT 1 FROM new_rows mine WHERE mine.id = s.id))
-           GROUP BY 1 ORDER BY 1) n WHERE o.id = n.official_id;
-        RETURN NULL;
-      END $$`);
+    // The counters' trigger as the migration before left it.
+    await new SignaturesCountedAtOnce1765570000000().up(db);
     await db.query(`DROP FUNCTION supporters_counted(uuid), counter_shard(uuid)`);
     await db.query(`DROP TABLE supporter_counts`);
   }
+}
+
+/** letters_counted_on_update, adding to the counter rows of `shard` (an SQL expression), or, before shards (null), to the one row per key. */
+function lettersCountedOnUpdate(shard: string | null): string {
+  const [column, value, key] = shard === null ? ['', '', ''] : [', shard', `, ${shard}`, ', shard'];
+  return `CREATE OR REPLACE FUNCTION letters_counted_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        -- rows in a fixed order, so that concurrent batches lock counters in the same order
+        INSERT INTO letter_counts (appeal_id, official_id, status${column}, count)
+        SELECT appeal_id, official_id, status${value}, sum(delta) FROM (
+          SELECT o.appeal_id, o.official_id, o.status, -1 AS delta FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status <> o.status
+          UNION ALL
+          SELECT n.appeal_id, n.official_id, n.status, 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status <> o.status) changes
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (appeal_id, official_id, status${key}) DO UPDATE SET count = letter_counts.count + EXCLUDED.count;
+        INSERT INTO letter_days (appeal_id, official_id, day, sent)
+        SELECT n.appeal_id, n.official_id, (n.sent_at AT TIME ZONE 'UTC')::date, count(*)
+          FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE n.status = 'sent' AND o.status <> 'sent' AND o.status <> 'bounced'
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (appeal_id, official_id, day) DO UPDATE SET sent = letter_days.sent + EXCLUDED.sent;
+        RETURN NULL;
+      END $$`;
 }
