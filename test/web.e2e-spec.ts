@@ -194,6 +194,10 @@ describe('the signing pages', () => {
       ['a link for another purpose', tokens().issue('unsubscribe', { supporterId: member.id }), 404, 'This link does not work'],
       ['a token signed with another secret', signToken({ sub: member.id, cyc: cycleId, aud: 'qalam:sign', iat: now, exp: now + 3600 }, 'another-secret-that-is-long-enough-0123'), 404, 'This link does not work'],
       ['an expired link', signToken({ sub: member.id, cyc: cycleId, aud: 'qalam:sign', iat: now - 90 * 86400, exp: now - 86400 }, app.config.appSecret), 410, 'This link has expired'],
+      // Signed with our secret, but naming no member, or a cycle by something that is not an id.
+      ['a link for no one', signToken({ sub: '', cyc: cycleId, aud: 'qalam:sign', iat: now, exp: now + 3600 }, app.config.appSecret), 404, 'This link does not work'],
+      ['a link whose cycle is not an id', signToken({ sub: member.id, cyc: 'november', aud: 'qalam:sign', iat: now, exp: now + 3600 }, app.config.appSecret), 404, 'This link does not work'],
+      ['an expired link for no one', signToken({ sub: '', cyc: cycleId, aud: 'qalam:sign', iat: now - 90 * 86400, exp: now - 86400 }, app.config.appSecret), 404, 'This link does not work'],
     ];
     for (const [what, token, status, heading] of cases) {
       const page = await getPage(base, `/sign/${encodeURIComponent(token)}`);

@@ -11,6 +11,13 @@ export interface MemberTokenClaims {
   cycleId?: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a link's payload names a supporter (and a cycle, if any) by id: one signed with anything else (an empty subject, say) is not a link of ours to follow. */
+export function namesIds(payload: { sub?: unknown; cyc?: unknown }): payload is { sub: string; cyc?: string } {
+  return typeof payload.sub === 'string' && UUID.test(payload.sub) && (payload.cyc === undefined || (typeof payload.cyc === 'string' && UUID.test(payload.cyc)));
+}
+
 const LIFETIMES: Record<MemberTokenPurpose, string> = { sign: '45d', confirm: '7d', unsubscribe: '3650d' };
 
 /**
@@ -52,7 +59,7 @@ export class MemberTokenService {
     if (known) return known.expiresAt > Date.now() ? known.claims : null;
     try {
       const payload = this.jwt.verify<{ sub: string; cyc?: string; exp?: number }>(token, { audience: `qalam:${purpose}` });
-      if (typeof payload.sub !== 'string') return null;
+      if (!namesIds(payload)) return null;
       const claims: MemberTokenClaims = Object.freeze({ supporterId: payload.sub, ...(typeof payload.cyc === 'string' ? { cycleId: payload.cyc } : {}) });
       if (typeof payload.exp === 'number') this.verified.set(key, { claims, expiresAt: payload.exp * 1000 });
       return claims;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { MemberTokenClaims, MemberTokenPurpose, MemberTokenService } from '../supporters/member-token.service';
+import { MemberTokenClaims, MemberTokenPurpose, MemberTokenService, namesIds } from '../supporters/member-token.service';
 
 export type MemberLink = { kind: 'valid'; claims: MemberTokenClaims } | { kind: 'expired' } | { kind: 'invalid' };
 
@@ -26,8 +26,8 @@ export class MemberLinksService {
     }
     if (token.length > 2000) return { kind: 'invalid' };
     try {
-      this.jwt.verify(token, { audience: `qalam:${purpose}`, ignoreExpiration: true });
-      return { kind: 'expired' };
+      const payload = this.jwt.verify<{ sub?: unknown; cyc?: unknown }>(token, { audience: `qalam:${purpose}`, ignoreExpiration: true });
+      return namesIds(payload) ? { kind: 'expired' } : { kind: 'invalid' };
     } catch {
       return { kind: 'invalid' };
     }
