@@ -145,6 +145,17 @@ export class AppealsRepository {
     return links;
   }
 
+  /** The appeal's status and its letters by status (letter_counts), in one statement; null if there is no such appeal. */
+  async statusAndCountsOf(id: string): Promise<{ status: AppealStatus; counts: LetterCountRow[] } | null> {
+    const [row] = await this.db.query<{ status: AppealStatus; counts: LetterCountRow[] }[]>(
+      `SELECT a.status, (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')
+                           FROM (SELECT r.status, sum(r.count)::int AS count FROM letter_counts r WHERE r.appeal_id = a.id GROUP BY r.status) c) AS counts
+         FROM appeals a WHERE a.id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
   /** The appeal's letters by status, from the letter_counts rollup. */
   letterCountsOf(id: string): Promise<LetterCountRow[]> {
     return this.db.query(`SELECT status, sum(count)::int AS count FROM letter_counts WHERE appeal_id = $1 GROUP BY status`, [id]);

@@ -83,6 +83,13 @@ export class AppealsService {
     return this.get(id);
   }
 
+  /** What the console's open appeal page polls: the appeal's status and its letters by status, in one read. */
+  async liveCounts(id: string): Promise<Pick<AppealView, 'id' | 'status' | 'letters'>> {
+    const row = await this.appeals.statusAndCountsOf(id);
+    if (!row) throw new NotFoundError('Appeal');
+    return { id, status: row.status, letters: letterCounts(row.counts) };
+  }
+
   async get(id: string): Promise<AppealView> {
     const appeal = await this.appeals.findById(id);
     if (!appeal) throw new NotFoundError('Appeal');

@@ -145,7 +145,7 @@ export class ConsoleAppealsController {
   async counts(@Param('id', UuidParam) id: string, @Req() request: StaffRequest, @Res({ passthrough: true }) response: Response): Promise<string> {
     const startedAt = performance.now();
     const staff = staffOf(request);
-    const appeal = await this.appeals.get(id);
+    const appeal = await this.appeals.liveCounts(id);
     pageHeaders(response, HttpStatus.OK, startedAt);
     return this.views.fragment('console-appeal-counts', { counts: countsOf(appeal, catalogueOf(staff.language)) }, staff.language);
   }
@@ -272,7 +272,7 @@ export class ConsoleAppealsController {
 const LIVE_SECONDS = 5;
 
 /** An appeal's letters by status for its page: live (refreshed every LIVE_SECONDS) while it is open. */
-function countsOf(appeal: AppealView, messages: Catalogue) {
+function countsOf(appeal: Pick<AppealView, 'id' | 'status' | 'letters'>, messages: Catalogue) {
   return {
     appealId: appeal.id,
     live: appeal.status === 'open' ? LIVE_SECONDS : 0,
