@@ -22,11 +22,6 @@ export function literalSegment(path: unknown, depth: number): string | null {
   return segments[depth].toLowerCase();
 }
 
-/** A route path's first segment when it is literal text ('/console/members/:id' is 'console'), else null. */
-export function literalFirstSegment(path: unknown): string | null {
-  return literalSegment(path, 0);
-}
-
 /** A group of more routes than this is grouped again by the next segment. */
 const REGROUP_ABOVE = 3;
 
