@@ -4,7 +4,7 @@ import { inlineWords, ViewsService } from './views.service';
 const layout = { title: 'A <title>', nav: [{ href: '/sign/t?a=1&b=2', label: 'Mine', current: true }], unsubscribeUrl: '/unsubscribe/t' };
 
 describe(ViewsService.name, () => {
-  const sut = new ViewsService();
+  const sut = new ViewsService({ production: false });
 
   it('wraps a page in the layout: language, landmarks, skip link, hashed stylesheet', () => {
     const html = sut.render('problem', { heading: 'Heading', paragraphs: ['One'] }, layout);
@@ -48,5 +48,38 @@ describe(ViewsService.name, () => {
       expect(html).toMatch(new RegExp(`<html lang="${language}">`));
     }
     expect(() => sut.render('problem', { heading: 'H', paragraphs: [] }, { ...layout, language: 'ru' })).not.toThrow();
+  });
+
+  describe('in production', () => {
+    const production = new ViewsService({ production: true });
+    const members = {
+      filters: { q: 'a&b', role: '', active: '', language: 'ru' },
+      isAdmin: true,
+      roles: [{ value: 'member', label: 'member', selected: true }],
+      languages: [{ value: 'ru', selected: true }],
+      activeChoices: [{ value: 'true', label: 'active', selected: false }],
+      members: [
+        { id: '0190a0e2-0000-7000-8000-000000000001', name: 'Ольга <Ким>', email: 'olga@example.org', language: 'ru', roleName: 'member', activeName: 'yes' },
+        { id: '0190a0e2-0000-7000-8000-000000000002', name: 'Jonas "J" O\'Kafor', email: 'j@example.org', language: 'en', roleName: 'admin', activeName: 'no' },
+      ],
+      nextHref: '/console/members?after=0190a0e2-0000-7000-8000-000000000002',
+      firstHref: null,
+      csrf: 'token',
+    };
+
+    it('renders what the strict views render, for pages with rows, conditions and partials', () => {
+      for (const language of ['en', 'ru']) {
+        expect(production.render('console-members', members, { ...layout, language })).toBe(sut.render('console-members', members, { ...layout, language }));
+        const problem = { heading: 'H', paragraphs: ['One', 'Two'] };
+        expect(production.render('problem', problem, { ...layout, language })).toBe(sut.render('problem', problem, { ...layout, language }));
+      }
+    });
+
+    it('renders a field the model lacks blank, not as an error page', () => {
+      const html = production.render('problem', { paragraphs: ['One'] }, layout);
+      expect(html).toContain('<main id="main"');
+      expect(html).toContain('One');
+      expect(() => sut.render('problem', { paragraphs: ['One'] }, layout)).toThrow(/"heading" not defined/);
+    });
   });
 });
