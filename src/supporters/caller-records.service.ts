@@ -25,7 +25,8 @@ const MAX_ENTRIES = 50_000;
  */
 @Injectable()
 export class CallerRecordsService {
-  private readonly cache = new LRUCache<string, SupporterView>({ max: MAX_ENTRIES, ttl: CALLER_RECORD_TTL_MS });
+  // The clock read at each look-up, not cached through a timer (as LiveStaffSessionsService's).
+  private readonly cache = new LRUCache<string, SupporterView>({ max: MAX_ENTRIES, ttl: CALLER_RECORD_TTL_MS, ttlResolution: 0 });
   /** Counts notices and resets: a read that saw it change keeps nothing. */
   private generation = 0;
 
