@@ -90,6 +90,13 @@ describe('groupRoutesByFirstSegment', () => {
     ['OPTIONS', '/api/me'],
     ['DELETE', '/console/members'],
     ['GET', '/'],
+    ['GET', '/console//members'],
+    ['GET', '/console/members//7'],
+    ['GET', '/console/MEMBERS/Invite'],
+    ['GET', '/console/%6Dembers'],
+    ['GET', '/api'],
+    ['GET', '/api/'],
+    ['GET', '//api/me'],
   ];
 
   it('answers every request as before grouping', async () => {

@@ -10,8 +10,8 @@ interface RouterLike {
   handle(request: Request, response: Response, next: NextFunction): void;
 }
 
-/** The group router behind each dispatcher layer, for routeLayersOf. */
-const GROUPS = new WeakMap<Layer, RouterLike>();
+/** The groups behind each dispatcher layer (a run's, in their order), for routeLayersOf. */
+const GROUPS = new WeakMap<Layer, ReadonlyMap<string, { router: RouterLike }>>();
 
 /** A route path's segment at `depth` (0: the first) when it and every one before it are literal text, lower-cased; else null. */
 export function literalSegment(path: unknown, depth: number): string | null {
@@ -48,23 +48,33 @@ export function groupRoutesByFirstSegment(app: Express): number {
   return counted.moved;
 }
 
+interface Group {
+  prefix: string;
+  layers: Layer[];
+  router: RouterLike;
+}
+
 function grouped(stack: readonly Layer[], depth: number, prefix: string, counted: { moved: number }): Layer[] {
   const out: Layer[] = [];
-  const groups: { prefix: string; layers: Layer[]; router: RouterLike }[] = [];
-  let run = new Map<string, (typeof groups)[number]>();
+  const groups: Group[] = [];
+  // The groups of the current run, by their segment: one dispatcher layer serves them all.
+  let run: Map<string, Group> | null = null;
   for (const layer of stack) {
     const segment = layer.route ? literalSegment(layer.route.path, depth) : null;
     if (segment === null) {
-      run = new Map();
+      run = null;
       out.push(layer);
       continue;
+    }
+    if (!run) {
+      run = new Map();
+      out.push(dispatcherLayer(prefix.length, run));
     }
     let group = run.get(segment);
     if (!group) {
       group = { prefix: `${prefix}/${segment}`, layers: [], router: Router() as unknown as RouterLike };
       run.set(segment, group);
       groups.push(group);
-      out.push(dispatcherLayer(group.prefix, group.router));
     }
     group.layers.push(layer);
     if (depth === 0) counted.moved += 1;
@@ -73,21 +83,27 @@ function grouped(stack: readonly Layer[], depth: number, prefix: string, counted
   return out;
 }
 
-/** A middleware layer that hands a request whose path begins with `prefix` ('/console/members': its segments whole) to `group`, and passes any other on. */
-function dispatcherLayer(prefix: string, group: RouterLike): Layer {
+/**
+ * A middleware layer for a run of groups under one prefix (of `at` characters, already
+ * matched by the group around it): it hands a request to the group of its path's next
+ * segment, found by one look-up however many groups the run holds ('/console/members/7' at
+ * '/console': the group 'members'), and passes any other on.
+ */
+function dispatcherLayer(at: number, run: ReadonlyMap<string, Group>): Layer {
   const holder = Router() as unknown as RouterLike & { use(handler: (request: Request, response: Response, next: NextFunction) => void): void };
-  const length = prefix.length;
   holder.use((request, response, next) => {
     // No route answers OPTIONS: it goes on past the groups (to the 404), as it did before,
     // rather than get a group router's automatic answer.
     if (request.method === 'OPTIONS') return next();
     const path = request.path;
-    const whole = path.length === length || (path.length > length && path.charCodeAt(length) === 47); // '/'
-    if (whole && path.slice(0, length).toLowerCase() === prefix) group.handle(request, response, next);
+    if (path.charCodeAt(at) !== 47) return next(); // '/'
+    const end = path.indexOf('/', at + 1);
+    const group = run.get(path.slice(at + 1, end === -1 ? path.length : end).toLowerCase());
+    if (group) group.router.handle(request, response, next);
     else next();
   });
   const layer = holder.stack[0];
-  GROUPS.set(layer, group);
+  GROUPS.set(layer, run);
   return layer;
 }
 
@@ -96,8 +112,8 @@ export function routeLayersOf(app: Express): Required<Layer>[] {
   const routes: Required<Layer>[] = [];
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
-      const group = GROUPS.get(layer);
-      if (group) walk(group.stack);
+      const groups = GROUPS.get(layer);
+      if (groups) for (const group of groups.values()) walk(group.router.stack);
       else if (layer.route) routes.push(layer as Required<Layer>);
     }
   };
