@@ -77,6 +77,48 @@ describe('delivery across processes and crashes', () => {
     expect(countBy(letters).sent + (countBy(letters).unknown ?? 0)).toBe(400);
   });
 
+  it('a batch handed to another worker while its own still looks alive waits for it, then resends nothing', async () => {
+    // A job's lock can lapse before its worker's heartbeat does (the lock is renewed through
+    // Redis, the heartbeat written to Postgres): another worker then gets the job while the
+    // letters are still the first one's. Its run must leave them, and their marks, alone.
+    app = await startTestApp('early-handout', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
+    sink.reply = slowly(50);
+    const doomed = new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '4', DELIVERY_CONCURRENCY: '2' }));
+    workers.push(doomed);
+    await workerUp(app, doomed);
+    await addAutoSigners(app.db, 400, 'handout');
+    const { appealId } = await anAppeal(app.api, app.adminToken, [{ email: 'w@tj-gov.example' }]);
+    await waitFor(async () => (sink.messages.length >= 20 ? true : undefined), () => `sink has ${sink.messages.length}`);
+    // The doomed worker runs two batches at a time; the standby takes what waits, and the jobs set free.
+    const standby = new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '4' }));
+    workers.push(standby);
+    await workerUp(app, standby);
+    const { rows: [{ id: doomedId }] } = await app.db.query<{ id: string }>(`SELECT id FROM delivery_workers WHERE pid = $1`, [doomed.child.pid]);
+    await doomed.kill('SIGKILL');
+    const doomedSending = async () =>
+      (await app.db.query<{ batch_id: string }>(`SELECT batch_id FROM letters WHERE appeal_id = $1 AND status = 'sending' AND claimed_by = $2`, [appealId, doomedId])).rows;
+    const atDeath = await doomedSending();
+    expect(atDeath.length).toBeGreaterThan(0);
+    const held = [...new Set(atDeath.map((row) => row.batch_id))];
+    // Its heartbeat, listing its batches, goes on for three leases: its job locks lapse after
+    // one, and the standby gets the jobs while the letters still look the doomed worker's.
+    const beats = setInterval(() => {
+      app.db.query(`UPDATE delivery_workers SET seen_at = now(), batches = $2::bigint[] WHERE id = $1`, [doomedId, held]).catch(() => undefined);
+    }, 500);
+    await new Promise((resolve) => setTimeout(resolve, 3 * Number(FAST.DELIVERY_LEASE_SECONDS) * 1000));
+    clearInterval(beats);
+    // While it looked alive, its letters were left to it.
+    expect((await doomedSending()).length).toBe(atDeath.length);
+
+    const letters = await settled(app.db, appealId);
+    expectSettledAndExactlyOnce(letters, sink);
+    const unknown = letters.filter((letter) => letter.status === 'unknown');
+    // Only letters caught mid-exchange are unknown, never a batch whose marks were dropped.
+    expect(unknown.map((letter) => letter.last_error).filter((reason) => reason !== 'the worker sending it stopped during the SMTP exchange')).toEqual([]);
+    expect(unknown.length).toBeLessThanOrEqual(4 * 2);
+    expect(countBy(letters).sent + unknown.length).toBe(400);
+  });
+
   it('SIGTERM drains the batches in flight before the worker exits', async () => {
     app = await startTestApp('sigterm', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
     sink.reply = slowly(20);

@@ -37,9 +37,10 @@ interface Outcome {
 }
 
 /** A batch this process is running already (BullMQ handed it out again): the new run waits and tries later. */
+/** The batch is running already: in this worker, or in another one whose job lock lapsed while it still sends. */
 export class BatchBusyError extends Error {
-  constructor(batchId: string) {
-    super(`batch ${batchId} is running in this worker already`);
+  constructor(batchId: string, where: 'here' | 'elsewhere' = 'here') {
+    super(where === 'here' ? `batch ${batchId} is running in this worker already` : `batch ${batchId} is still being sent by a live worker`);
   }
 }
 
@@ -134,19 +135,26 @@ export class LetterSenderService {
    * heartbeat stopped, a live worker that no longer runs the batch, or this worker's own
    * earlier run (whose record failed). Sent ones are recorded sent, ones whose data may
    * have reached the server are `unknown` (never resent), and ones that never started go
-   * back to `queued` to be sent now. Whoever runs the batch holds its job, so no other run
-   * of it is sending them.
+   * back to `queued` to be sent now.
+   *
+   * Holding the batch's job is not enough to own its letters: a job's lock, renewed through
+   * Redis, can lapse before its worker's heartbeat, written to Postgres, goes stale. Letters
+   * still `sending` by a worker that looks alive and runs the batch are left to it, and this
+   * run is put off (BatchBusyError) rather than going on: ending the batch would delete the
+   * marks a take-over will need if that worker dies.
    */
   private async takeOver(batchId: string, letterIds: string[]): Promise<number> {
-    const orphans = await this.db.query<{ id: string; own: boolean }[]>(
-      `SELECT l.id, l.claimed_by = $3 AS own FROM letters l LEFT JOIN delivery_workers w ON w.id = l.claimed_by
-        WHERE l.id = ANY($1::uuid[]) AND l.status = 'sending'
-          AND (l.claimed_by = $3 OR w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)
-               OR (w.seen_at > l.claimed_at + make_interval(secs => $2 / 2.0) AND NOT (l.batch_id = ANY(w.batches))))`,
+    const sending = await this.db.query<{ id: string; own: boolean; orphaned: boolean }[]>(
+      `SELECT l.id, l.claimed_by = $3 AS own,
+              (l.claimed_by = $3 OR w.id IS NULL OR w.seen_at < now() - make_interval(secs => $2)
+               OR (w.seen_at > l.claimed_at + make_interval(secs => $2 / 2.0) AND NOT (l.batch_id = ANY(w.batches)))) AS orphaned
+         FROM letters l LEFT JOIN delivery_workers w ON w.id = l.claimed_by
+        WHERE l.id = ANY($1::uuid[]) AND l.status = 'sending'`,
       [letterIds, this.config.deliveryLeaseSeconds, this.registry.workerId],
     );
-    if (orphans.length === 0) return 0;
-    const ids = orphans.map((orphan) => orphan.id);
+    if (sending.some((letter) => !letter.orphaned)) throw new BatchBusyError(batchId, 'elsewhere');
+    if (sending.length === 0) return 0;
+    const ids = sending.map((orphan) => orphan.id);
     const progress = await this.progress.read(batchId, ids);
     const outcomes: Outcome[] = ids.map((id) => {
       const state = progress?.get(id);
@@ -156,7 +164,7 @@ export class LetterSenderService {
       return { id, status: 'queued', detail: 'taken over from a stopped worker before it was sent', suppress: null };
     });
     await this.recordDurably(batchId, outcomes);
-    const own = orphans.filter((orphan) => orphan.own).length;
+    const own = sending.filter((orphan) => orphan.own).length;
     this.logger.warn(`Batch ${batchId}: resolved ${ids.length} letters left sending (${own} by an earlier run of this worker)`);
     return ids.length;
   }

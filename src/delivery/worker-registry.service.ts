@@ -58,14 +58,20 @@ export class WorkerRegistryService implements OnApplicationBootstrap {
   }
 
   private async beat(): Promise<void> {
-    // The list is read as the statement is sent: a batch claimed after it waits for the next beat (takers allow half a lease).
-    const batches = [...this.held];
+    // The list is read once a connection is ours, as the statement goes: read while waiting
+    // for the pool, it could miss a batch claimed meanwhile yet carry a later seen_at, and a
+    // batch claimed half a lease before that would look abandoned. One claimed after the
+    // statement waits for the next beat (takers allow half a lease).
+    const runner = this.db.createQueryRunner();
     try {
-      await this.db.query(`UPDATE delivery_workers SET seen_at = now(), batches = $2::bigint[] WHERE id = $1`, [this.workerId, batches]);
+      await runner.connect();
+      await runner.query(`UPDATE delivery_workers SET seen_at = now(), batches = $2::bigint[] WHERE id = $1`, [this.workerId, [...this.held]]);
       this.postgres.back();
     } catch (error) {
       if (outageOf(error)) this.postgres.lost(error);
       else this.logger.warn(`Heartbeat failed: ${(error as Error).message.slice(0, 200)}`);
+    } finally {
+      await runner.release();
     }
   }
 }
