@@ -145,7 +145,11 @@ describe('the console’s members and cycles in a browser', () => {
     await check('cycle');
 
     const invitations = async () => (await app.db.query<{ total: number; invited: number; reminded: number }>(`SELECT count(*)::int AS total, count(invited_at)::int AS invited, count(reminded_at)::int AS reminded FROM cycle_invitations WHERE cycle_id = $1`, [cycleId])).rows[0];
+    // Each button posts a form that leads back to the cycle's page: that page's load is awaited
+    // before the reload, which would otherwise race the navigation still under way.
+    let loaded = page.waitForEvent('load');
     await page.getByRole('button', { name: 'Open the cycle and invite members' }).click();
+    await loaded;
     await waitFor(async () => {
       const counts = await invitations();
       return counts.total > 0 && counts.invited === counts.total ? counts : undefined;
@@ -155,7 +159,9 @@ describe('the console’s members and cycles in a browser', () => {
     await expect(page.locator('dd[data-count="invited"]').textContent()).resolves.toBe(String((await invitations()).invited));
     await check('cycle-open');
 
+    loaded = page.waitForEvent('load');
     await page.getByRole('button', { name: 'Send the reminder' }).click();
+    await loaded;
     await waitFor(async () => {
       const counts = await invitations();
       return counts.reminded > 0 ? counts : undefined;
