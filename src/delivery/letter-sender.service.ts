@@ -152,7 +152,11 @@ export class LetterSenderService {
         WHERE l.id = ANY($1::uuid[]) AND l.status = 'sending'`,
       [letterIds, this.config.deliveryLeaseSeconds, this.registry.workerId],
     );
-    if (sending.some((letter) => !letter.orphaned)) throw new BatchBusyError(batchId, 'elsewhere');
+    const theirs = sending.filter((letter) => !letter.orphaned).length;
+    if (theirs > 0) {
+      this.logger.warn(`Batch ${batchId}: ${theirs} letters still sending by a worker that looks alive; put off until it finishes them or is seen dead`);
+      throw new BatchBusyError(batchId, 'elsewhere');
+    }
     if (sending.length === 0) return 0;
     const ids = sending.map((orphan) => orphan.id);
     const progress = await this.progress.read(batchId, ids);
