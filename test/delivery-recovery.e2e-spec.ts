@@ -82,7 +82,8 @@ describe('delivery across processes and crashes', () => {
     // Redis, the heartbeat written to Postgres): another worker then gets the job while the
     // letters are still the first one's. Its run must leave them, and their marks, alone.
     app = await startTestApp('early-handout', { QALAM_ROLE: 'api', SMTP_URL: sink.url, ...FAST });
-    sink.reply = slowly(50);
+    // 40 letters a second: the doomed worker's two batches outlast the standby's start-up.
+    sink.reply = slowly(100);
     const doomed = new QalamProcess(envOf(app.config, { QALAM_ROLE: 'worker', SMTP_POOL_SIZE: '4', DELIVERY_CONCURRENCY: '2' }));
     workers.push(doomed);
     await workerUp(app, doomed);
