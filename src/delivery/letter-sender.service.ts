@@ -36,8 +36,10 @@ interface Outcome {
   channel?: 'post' | null;
 }
 
-/** A batch this process is running already (BullMQ handed it out again): the new run waits and tries later. */
-/** The batch is running already: in this worker, or in another one whose job lock lapsed while it still sends. */
+/**
+ * A batch running already: in this process (BullMQ handed it out again), or in another worker
+ * whose job lock lapsed while it still sends. The new run waits and tries later.
+ */
 export class BatchBusyError extends Error {
   constructor(batchId: string, where: 'here' | 'elsewhere' = 'here') {
     super(where === 'here' ? `batch ${batchId} is running in this worker already` : `batch ${batchId} is still being sent by a live worker`);

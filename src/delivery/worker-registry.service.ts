@@ -71,7 +71,8 @@ export class WorkerRegistryService implements OnApplicationBootstrap {
       if (outageOf(error)) this.postgres.lost(error);
       else this.logger.warn(`Heartbeat failed: ${(error as Error).message.slice(0, 200)}`);
     } finally {
-      await runner.release();
+      // A beat never rejects: it runs from a timer.
+      await runner.release().catch(() => undefined);
     }
   }
 }
