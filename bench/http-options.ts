@@ -10,6 +10,8 @@ export interface HttpBenchOptions extends ServiceOptions {
   duration: number;
   /** Rounds: in each, every target right after its own measurement of the bare route. */
   rounds: number;
+  /** Seconds of the untimed load every target and the bare route get before round 1 (0: none). */
+  warmup: number;
   /** Members signing in the burst, each once. */
   burst: number;
   /** Seconds the burst is spread over (an open-loop schedule). */
@@ -38,10 +40,12 @@ const HTTP_DEFAULTS = { databaseUrl: 'postgres://postgres@127.0.0.1:5432/qalam_b
 export const HTTP_USAGE = `usage: npm run bench -- --mode http [options]
 
   --members N          members invited to the cycle (default 25000); at least
-                       burst + ${SIGN_PAGE_TOKENS} + rounds x duration x ${MAX_SIGN_POSTS_PER_SECOND}
+                       burst + ${SIGN_PAGE_TOKENS} + (rounds x duration + warmup) x ${MAX_SIGN_POSTS_PER_SECOND}
   --connections N      autocannon connections per measurement (default 10)
   --duration S         seconds of each measurement (default 5)
   --rounds N           rounds of bare route, target, bare route, target... (default 3)
+  --warmup S           seconds of untimed load on each target and the bare route before
+                       round 1, so the rounds time code the JIT has compiled (default 5; 0: none)
   --burst N            members signing in the burst, once each (default 10000)
   --burst-seconds S    seconds the burst is spread over (default 60)
   --burst-in-flight N  requests the burst's client keeps outstanding at most (default 50)
@@ -50,19 +54,20 @@ export const HTTP_USAGE = `usage: npm run bench -- --mode http [options]
 ${serviceUsage(HTTP_DEFAULTS, "the database, the queue keys and the processes' logs")}`;
 
 /** Members a run needs besides the /api/me member: the burst's, the sign page's, and enough for the sign-post target at its highest rate. */
-export function membersNeeded(options: Pick<HttpBenchOptions, 'burst' | 'rounds' | 'duration'>): number {
-  return options.burst + SIGN_PAGE_TOKENS + options.rounds * options.duration * MAX_SIGN_POSTS_PER_SECOND;
+export function membersNeeded(options: Pick<HttpBenchOptions, 'burst' | 'rounds' | 'duration' | 'warmup'>): number {
+  return options.burst + SIGN_PAGE_TOKENS + (options.rounds * options.duration + options.warmup) * MAX_SIGN_POSTS_PER_SECOND;
 }
 
 /** Parses `npm run bench -- --mode http ...` (without --mode); null for --help. */
 export function parseHttpArgs(argv: string[]): HttpBenchOptions | null {
-  const line = parseCommandLine(argv, ['members', 'connections', 'duration', 'rounds', 'burst', 'burst-seconds', 'burst-in-flight', 'targets']);
+  const line = parseCommandLine(argv, ['members', 'connections', 'duration', 'rounds', 'warmup', 'burst', 'burst-seconds', 'burst-in-flight', 'targets']);
   if (line.help) return null;
   const options: HttpBenchOptions = {
     members: wholeNumber('members', line.values.members, 25_000, 1, 2_000_000),
     connections: wholeNumber('connections', line.values.connections, 10, 1, 1_000),
     duration: wholeNumber('duration', line.values.duration, 5, 1, 600),
     rounds: wholeNumber('rounds', line.values.rounds, 3, 1, 20),
+    warmup: wholeNumber('warmup', line.values.warmup, 5, 0, 600),
     burst: wholeNumber('burst', line.values.burst, 10_000, 1, 1_000_000),
     burstSeconds: wholeNumber('burst-seconds', line.values['burst-seconds'], 60, 1, 3_600),
     burstInFlight: wholeNumber('burst-in-flight', line.values['burst-in-flight'], 50, 1, 1_000),
@@ -71,7 +76,7 @@ export function parseHttpArgs(argv: string[]): HttpBenchOptions | null {
   };
   const needed = membersNeeded(options);
   if (options.members < needed) {
-    throw new UsageError(`--members must be at least ${needed} for these flags (burst ${options.burst} + sign page ${SIGN_PAGE_TOKENS} + ${options.rounds} rounds x ${options.duration} s x ${MAX_SIGN_POSTS_PER_SECOND}/s of sign posts)`);
+    throw new UsageError(`--members must be at least ${needed} for these flags (burst ${options.burst} + sign page ${SIGN_PAGE_TOKENS} + (${options.rounds} rounds x ${options.duration} s + ${options.warmup} s of warm-up) x ${MAX_SIGN_POSTS_PER_SECOND}/s of sign posts)`);
   }
   return options;
 }

@@ -104,6 +104,8 @@ export interface HttpBenchResult extends ApiRunResult {
   arguments: HttpBenchOptions;
   setup: { step: string; seconds: number }[];
   seeded: { members: number; cycleId: string; appealIds: string[]; lettersPerMember: number } | null;
+  /** The untimed load before round 1 (round 0), kept to show what a cold server answers; null with --warmup 0. */
+  warmup: HttpRound | null;
   rounds: HttpRound[];
   targets: TargetFigures[];
   signPostCheck: SignPostCheck | null;
@@ -121,7 +123,7 @@ const pad = (text: string, width: number) => text.padEnd(width);
 export function formatHttpSummary(result: HttpBenchResult): string {
   const a = result.arguments;
   const lines = [
-    `http bench: ${a.rounds} rounds of ${a.duration} s per measurement, ${a.connections} connections, ${int(a.members)} members; burst ${int(a.burst)} over ${a.burstSeconds} s (${a.burstInFlight} in flight)`,
+    `http bench: ${a.rounds} rounds of ${a.duration} s per measurement after ${a.warmup > 0 ? `${a.warmup} s of warm-up` : 'no warm-up'}, ${a.connections} connections, ${int(a.members)} members; burst ${int(a.burst)} over ${a.burstSeconds} s (${a.burstInFlight} in flight)`,
   ];
   if (result.targets.length > 0) {
     lines.push(`  ${pad('target', 16)}${pad('req/s', 9)}${pad('bare', 9)}${pad('ratio', 7)}${pad('p50', 9)}${pad('p99', 9)}${pad('CPU ms/req', 13)}${pad('target', 8)}met`);
@@ -133,6 +135,7 @@ export function formatHttpSummary(result: HttpBenchResult): string {
     lines.push("  (req/s, p50, p99: qalam's; bare: the bare route's req/s; CPU ms/req: the api process's / the bare route process's)");
     const bareP99 = result.rounds.flatMap((round) => round.pairs.map((pair) => pair.bare.latencyMs.p99));
     if (bareP99.length > 0) lines.push(`  bare route p99 over its runs: ${Math.min(...bareP99).toFixed(1)} to ${Math.max(...bareP99).toFixed(1)} ms`);
+    if (result.warmup) lines.push(`  warm-up, not counted (ratio): ${result.warmup.pairs.map((pair) => `${pair.target} ${(pair.measured.requestsPerSecond / pair.bare.requestsPerSecond).toFixed(2)}`).join(', ')}`);
     lines.push(`  machine busy per round: ${result.rounds.map((round) => (round.machineBusy === null ? 'n/a' : `${Math.round(round.machineBusy * 100)} %`)).join(', ')}`);
   }
   const post = result.signPostCheck;

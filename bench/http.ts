@@ -120,6 +120,7 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
         machine: describeMachine(),
         setup: [],
         seeded: null,
+        warmup: null,
         rounds: [],
         targets: [],
         signPostCheck: null,
@@ -222,6 +223,22 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
 
     const chosen = targets.filter((target) => (options.targets as readonly string[]).includes(target.name));
     targets.splice(0, targets.length, ...chosen);
+    if (options.warmup > 0) {
+      // The JIT compiles qalam's code for each route while it first serves it: untimed, so the
+      // rounds compare the routes as a server that has been up a while serves them.
+      this.log(`warming up: each target after the bare route, ${options.warmup} s each, untimed`);
+      const before = await machineCpuTicks();
+      const pairs: HttpPair[] = [];
+      for (const target of targets) {
+        this.checkInterrupted();
+        const bare = await this.measure('bare', { url: `http://127.0.0.1:${barePort}/bare`, headers: { accept: 'application/json' } }, 0, this.bare, options.warmup);
+        const measured = await this.measure(target.name, target.options(), 0, this.api, options.warmup);
+        if (target.name === 'sign-post') posted200 += measured.statuses['200'] ?? 0;
+        pairs.push({ target: target.name, bare, measured });
+      }
+      result.warmup = { round: 0, pairs, machineBusy: busyShare(before, await machineCpuTicks()) };
+      this.log(`warm-up (not counted): ${pairs.map((pair) => `${pair.target} ${(pair.measured.requestsPerSecond / pair.bare.requestsPerSecond).toFixed(2)}`).join(', ')}`);
+    }
     this.log(`measuring ${targets.length} targets, each after the bare route, ${options.rounds} rounds of ${options.duration} s x 2 x ${targets.length}`);
     for (let round = 1; round <= options.rounds; round += 1) {
       const before = await machineCpuTicks();
@@ -334,9 +351,9 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
     return { memberIds, cycleId: cycle.id, appealIds, memberToken, cookie };
   }
 
-  /** One autocannon run of `--duration` seconds; a non-2xx answer or an error fails the run, naming the target. */
-  private async measure(name: string, options: Partial<autocannon.Options>, round: number, server: BenchChild | null): Promise<CannonFigures> {
-    const { connections, duration } = this.options;
+  /** One autocannon run of `--duration` seconds (round 0: the warm-up's `--warmup`); a non-2xx answer or an error fails the run, naming the target. */
+  private async measure(name: string, options: Partial<autocannon.Options>, round: number, server: BenchChild | null, duration = this.options.duration): Promise<CannonFigures> {
+    const { connections } = this.options;
     const cpuBefore = (await server?.cpuSeconds()) ?? null;
     const run = cannon({ ...options, connections, duration, pipelining: 1, timeout: 30 } as autocannon.Options);
     this.running = run.instance;
@@ -351,7 +368,7 @@ export class HttpRun extends ApiRun<HttpBenchOptions, HttpBenchResult> {
     if (measured.non2xx > 0 || measured.errors > 0) {
       const statuses = Object.entries(measured.statuses).map(([status, count]) => `${status}: ${count}`).join(', ');
       const outOfMembers = name === 'sign-post' && measured.statuses['404'] ? ' (out of members for the sign posts: raise --members)' : '';
-      throw new Error(`${name}, round ${round}: ${measured.non2xx} non-2xx responses and ${measured.errors} errors (${measured.timeouts} timeouts) in ${measured.requests} (statuses ${statuses})${outOfMembers}`);
+      throw new Error(`${name}, ${round === 0 ? 'warm-up' : `round ${round}`}: ${measured.non2xx} non-2xx responses and ${measured.errors} errors (${measured.timeouts} timeouts) in ${measured.requests} (statuses ${statuses})${outOfMembers}`);
     }
     return measured;
   }
