@@ -13,13 +13,15 @@ import { Appeal } from './appeal.entity';
 import { AppealsController } from './appeals.controller';
 import { AppealsRepository } from './appeals.repository';
 import { AppealsService } from './appeals.service';
+import { AppealContentService } from './appeal-content.service';
+import { ChangeNoticesModule } from '../database/change-notices.module';
 import { LettersModule } from '../letters/letters.module';
 import { Signature } from '../letters/signature.entity';
 
 @Module({
-  imports: [ConfigModule, TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter]), LettersModule, DeliveryModule, RateLimitModule, RenderingModule],
+  imports: [ConfigModule, TypeOrmModule.forFeature([Appeal, Signature, Template, Official, Case, Supporter]), LettersModule, DeliveryModule, RateLimitModule, RenderingModule, ChangeNoticesModule],
   controllers: [AppealsController],
-  providers: [AuditLogService, AppealsService, AppealsRepository],
+  providers: [AuditLogService, AppealsService, AppealsRepository, AppealContentService],
   exports: [AppealsService, AppealsRepository],
 })
 export class AppealsModule {}

@@ -21,6 +21,9 @@ export interface LetterCountRow {
 }
 
 /** An appeal with its links and its letter counts by status, as a page of appeals reads it. */
+/** A row as row_to_json gives it: its timestamps ISO strings. */
+type AsJson<T> = Omit<T, 'launchedAt' | 'createdAt'> & { launchedAt: string | null } & ('createdAt' extends keyof T ? { createdAt: string } : unknown);
+
 export interface AppealRow {
   id: string;
   caseId: string;
@@ -66,10 +69,31 @@ export interface AppealAddressRow {
  * its officials by name, how many notes wait for moderation, how many letters and cards wait
  * for a print run, and its latest print runs, newest first.
  */
-export interface AppealRecordRow extends AppealRow {
+/**
+ * What the console's appeal page shows that changes only with the content tables (see
+ * src/database/content-changes.ts: every column here is one their triggers announce): the
+ * appeal's title, deadline, case and links, its case, templates and officials.
+ */
+export interface AppealContentRow {
+  id: string;
+  caseId: string;
+  title: string;
+  deadline: string | null;
+  createdAt: Date;
+  templateIds: string[];
+  officialIds: string[];
   case: CaseOfLetters;
   templates: { id: string; name: string; kind: TemplateKind; language: string; subject: string; body: string; version: number }[];
-  officials: { id: string; name: string; title: string; salutation: string | null; organisation: string | null; language: string; email: string | null }[];
+  officials: { id: string; name: string; title: string; salutation: string | null; organisation: string | null; language: string }[];
+}
+
+/** What the page reads every time it is opened: the appeal's state, letters, held notes and print runs. */
+export interface AppealLiveRow {
+  channel: AppealChannel;
+  moderation: AppealModeration;
+  status: AppealStatus;
+  launchedAt: Date | null;
+  counts: LetterCountRow[];
   heldNotes: number;
   awaitingPost: number;
   awaitingCards: number;
@@ -78,27 +102,31 @@ export interface AppealRecordRow extends AppealRow {
   printRunsTotal: number;
 }
 
-/** The console's appeal page, read in one prepared statement: $1 the appeal, $2 how many print runs. */
-const APPEAL_RECORD = `
-SELECT a.id, a.case_id AS "caseId", a.title, a.channel, a.moderation, a.status, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.launched_at AS "launchedAt", a.created_at AS "createdAt",
+export type AppealRecordRow = AppealContentRow & AppealLiveRow;
+
+/** The content part of the appeal page's statement ($1 the appeal). */
+const APPEAL_CONTENT_COLUMNS = `a.id, a.case_id AS "caseId", a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.created_at AS "createdAt",
        (SELECT coalesce(array_agg(t.template_id ORDER BY t.position), '{}') FROM appeal_templates t WHERE t.appeal_id = a.id) AS "templateIds",
        (SELECT coalesce(array_agg(o.official_id ORDER BY o.official_id), '{}') FROM appeal_officials o WHERE o.appeal_id = a.id) AS "officialIds",
-       (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')
-          FROM (SELECT r.status, sum(r.count)::int AS count FROM letter_counts r WHERE r.appeal_id = a.id GROUP BY r.status) c) AS counts,
        json_build_object('id', k.id, 'name', k.name, 'country', k.country, 'profession', k.profession, 'status', k.status, 'summary', k.summary, 'charges', k.charges,
                          'detainedOn', to_char(k.detained_on, 'YYYY-MM-DD'), 'gender', k.gender, 'translations', k.translations, 'risk', k.risk) AS "case",
        (SELECT coalesce(json_agg(json_build_object('id', tp.id, 'name', tp.name, 'kind', tp.kind, 'language', tp.language, 'subject', tp.subject, 'body', tp.body, 'version', tp.version) ORDER BY at.position), '[]')
           FROM appeal_templates at JOIN templates tp ON tp.id = at.template_id WHERE at.appeal_id = a.id) AS templates,
-       (SELECT coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'title', o.title, 'salutation', o.salutation, 'organisation', o.organisation, 'language', o.language, 'email', o.email) ORDER BY o.name, o.id), '[]')
-          FROM appeal_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.appeal_id = a.id) AS officials,
+       (SELECT coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'title', o.title, 'salutation', o.salutation, 'organisation', o.organisation, 'language', o.language) ORDER BY o.name, o.id), '[]')
+          FROM appeal_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.appeal_id = a.id) AS officials`;
+
+/** The live part ($1 the appeal, $2 how many print runs). */
+const APPEAL_LIVE_COLUMNS = `a.channel, a.moderation, a.status, a.launched_at AS "launchedAt",
+       (SELECT coalesce(json_agg(json_build_object('status', c.status, 'count', c.count)), '[]')
+          FROM (SELECT r.status, sum(r.count)::int AS count FROM letter_counts r WHERE r.appeal_id = a.id GROUP BY r.status) c) AS counts,
        (SELECT count(*)::int FROM signatures s WHERE s.appeal_id = a.id AND s.note_status = 'held') AS "heldNotes",
        ${lettersAwaitingPostOf('a')} AS "awaitingPost",
        (SELECT count(*)::int FROM messages m WHERE m.case_id = k.id AND ${addressedForCards('k')} AND ${awaitsCard('m')}) AS "awaitingCards",
        (SELECT coalesce(json_agg(json_build_object('id', p.id, 'status', p.status, 'letters', p.letters, 'createdAt', p.created_at) ORDER BY p.created_at DESC, p.id DESC), '[]')
           FROM (SELECT id, status, letters, created_at FROM print_runs WHERE appeal_id = a.id ORDER BY created_at DESC, id DESC LIMIT $2) p) AS "printRuns",
-       (SELECT count(*)::int FROM print_runs p WHERE p.appeal_id = a.id) AS "printRunsTotal"
-  FROM appeals a JOIN cases k ON k.id = a.case_id
- WHERE a.id = $1`;
+       (SELECT count(*)::int FROM print_runs p WHERE p.appeal_id = a.id) AS "printRunsTotal"`;
+
+const APPEAL_OF = `FROM appeals a JOIN cases k ON k.id = a.case_id WHERE a.id = $1`;
 
 /** The appeals, appeal_templates and appeal_officials tables. Methods that take a manager run in the caller's transaction. */
 @Injectable()
@@ -121,18 +149,24 @@ export class AppealsRepository {
     return manager.findOne(Appeal, { where: { id } });
   }
 
-  /** The console's appeal page in one round trip (see AppealRecordRow), with its latest `printRuns` runs; null if there is no such appeal. */
+  /** The console's appeal page in one round trip, content and live parts, with its latest `printRuns` runs; null if there is no such appeal. */
   async recordOf(id: string, printRuns: number): Promise<AppealRecordRow | null> {
     // The record as one JSON object: the driver decodes one value, not twenty columns (two of them arrays it parses itself).
-    const [row] = await preparedQuery<{ record: Omit<AppealRecordRow, 'launchedAt' | 'createdAt'> & { launchedAt: string | null; createdAt: string } }>(
-      this.db,
-      'qalam_appeal_record',
-      `SELECT row_to_json(r) AS record FROM (${APPEAL_RECORD}) r`,
-      [id, printRuns],
-    );
+    const [row] = await preparedQuery<{ record: AsJson<AppealRecordRow> }>(this.db, 'qalam_appeal_record', `SELECT row_to_json(r) AS record FROM (SELECT ${APPEAL_CONTENT_COLUMNS}, ${APPEAL_LIVE_COLUMNS} ${APPEAL_OF}) r`, [
+      id,
+      printRuns,
+    ]);
     if (!row) return null;
     const { launchedAt, createdAt, ...record } = row.record;
     return { ...record, launchedAt: launchedAt === null ? null : new Date(launchedAt), createdAt: new Date(createdAt) };
+  }
+
+  /** The live part of the appeal page alone (its content kept: AppealContentService); null if there is no such appeal. */
+  async liveOf(id: string, printRuns: number): Promise<AppealLiveRow | null> {
+    const [row] = await preparedQuery<{ record: AsJson<AppealLiveRow> }>(this.db, 'qalam_appeal_live', `SELECT row_to_json(r) AS record FROM (SELECT ${APPEAL_LIVE_COLUMNS} ${APPEAL_OF}) r`, [id, printRuns]);
+    if (!row) return null;
+    const { launchedAt, ...live } = row.record;
+    return { ...live, launchedAt: launchedAt === null ? null : new Date(launchedAt) };
   }
 
   /** The appeal's template and official ids, each sorted by id. */

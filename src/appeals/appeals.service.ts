@@ -23,7 +23,8 @@ import { Template } from '../templates/template.entity';
 import { TemplateUnprintableError, unprintableTemplates } from '../templates/template-fonts';
 import { AppealChannel, AppealModeration, AppealStatus, CHANNEL_NEEDS, reachableOn } from './appeal.entity';
 import { assertTranslatedForLaunch } from './appeal-languages';
-import { AppealRecordRow, AppealsRepository, LetterCountRow } from './appeals.repository';
+import { AppealContentService } from './appeal-content.service';
+import { AppealContentRow, AppealLiveRow, AppealsRepository, LetterCountRow } from './appeals.repository';
 import { AppealListQuery, AppealView, CreateAppealDto, SignAppealDto, SignatureResult } from './dto/appeal.dto';
 
 /** Which transitions a coordinator may make, and to what. */
@@ -53,7 +54,11 @@ export class AppealsService {
     @Inject(SignaturesRepository) private readonly signatures: SignaturesRepository,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(LetterRendererService) private readonly renderer: LetterRendererService,
+    @Inject(AppealContentService) private readonly content: AppealContentService,
   ) {}
+
+  /** Each kept content's letters, with the UTC day they were rendered on. */
+  private readonly previews = new WeakMap<AppealContentRow, { day: number; letters: readonly AppealLetterPreview[] }>();
 
   async create(input: CreateAppealDto): Promise<AppealView> {
     const [record, templates, officials] = await Promise.all([
@@ -128,20 +133,35 @@ export class AppealsService {
   }
 
   /**
-   * What the console's appeal page shows, from one statement: the appeal with its letter
-   * counts, its case's name, its templates, its letter to each official as the worker would
-   * render it, how many notes wait for moderation, and what waits for a print run with the
-   * latest `printRuns` runs.
+   * What the console's appeal page shows: the appeal with its letter counts, its case's name,
+   * its templates, its letter to each official as the worker would render it, how many notes
+   * wait for moderation, and what waits for a print run with the latest `printRuns` runs.
+   * One statement: the whole record, or, with its content kept (AppealContentService), only
+   * its live part; the letters are rendered once a day per kept content.
    */
   async record(id: string, printRuns: number): Promise<AppealRecord> {
+    const kept = this.content.get(id);
+    if (kept) {
+      const live = await this.appeals.liveOf(id, printRuns);
+      if (!live) throw new NotFoundError('Appeal');
+      return this.recordOf(kept, live);
+    }
+    const mark = this.content.mark();
     const row = await this.appeals.recordOf(id, printRuns);
     if (!row) throw new NotFoundError('Appeal');
-    const { counts, case: record, templates, officials, heldNotes, awaitingPost, awaitingCards, printRuns: runs, printRunsTotal, ...appeal } = row;
+    const { id: appealId, caseId, title, deadline, createdAt, templateIds, officialIds, case: record, templates, officials, ...live } = row;
+    const content = this.content.keep(id, { id: appealId, caseId, title, deadline, createdAt, templateIds, officialIds, case: record, templates, officials }, mark);
+    return this.recordOf(content, live);
+  }
+
+  private recordOf(content: AppealContentRow, live: AppealLiveRow): AppealRecord {
+    const { counts, heldNotes, awaitingPost, awaitingCards, printRuns: runs, printRunsTotal, channel, moderation, status, launchedAt } = live;
+    const { case: record, templates, title } = content;
     return {
-      appeal: { ...appeal, letters: letterCounts(counts) },
+      appeal: { id: content.id, caseId: content.caseId, title, channel, moderation, status, deadline: content.deadline, launchedAt, createdAt: content.createdAt, templateIds: content.templateIds, officialIds: content.officialIds, letters: letterCounts(counts) },
       case: { id: record.id, name: record.name },
       templates: templates.map((template) => ({ id: template.id, name: template.name, language: template.language })),
-      letters: this.previewsOf(appeal.title, record, templates, officials),
+      letters: this.previewsOf(content),
       heldNotes,
       print: { awaiting: awaitingPost, cards: awaitingCards, runs: runs.map((run) => ({ ...run, createdAt: new Date(run.createdAt) })), runsTotal: printRunsTotal },
     };
@@ -150,12 +170,18 @@ export class AppealsService {
   /**
    * The appeal's letter to each official as the worker would render it (the one rendering
    * path: the official's language chooses among the appeal's templates), with no signer yet.
-   * A letter that cannot render (a missing translation) carries the reason instead.
+   * A letter that cannot render (a missing translation) carries the reason instead. Rendered
+   * once per content and day (a letter carries its date), and kept with kept content.
    */
-  private previewsOf(appealTitle: string, record: AppealRecordRow['case'], templates: AppealRecordRow['templates'], officials: AppealRecordRow['officials']): AppealLetterPreview[] {
-    return officials.map((official) => {
+  private previewsOf(content: AppealContentRow): readonly AppealLetterPreview[] {
+    const now = new Date();
+    const day = Math.floor(now.getTime() / 86_400_000);
+    const known = this.previews.get(content);
+    if (known && known.day === day) return known.letters;
+    const { case: record, templates, officials, title: appealTitle } = content;
+    const letters = officials.map((official): AppealLetterPreview => {
       try {
-        const letter = this.renderer.renderFor(templates, official.language, { case: record, official, supporter: null, note: null, appealTitle, date: new Date() });
+        const letter = this.renderer.renderFor(templates, official.language, { case: record, official, supporter: null, note: null, appealTitle, date: now });
         if (!letter) return { official, templateName: null, language: null, subject: null, body: null, error: 'no template' };
         return { official, templateName: letter.template.name, language: letter.language, subject: letter.subject, body: letter.body, error: null };
       } catch (error) {
@@ -163,6 +189,8 @@ export class AppealsService {
         throw error;
       }
     });
+    if (Object.isFrozen(content)) this.previews.set(content, { day, letters: Object.freeze(letters) });
+    return letters;
   }
 
   /**
@@ -342,7 +370,7 @@ export interface AppealRecord {
   case: { id: string; name: string };
   /** In the coordinator's order: the first is the fallback language. */
   templates: { id: string; name: string; language: string }[];
-  letters: AppealLetterPreview[];
+  letters: readonly AppealLetterPreview[];
   /** How many signers' notes wait for moderation. */
   heldNotes: number;
   print: PrintFigures;

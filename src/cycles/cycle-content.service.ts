@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { deepFreeze } from '../common/deep-freeze';
 import { ChangeNoticesService } from '../database/change-notices.service';
+import { CONTENT_CHANGES_CHANNEL } from '../database/content-changes';
 import { CycleContentRow, CyclesRepository } from './cycles.repository';
 
 /** The channel the content tables' triggers announce every change on (migration CycleContentChanges). */
-export const CYCLE_CONTENT_CHANNEL = 'qalam_cycle_content';
+export const CYCLE_CONTENT_CHANNEL = CONTENT_CHANGES_CHANNEL;
 /** The longest a cycle's content is kept, whatever is heard: the backstop, should a notice ever be missed. */
 export const CYCLE_CONTENT_TTL_MS = 30_000;
 
@@ -49,12 +51,4 @@ export class CycleContentService {
     if (row && this.notices.listening && generation === this.generation) this.kept.set(cycleId, { row: deepFreeze(row), at: now });
     return row;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
-  }
-  return value;
 }
