@@ -144,17 +144,17 @@ export class AppealsService {
     if (kept) {
       const live = await this.appeals.liveOf(id, printRuns);
       if (!live) throw new NotFoundError('Appeal');
-      return this.recordOf(kept, live);
+      return this.recordFrom(kept, live);
     }
     const mark = this.content.mark();
     const row = await this.appeals.recordOf(id, printRuns);
     if (!row) throw new NotFoundError('Appeal');
     const { id: appealId, caseId, title, deadline, createdAt, templateIds, officialIds, case: record, templates, officials, ...live } = row;
     const content = this.content.keep(id, { id: appealId, caseId, title, deadline, createdAt, templateIds, officialIds, case: record, templates, officials }, mark);
-    return this.recordOf(content, live);
+    return this.recordFrom(content, live);
   }
 
-  private recordOf(content: AppealContentRow, live: AppealLiveRow): AppealRecord {
+  private recordFrom(content: AppealContentRow, live: AppealLiveRow): AppealRecord {
     const { counts, heldNotes, awaitingPost, awaitingCards, printRuns: runs, printRunsTotal, channel, moderation, status, launchedAt } = live;
     const { case: record, templates, title } = content;
     return {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { deepFreeze } from '../common/deep-freeze';
 import { ChangeNoticesService } from '../database/change-notices.service';
 import { CONTENT_CHANGES_CHANNEL } from '../database/content-changes';
+import { KeptContent } from '../database/kept-content';
 import { CycleContentRow, CyclesRepository } from './cycles.repository';
 
 /** The channel the content tables' triggers announce every change on (migration CycleContentChanges). */
@@ -15,40 +15,27 @@ export const CYCLE_CONTENT_TTL_MS = 30_000;
  * day thousands of members open the same month within the hour, and this was most of each
  * page's work in Postgres.
  *
- * The rule that keeps it right: any change to the tables it is read from (cycles,
- * cycle_appeals, appeals, appeal_officials, appeal_templates, cases, case_events, officials,
- * templates; counters excepted) commits with a notice on `qalam_cycle_content`, and every
- * process drops all it keeps when it hears one, so a coordinator's edit shows on the next
- * page opened. While the notices are not heard nothing is kept; content read while a
- * notice arrived is not kept; nothing is kept longer than CYCLE_CONTENT_TTL_MS. What is
+ * The rule that keeps it right (KeptContent): any change to the tables it is read from
+ * (cycles, cycle_appeals, appeals, appeal_officials, appeal_templates, cases, case_events,
+ * officials, templates; counters excepted) commits with a notice on `qalam_cycle_content`,
+ * and every process drops all it keeps when it hears one, so a coordinator's edit shows on
+ * the next page opened. While the notices are not heard nothing is kept; content read while
+ * a notice arrived is not kept; nothing is kept longer than CYCLE_CONTENT_TTL_MS. What is
  * kept is frozen: no page can change it for the next member.
  */
 @Injectable()
 export class CycleContentService {
-  private readonly kept = new Map<string, { row: CycleContentRow; at: number }>();
-  private generation = 0;
+  private readonly kept: KeptContent<CycleContentRow>;
 
   constructor(
     @Inject(CyclesRepository) private readonly cycles: CyclesRepository,
-    @Inject(ChangeNoticesService) private readonly notices: ChangeNoticesService,
+    @Inject(ChangeNoticesService) notices: ChangeNoticesService,
   ) {
-    const dropAll = () => {
-      this.generation += 1;
-      this.kept.clear();
-    };
-    notices.subscribe(CYCLE_CONTENT_CHANNEL, { notice: dropAll, reset: dropAll });
+    this.kept = new KeptContent(notices, CYCLE_CONTENT_TTL_MS);
   }
 
   /** The cycle's content, or null for a draft or unknown cycle (never kept: it may open any moment). */
-  async content(cycleId: string): Promise<CycleContentRow | null> {
-    const now = Date.now();
-    if (this.notices.listening) {
-      const kept = this.kept.get(cycleId);
-      if (kept && now - kept.at < CYCLE_CONTENT_TTL_MS) return kept.row;
-    }
-    const generation = this.generation;
-    const row = await this.cycles.memberContent(cycleId);
-    if (row && this.notices.listening && generation === this.generation) this.kept.set(cycleId, { row: deepFreeze(row), at: now });
-    return row;
+  content(cycleId: string): Promise<CycleContentRow | null> {
+    return this.kept.through(cycleId, () => this.cycles.memberContent(cycleId));
   }
 }
